@@ -1,0 +1,99 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { VFile } from 'vfile'
+import { hasErrors, problem } from './message.js'
+import { parseReport } from './pipeline.js'
+import { availableFormats, loadRenderer } from './renderers.js'
+import type { OutputFile, RenderContext } from './types.js'
+
+export interface BuildOptions {
+  /** The Markdown source. Default: `source/report.md`. */
+  source?: string
+  /** Where editions go. Default: `out`. */
+  outDir?: string
+  /** Formats to write. Default: every format in `src/render/`. */
+  formats?: string[]
+  /** Templates folder. Default: `templates/` in the working folder, else dossier's own. */
+  templatesDir?: string
+  /** Only this memo audience. */
+  audience?: string
+  /** Field overrides for memos (`to`, `from`, `date`). */
+  memoOverrides?: Record<string, string>
+  /** Parse and check only; write nothing. */
+  check?: boolean
+}
+
+export interface BuildResult {
+  file: VFile
+  /** Paths written, relative to the working folder. Empty when the build failed. */
+  written: string[]
+}
+
+export const packageRoot = fileURLToPath(new URL('..', import.meta.url))
+
+/**
+ * Build editions of one source. Everything is rendered in memory first; the
+ * outputs are written only when no renderer reported an error, each file
+ * replaced atomically, so a failed build leaves the previous editions as
+ * they were.
+ */
+export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+  const source = options.source ?? path.join('source', 'report.md')
+  const file = new VFile({ path: source })
+  try {
+    file.value = await readFile(source, 'utf8')
+  } catch (error) {
+    problem(file, `Cannot read source: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, undefined, 'source-unreadable')
+    return { file, written: [] }
+  }
+  const tree = await parseReport(file)
+  if (hasErrors(file) || options.check) return { file, written: [] }
+
+  const context: RenderContext = {
+    name: path.basename(source, path.extname(source)),
+    templatesDir: options.templatesDir ?? defaultTemplatesDir(),
+    sourceDir: path.dirname(path.resolve(source)),
+    date: fixedDate(file.data.meta?.date),
+    audience: options.audience,
+    memoOverrides: options.memoOverrides
+  }
+  const outputs: OutputFile[] = []
+  for (const format of options.formats ?? availableFormats()) {
+    try {
+      const renderer = await loadRenderer(format)
+      outputs.push(...(await renderer.render(tree, file, context)))
+    } catch (error) {
+      // A renderer's own failure is still reported as a message, loudly.
+      problem(file, `Cannot write the ${format} edition: ${(error as Error).message}`, undefined, `render-${format}`)
+    }
+  }
+  if (hasErrors(file)) return { file, written: [] }
+
+  const outDir = options.outDir ?? 'out'
+  const written: string[] = []
+  for (const output of outputs) {
+    const target = path.join(outDir, output.path)
+    await mkdir(path.dirname(target), { recursive: true })
+    const temporary = `${target}.${process.pid}.tmp`
+    await writeFile(temporary, output.data)
+    await rename(temporary, target)
+    written.push(target)
+  }
+  return { file, written }
+}
+
+function defaultTemplatesDir(): string {
+  return path.join(packageRoot, 'templates')
+}
+
+/**
+ * The date stamped into editions: SOURCE_DATE_EPOCH when set (reproducible
+ * builds), else the report's own date, never the clock.
+ */
+export function fixedDate(reportDate: string | undefined): Date {
+  const epoch = process.env.SOURCE_DATE_EPOCH
+  if (epoch && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000)
+  const [year = '1980', month = '01', day = '01'] = (reportDate ?? '').split('-').filter(Boolean)
+  return new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)))
+}

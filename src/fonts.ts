@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+
+export type FontStyle = 'normal' | 'bold' | 'italics' | 'bolditalics'
+
+/** A family's four faces as absolute paths to TTF files. */
+export type FontFaces = Record<FontStyle, string>
+
+interface FontEntry extends Record<FontStyle, string> {
+  package: string
+}
+
+const require = createRequire(import.meta.url)
+
+/**
+ * Resolve font families named in `templates/fonts.json` to the TTF files
+ * their npm packages ship. Nothing comes from the system, so every machine
+ * embeds the same bytes.
+ */
+export function resolveFonts(templatesDir: string, families: string[]): Record<string, FontFaces> {
+  const table = JSON.parse(readFileSync(path.join(templatesDir, 'fonts.json'), 'utf8')) as Record<string, FontEntry>
+  const result: Record<string, FontFaces> = {}
+  for (const family of families) {
+    const entry = table[family]
+    if (!entry) throw new Error(`Unknown font family \`${family}\`, expected one of ${Object.keys(table).filter((k) => !k.startsWith('$')).join(', ')} (templates/fonts.json)`)
+    const root = path.dirname(require.resolve(`${entry.package}/package.json`))
+    result[family] = {
+      normal: path.join(root, entry.normal),
+      bold: path.join(root, entry.bold),
+      italics: path.join(root, entry.italics),
+      bolditalics: path.join(root, entry.bolditalics)
+    }
+  }
+  return result
+}

@@ -1,0 +1,40 @@
+import type { Node, Position } from 'unist'
+import type { VFile } from 'vfile'
+import type { VFileMessage } from 'vfile-message'
+
+export interface ProblemOptions {
+  /** Error (fails the build) or warning. Default: error. */
+  fatal?: boolean
+  /** Where an earlier, related occurrence is. */
+  cause?: VFileMessage
+  /** Plugin or renderer that reports it. Default: `dossier`. */
+  source?: string
+}
+
+/**
+ * Report a problem the unified way: a vfile message with a place and a rule
+ * id. Errors are marked fatal so the build refuses to write outputs, but the
+ * pipeline goes on so that every problem is reported at once.
+ */
+export function problem(
+  file: VFile,
+  reason: string,
+  place: Node | Position | undefined,
+  ruleId: string,
+  options: ProblemOptions = {}
+): VFileMessage {
+  const position = place && 'type' in place ? place.position : place
+  const message = file.message(reason, {
+    place: position,
+    ruleId,
+    source: options.source ?? 'dossier',
+    cause: options.cause
+  })
+  message.fatal = options.fatal ?? true
+  return message
+}
+
+/** True when a file carries an error. */
+export function hasErrors(file: VFile): boolean {
+  return file.messages.some((message) => message.fatal === true)
+}

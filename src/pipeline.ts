@@ -1,0 +1,57 @@
+import type { Root } from 'mdast'
+import remarkDirective from 'remark-directive'
+import remarkFrontmatter from 'remark-frontmatter'
+import remarkGfm from 'remark-gfm'
+import remarkParse from 'remark-parse'
+import { unified } from 'unified'
+import type { VFile } from 'vfile'
+import remarkDirectiveFallback from './plugins/remark-directive-fallback.js'
+import remarkItemVocabulary from './plugins/remark-item-vocabulary.js'
+import remarkItems from './plugins/remark-items.js'
+import remarkMeta from './plugins/remark-meta.js'
+import remarkOutline from './plugins/remark-outline.js'
+import type { ReportData } from './types.js'
+
+/**
+ * The one processor every edition starts from. After `run`, the mdast tree
+ * and `file.data` (meta, outline, items) are all a renderer may read.
+ */
+export function createProcessor() {
+  return (
+    unified()
+      // Parse: CommonMark.
+      .use(remarkParse)
+      // Syntax extensions: YAML front matter, GFM (tables, footnotes,
+      // autolinks, strikethrough), directives (`:finding[…]{#id}`).
+      .use(remarkFrontmatter, ['yaml'])
+      .use(remarkGfm)
+      .use(remarkDirective)
+      // Our transforms, in order: front matter into `file.data.meta`;
+      // heading ids and the outline; items; their audiences and themes
+      // checked against the front matter; unknown directives back to text.
+      .use(remarkMeta)
+      .use(remarkOutline)
+      .use(remarkItems)
+      .use(remarkItemVocabulary)
+      .use(remarkDirectiveFallback)
+  )
+}
+
+/** Parse and transform a source. Problems are messages on `file`. */
+export async function parseReport(file: VFile): Promise<Root> {
+  const processor = createProcessor()
+  const tree = processor.parse(file)
+  return (await processor.run(tree, file)) as Root
+}
+
+/** The report's content as data: what `NAME.json` holds. */
+export function reportData(file: VFile): ReportData {
+  const items = file.data.items ?? []
+  return {
+    meta: file.data.meta!,
+    outline: file.data.outline ?? [],
+    findings: items.filter((item) => item.kind === 'finding'),
+    objectives: items.filter((item) => item.kind === 'objective'),
+    recommendations: items.filter((item) => item.kind === 'recommendation')
+  }
+}

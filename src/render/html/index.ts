@@ -1,0 +1,37 @@
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import type { Root } from 'mdast'
+import Mustache from 'mustache'
+import type { VFile } from 'vfile'
+import { displayDate, escapeHtml } from '../../format.js'
+import type { Renderer, RenderContext } from '../../types.js'
+import { toHtmlFragment } from './to-html.js'
+
+/**
+ * The web edition: one self-contained page. The page's frame comes from
+ * `templates/html/page.html` (Mustache), its look from `style.css` beside it,
+ * inlined so the page makes no request anywhere.
+ */
+export const renderer: Renderer = {
+  format: 'html',
+  description: 'the web edition, one self-contained page',
+  async render(tree: Root, file: VFile, context: RenderContext) {
+    const dir = path.join(context.templatesDir, 'html')
+    const [page, style] = await Promise.all([
+      readFile(path.join(dir, 'page.html'), 'utf8'),
+      readFile(path.join(dir, 'style.css'), 'utf8')
+    ])
+    const meta = file.data.meta!
+    const view = {
+      meta,
+      date: displayDate(meta.date, meta.language),
+      authors: meta.authors.join(', '),
+      advisers: meta.advisers.join(', '),
+      keywords: meta.keywords.join(', '),
+      outline: (file.data.outline ?? []).filter((entry) => entry.depth <= 2),
+      style,
+      content: toHtmlFragment(tree)
+    }
+    return [{ path: `${context.name}.html`, data: Mustache.render(page, view, {}, { escape: escapeHtml }) }]
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * The report model: what the remark plugins extract from a source and every
+ * renderer reads from `file.data`. One place for these types.
+ */
+import type { Root } from 'mdast'
+import type { VFile } from 'vfile'
+// Their augmentations of mdast: directive nodes, and `hName`/`hProperties`.
+import type {} from 'mdast-util-directive'
+import type {} from 'mdast-util-to-hast'
+
+/** A point in the source, 1-based as vfile messages are. */
+export interface Point {
+  line: number
+  column: number
+  offset: number
+}
+
+export interface Position {
+  start: Point
+  end: Point
+}
+
+export interface Audience {
+  id: string
+  name: string
+}
+
+export interface Theme {
+  id: string
+  name: string
+}
+
+/** The front matter of a report, validated and with defaults applied. */
+export interface ReportMeta {
+  title: string
+  subtitle?: string
+  /** Running head in print; defaults to the title. */
+  shortTitle: string
+  organization?: string
+  authors: string[]
+  advisers: string[]
+  /** ISO 8601 date or year-month, as written in the source (`2015-12`). */
+  date?: string
+  /** BCP 47 language tag; defaults to `en`. */
+  language: string
+  url?: string
+  keywords: string[]
+  audiences: Audience[]
+  themes: Theme[]
+}
+
+export type ItemKind = 'finding' | 'objective' | 'recommendation'
+
+/** A finding, objective or recommendation marked up in the source. */
+export interface ReportItem {
+  /** Stable id written in the source; also the anchor in every edition. */
+  id: string
+  kind: ItemKind
+  /** Label computed from the item's position in its lists: `1`, `2.a`. */
+  label: string
+  audiences: string[]
+  themes: string[]
+  /** The lead sentence or phrase, set in bold. */
+  lead: string
+  /** What follows the lead, as plain text and as its Markdown source. */
+  body: { text: string; markdown: string }
+  /** The top-level section the item sits in. */
+  section: { id: string; title: string }
+  position: Position
+}
+
+/** A heading, for tables of contents and PDF outlines. */
+export interface OutlineEntry {
+  id: string
+  depth: number
+  text: string
+}
+
+/** Everything the pipeline extracts; the contents of `NAME.json`. */
+export interface ReportData {
+  meta: ReportMeta
+  outline: OutlineEntry[]
+  findings: ReportItem[]
+  objectives: ReportItem[]
+  recommendations: ReportItem[]
+}
+
+declare module 'vfile' {
+  interface DataMap {
+    meta: ReportMeta
+    outline: OutlineEntry[]
+    items: ReportItem[]
+  }
+}
+
+declare module 'mdast' {
+  interface ListItemData {
+    /** Set by remarkItems on a list item that holds a finding, objective or recommendation. */
+    itemId?: string
+  }
+  interface HeadingData {
+    /** Set by remarkOutline: the heading's anchor id. */
+    id?: string
+  }
+}
+
+/** One file a renderer produces, relative to the output folder. */
+export interface OutputFile {
+  path: string
+  data: string | Uint8Array
+}
+
+export interface RenderContext {
+  /** The source's base name without extension: `report`. */
+  name: string
+  /** The folder holding templates (`templates/`). */
+  templatesDir: string
+  /** The source's folder: files may be read only below it. */
+  sourceDir: string
+  /** Fixed creation date, from SOURCE_DATE_EPOCH or the front matter. */
+  date: Date
+  /** Only these memo audiences, when given (`--audience`). */
+  audience?: string
+  /** Overrides for memo fields (`dossier memo --to …`). */
+  memoOverrides?: Record<string, string>
+}
+
+/**
+ * A renderer: one folder under `src/render/`, whose `index.ts` exports
+ * `renderer`. The build discovers the folders; adding one touches nothing else.
+ * Problems go on `file` as vfile messages; a fatal one fails the build.
+ */
+export interface Renderer {
+  format: string
+  description: string
+  render(tree: Root, file: VFile, context: RenderContext): Promise<OutputFile[]>
+}
