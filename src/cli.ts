@@ -1,1 +1,148 @@
-export {}
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
+import { build, packageRoot, type BuildOptions } from './build.js'
+import { hasErrors } from './message.js'
+import { reportProblems } from './report-problems.js'
+import { availableFormats } from './renderers.js'
+
+/** Exit codes: 0 fine, 1 problems in the source, 2 a wrong command line, 3 a bug of ours. */
+const EXIT_PROBLEMS = 1
+const EXIT_USAGE = 2
+const EXIT_INTERNAL = 3
+
+const version = (JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version
+const defaultSource = path.join('source', 'report.md')
+
+function parseFormats(value: string): string[] {
+  const known = availableFormats()
+  const formats = value.split(',').map((format) => format.trim()).filter(Boolean)
+  const unknown = formats.filter((format) => !known.includes(format))
+  if (unknown.length > 0 || formats.length === 0) {
+    throw new InvalidArgumentError(`unknown format \`${unknown.join(', ')}\`, expected a comma-separated list of ${known.join(', ')}`)
+  }
+  return formats
+}
+
+interface BuildFlags {
+  out: string
+  format?: string[]
+  audience?: string
+  templates?: string
+  watch?: boolean
+  quiet?: boolean
+}
+
+/** Run one build, print its problems and what it wrote; true when it succeeded. */
+async function runBuild(options: BuildOptions, quiet = false): Promise<boolean> {
+  const started = performance.now()
+  const result = await build(options)
+  const problems = reportProblems([result.file], { quiet })
+  if (problems) console.error(problems)
+  if (hasErrors(result.file)) {
+    if (!options.check) console.error(`dossier: build failed, ${options.outDir ?? 'out'}/ left as it was`)
+    return false
+  }
+  if (!options.check) {
+    const elapsed = Math.round(performance.now() - started)
+    console.log(`dossier: wrote ${result.written.length} file${result.written.length === 1 ? '' : 's'} in ${elapsed} ms`)
+    for (const written of result.written) console.log(`  ${written}`)
+  }
+  return true
+}
+
+async function watch(options: BuildOptions, quiet: boolean): Promise<void> {
+  const { watch: watchFiles } = await import('chokidar')
+  const source = options.source ?? defaultSource
+  const targets = [source, options.templatesDir ?? path.join(packageRoot, 'templates')]
+  let running: Promise<unknown> = Promise.resolve()
+  let timer: NodeJS.Timeout | undefined
+  const rebuild = () => {
+    clearTimeout(timer)
+    // Editors save in bursts (write, rename, touch): wait until they are done.
+    timer = setTimeout(() => {
+      running = running.then(() => runBuild(options, quiet))
+    }, 50)
+  }
+  await runBuild(options, quiet)
+  console.log(`dossier: watching ${targets.join(' and ')} (Ctrl-C to stop)`)
+  watchFiles(targets, { ignoreInitial: true }).on('all', rebuild)
+}
+
+function buildOptions(source: string | undefined, flags: BuildFlags): BuildOptions {
+  return {
+    source: source ?? defaultSource,
+    outDir: flags.out,
+    formats: flags.format,
+    audience: flags.audience,
+    templatesDir: flags.templates
+  }
+}
+
+const program = new Command()
+  .name('dossier')
+  .description('Publish a policy report from one Markdown source: web, print, Word, data and one-page memos.')
+  .version(version, '-v, --version')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride()
+  .configureOutput({ outputError: (message, write) => write(`dossier: ${message.replace(/^error: /, '')}`) })
+
+program
+  .command('build')
+  .description('build every edition of a report (or those named with --format)')
+  .argument('[source]', 'Markdown source', defaultSource)
+  .option('-o, --out <dir>', 'output folder', 'out')
+  .addOption(new Option('-f, --format <list>', `formats to build, comma-separated: ${availableFormats().join(', ')}`).argParser(parseFormats))
+  .option('-a, --audience <id>', 'build only the memo whose template has this id')
+  .option('-t, --templates <dir>', 'templates folder (default: dossier’s templates/)')
+  .option('-w, --watch', 'rebuild when the source or a template changes')
+  .option('-q, --quiet', 'print errors only, not warnings')
+  .action(async (source: string, flags: BuildFlags) => {
+    const options = buildOptions(source, flags)
+    if (flags.watch) return watch(options, flags.quiet ?? false)
+    if (!(await runBuild(options, flags.quiet))) process.exitCode = EXIT_PROBLEMS
+  })
+
+program
+  .command('check')
+  .description('check a report for problems without writing anything')
+  .argument('[source]', 'Markdown source', defaultSource)
+  .option('-q, --quiet', 'print errors only, not warnings')
+  .action(async (source: string, flags: { quiet?: boolean }) => {
+    const ok = await runBuild({ source, check: true }, flags.quiet)
+    if (ok) console.log(`dossier: ${source}: no errors`)
+    else process.exitCode = EXIT_PROBLEMS
+  })
+
+program
+  .command('memo')
+  .description('build one audience’s memo, overriding template fields without editing files')
+  .argument('<id>', 'memo template id (a file in templates/memos/)')
+  .argument('[source]', 'Markdown source', defaultSource)
+  .option('-o, --out <dir>', 'output folder', 'out')
+  .option('--to <text>', 'the MEMORANDUM FOR line')
+  .option('--from <text>', 'the FROM line')
+  .option('--date <text>', 'the DATE line')
+  .option('-t, --templates <dir>', 'templates folder (default: dossier’s templates/)')
+  .action(async (id: string, source: string, flags: BuildFlags & { to?: string; from?: string; date?: string }) => {
+    const memoOverrides = Object.fromEntries(
+      (['to', 'from', 'date'] as const).filter((key) => flags[key] !== undefined).map((key) => [key, flags[key]!])
+    )
+    const options = { ...buildOptions(source, flags), formats: ['memo'], audience: id, memoOverrides }
+    if (!(await runBuild(options))) process.exitCode = EXIT_PROBLEMS
+  })
+
+try {
+  await program.parseAsync(process.argv)
+} catch (error) {
+  if (error instanceof CommanderError) {
+    const fine = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)
+    process.exitCode = fine ? 0 : EXIT_USAGE
+  } else {
+    // Not the user's mistake: say so plainly; the stack only on request.
+    console.error(`dossier: internal error: ${(error as Error).message}`)
+    if (process.env.DOSSIER_DEBUG) console.error((error as Error).stack)
+    process.exitCode = EXIT_INTERNAL
+  }
+}

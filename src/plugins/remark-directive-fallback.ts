@@ -18,7 +18,9 @@ export default function remarkDirectiveFallback() {
     visit(tree, (node, index, parent) => {
       if (node.type !== 'textDirective' && node.type !== 'leafDirective' && node.type !== 'containerDirective') return
       if (node.type === 'textDirective' && node.name in itemKinds) return
-      problem(file, `Unknown directive \`${node.name}\`, kept as text; expected one of ${Object.keys(itemKinds).map((k) => '`:' + k + '`').join(', ')}`, node, 'directive-unknown', { source, fatal: false })
+      // A bare `:name` with no label or attributes is prose ("at 10:30"), not markup.
+      const bare = node.type === 'textDirective' && node.children.length === 0 && Object.keys(node.attributes ?? {}).length === 0
+      if (!bare) problem(file, `Unknown directive \`${node.name}\`, kept as text; expected one of ${Object.keys(itemKinds).map((k) => '`:' + k + '`').join(', ')}`, node, 'directive-unknown', { source, fatal: false })
       if (!parent || index === undefined) return
       const start = node.position?.start.offset
       const end = node.position?.end.offset

@@ -1,0 +1,43 @@
+import path from 'node:path'
+import type { VFile } from 'vfile'
+import type { VFileMessage } from 'vfile-message'
+import { compareMessage } from 'vfile-sort'
+import { statistics } from 'vfile-statistics'
+
+/**
+ * Format vfile messages one per line, as compilers do, so terminals and
+ * editors can jump to them:
+ *
+ *     source/report.md:41:4  error  Duplicate item id `rgb`, expected each id once  item-id-duplicate
+ *
+ * A message may name another file than the source (`message.file`, e.g. a
+ * memo template). A `cause` that is a message prints on the next line.
+ */
+export function reportProblems(files: VFile[], options: { quiet?: boolean } = {}): string {
+  const lines: string[] = []
+  for (const file of files) {
+    const messages = [...file.messages].sort(compareMessage)
+    for (const message of messages) {
+      if (options.quiet && !message.fatal) continue
+      lines.push(formatLine(message, file))
+      const cause = message.cause as VFileMessage | undefined
+      if (cause && typeof cause === 'object' && 'reason' in cause) lines.push(`  ${formatPlace(cause, file)}  note  ${cause.reason}`)
+    }
+  }
+  const stats = statistics(files)
+  if (stats.total > 0) {
+    const parts = [stats.fatal && `${stats.fatal} error${stats.fatal === 1 ? '' : 's'}`, stats.nonfatal && `${stats.nonfatal} warning${stats.nonfatal === 1 ? '' : 's'}`]
+    lines.push('', parts.filter(Boolean).join(', '))
+  }
+  return lines.join('\n')
+}
+
+function formatLine(message: VFileMessage, file: VFile): string {
+  const severity = message.fatal ? 'error' : message.fatal === false ? 'warning' : 'info'
+  return [formatPlace(message, file), severity, message.reason, message.ruleId ?? ''].filter(Boolean).join('  ')
+}
+
+function formatPlace(message: VFileMessage, file: VFile): string {
+  const name = message.file || (file.path ? path.relative(process.cwd(), path.resolve(file.path)) || file.path : '<stdin>')
+  return `${name}:${message.line ?? 1}:${message.column ?? 1}`
+}

@@ -1,0 +1,83 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { cli, fixture, reportSource, tempDir } from './helpers.js'
+
+interface Expected {
+  line: number
+  column: number
+  ruleId: string
+  says: string
+}
+
+describe('problems in a source', () => {
+  const cases = readdirSync(fixture('problems'))
+  it.each(cases)('%s: exit 1, file:line:column, rule id, and no stack trace', (name) => {
+    const expected = JSON.parse(readFileSync(fixture('problems', name, 'expected.json'), 'utf8')) as Expected
+    const result = cli(['check', 'input.md'], { cwd: fixture('problems', name) })
+    expect(result.status).toBe(1)
+    const line = result.stderr.split('\n').find((l) => l.includes(expected.ruleId))
+    expect(line, result.stderr).toBeDefined()
+    expect(line!.startsWith(`input.md:${expected.line}:${expected.column}  error  ${expected.says}`), line).toBe(true)
+    expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+\)?$/m)
+  })
+
+  it('a failed build leaves the previous outputs as they were', () => {
+    const out = tempDir()
+    const previous = path.join(out, 'input.html')
+    writeFileSync(previous, 'previous edition')
+    const result = cli(['build', 'input.md', '--out', out], { cwd: fixture('problems', 'duplicate-id') })
+    expect(result.status).toBe(1)
+    expect(result.stderr).toContain('build failed')
+    expect(readFileSync(previous, 'utf8')).toBe('previous edition')
+    expect(readdirSync(out)).toEqual(['input.html'])
+  })
+
+  it('a missing source is a problem, not a crash', () => {
+    const result = cli(['check', 'no-such-file.md'])
+    expect(result.status).toBe(1)
+    expect(result.stderr).toContain('no-such-file.md:1:1  error  Cannot read source: ENOENT')
+  })
+})
+
+describe('the command line', () => {
+  it('exits 2 for a wrong command line', () => {
+    expect(cli(['build', '--format', 'nonsense']).status).toBe(2)
+    expect(cli(['frobnicate']).status).toBe(2)
+    expect(cli(['build', '--no-such-flag']).status).toBe(2)
+  })
+
+  it('has --help for each command and --version', () => {
+    for (const command of [[], ['build'], ['check'], ['memo']]) {
+      const result = cli([...command, '--help'])
+      expect(result.status).toBe(0)
+      expect(result.stdout).toContain('Usage: dossier')
+    }
+    expect(cli(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
+  })
+
+  it('check passes on the report', () => {
+    const result = cli(['check', reportSource])
+    expect(result.status, result.stderr).toBe(0)
+  })
+
+  it('builds only the formats asked for, byte-identical twice', () => {
+    const first = tempDir()
+    const second = tempDir()
+    for (const out of [first, second]) {
+      const result = cli(['build', reportSource, '--out', out, '--format', 'html,json'])
+      expect(result.status, result.stderr).toBe(0)
+    }
+    expect(readdirSync(first).sort()).toEqual(['report.html', 'report.json'])
+    for (const name of readdirSync(first)) {
+      expect(readFileSync(path.join(second, name)).equals(readFileSync(path.join(first, name))), name).toBe(true)
+    }
+  })
+
+  it('writes into a folder that does not exist yet', () => {
+    const out = path.join(tempDir(), 'a', 'b')
+    mkdirSync(path.dirname(out), { recursive: true })
+    expect(cli(['build', reportSource, '--out', out, '--format', 'json']).status).toBe(0)
+    expect(readdirSync(out)).toEqual(['report.json'])
+  })
+})
