@@ -52,7 +52,7 @@ async function runBuild(options: BuildOptions, quiet = false): Promise<boolean> 
   return true
 }
 
-async function watch(options: BuildOptions, quiet: boolean): Promise<void> {
+async function watch(options: BuildOptions, quiet: boolean, onBuilt?: () => void): Promise<void> {
   const { watch: watchFiles } = await import('chokidar')
   const source = options.source ?? defaultSource
   const targets = [source, options.templatesDir ?? path.join(packageRoot, 'templates')]
@@ -62,11 +62,13 @@ async function watch(options: BuildOptions, quiet: boolean): Promise<void> {
     clearTimeout(timer)
     // Editors save in bursts (write, rename, touch): wait until they are done.
     timer = setTimeout(() => {
-      running = running.then(() => runBuild(options, quiet))
+      running = running.then(async () => {
+        if (await runBuild(options, quiet)) onBuilt?.()
+      })
     }, 50)
   }
   await runBuild(options, quiet)
-  console.log(`dossier: watching ${targets.join(' and ')} (Ctrl-C to stop)`)
+  console.log(`dossier: watching ${targets.map((target) => path.relative(process.cwd(), target) || '.').join(' and ')} (Ctrl-C to stop)`)
   watchFiles(targets, { ignoreInitial: true }).on('all', rebuild)
 }
 
@@ -102,6 +104,27 @@ program
     const options = buildOptions(source, flags)
     if (flags.watch) return watch(options, flags.quiet ?? false)
     if (!(await runBuild(options, flags.quiet))) process.exitCode = EXIT_PROBLEMS
+  })
+
+program
+  .command('preview')
+  .description('build, serve the editions on 127.0.0.1 and reload the page after each change')
+  .argument('[source]', 'Markdown source', defaultSource)
+  .option('-o, --out <dir>', 'output folder', 'out')
+  .addOption(new Option('-f, --format <list>', 'formats to rebuild on each change').argParser(parseFormats).default(['html', 'json'], 'html,json'))
+  .option('-p, --port <number>', 'port to listen on', (value) => {
+    const port = Number(value)
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('expected a port number')
+    return port
+  }, 4321)
+  .option('-t, --templates <dir>', 'templates folder (default: dossier’s templates/)')
+  .action(async (source: string, flags: BuildFlags & { port: number }) => {
+    const { startPreview } = await import('./preview.js')
+    const options = buildOptions(source, flags)
+    const name = path.basename(source, path.extname(source))
+    const preview = await startPreview(options.outDir ?? 'out', flags.port, `${name}.html`)
+    console.log(`dossier: previewing ${preview.url}`)
+    await watch(options, false, () => preview.reload())
   })
 
 program

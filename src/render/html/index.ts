@@ -5,6 +5,7 @@ import Mustache from 'mustache'
 import type { VFile } from 'vfile'
 import { displayDate, escapeHtml } from '../../format.js'
 import type { Renderer, RenderContext } from '../../types.js'
+import { inlineNpmUrls } from './inline-assets.js'
 import { toHtmlFragment } from './to-html.js'
 
 /**
@@ -29,7 +30,7 @@ export const renderer: Renderer = {
       advisers: meta.advisers.join(', '),
       keywords: meta.keywords.join(', '),
       outline: (file.data.outline ?? []).filter((entry) => entry.depth <= 2),
-      style,
+      style: await inlineNpmUrls(style),
       content: toHtmlFragment(tree)
     }
     return [{ path: `${context.name}.html`, data: Mustache.render(page, view, {}, { escape: escapeHtml }) }]

@@ -1,0 +1,37 @@
+import { writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { startPreview } from '../src/preview.js'
+import { tempDir } from './helpers.js'
+
+describe('dossier preview', async () => {
+  const out = tempDir()
+  writeFileSync(path.join(out, 'report.html'), '<!doctype html><html><body><p>Edition</p></body></html>')
+  writeFileSync(path.join(out, 'report.json'), '{}')
+  const preview = await startPreview(out, 0, 'report.html')
+  afterAll(() => preview.close())
+
+  it('serves the web edition on this machine only, with live reload added', async () => {
+    expect(preview.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/)
+    const html = await (await fetch(preview.url)).text()
+    expect(html).toContain('<p>Edition</p>')
+    expect(html).toContain("new EventSource('/__dossier/events')")
+  })
+
+  it('serves other editions as they are, and nothing outside the folder', async () => {
+    expect(await (await fetch(new URL('report.json', preview.url))).text()).toBe('{}')
+    expect((await fetch(new URL('missing.pdf', preview.url))).status).toBe(404)
+    expect((await fetch(new URL('/%2e%2e/%2e%2e/etc/passwd', preview.url))).status).not.toBe(200)
+  })
+
+  it('tells open pages to reload after a rebuild', async () => {
+    const controller = new AbortController()
+    const response = await fetch(new URL('/__dossier/events', preview.url), { signal: controller.signal })
+    const reader = response.body!.getReader()
+    await reader.read() // the connection comment
+    preview.reload()
+    const { value } = await reader.read()
+    expect(new TextDecoder().decode(value)).toContain('data: reload')
+    controller.abort()
+  })
+})
