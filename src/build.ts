@@ -16,6 +16,8 @@ export interface BuildOptions {
   formats?: string[]
   /** Templates folder. Default: `templates/` in the working folder, else dossier's own. */
   templatesDir?: string
+  /** Paper for print editions: `letter` or `a4`. Default: the template's. */
+  paper?: string
   /** Only this memo audience. */
   audience?: string
   /** Field overrides for memos (`to`, `from`, `date`). */
@@ -55,6 +57,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     templatesDir: options.templatesDir ?? defaultTemplatesDir(),
     sourceDir: path.dirname(path.resolve(source)),
     date: fixedDate(file.data.meta?.date),
+    isoDate: process.env.SOURCE_DATE_EPOCH ? fixedDate(undefined).toISOString().slice(0, 10) : (file.data.meta?.date ?? '1980-01-01'),
+    paper: options.paper,
     audience: options.audience,
     memoOverrides: options.memoOverrides
   }

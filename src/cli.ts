@@ -29,6 +29,7 @@ interface BuildFlags {
   out: string
   format?: string[]
   audience?: string
+  paper?: string
   templates?: string
   watch?: boolean
   quiet?: boolean
@@ -78,6 +79,7 @@ function buildOptions(source: string | undefined, flags: BuildFlags): BuildOptio
     outDir: flags.out,
     formats: flags.format,
     audience: flags.audience,
+    paper: flags.paper,
     templatesDir: flags.templates
   }
 }
@@ -97,6 +99,7 @@ program
   .option('-o, --out <dir>', 'output folder', 'out')
   .addOption(new Option('-f, --format <list>', `formats to build, comma-separated: ${availableFormats().join(', ')}`).argParser(parseFormats))
   .option('-a, --audience <id>', 'build only the memo whose template has this id')
+  .addOption(new Option('-p, --paper <size>', 'paper for the PDF edition (default: the template’s, letter)').choices(['letter', 'a4']))
   .option('-t, --templates <dir>', 'templates folder (default: dossier’s templates/)')
   .option('-w, --watch', 'rebuild when the source or a template changes')
   .option('-q, --quiet', 'print errors only, not warnings')

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
+import * as fontkit from 'fontkit'
+import type { Font } from 'fontkit'
 
 export type FontStyle = 'normal' | 'bold' | 'italics' | 'bolditalics'
 
@@ -33,4 +35,26 @@ export function resolveFonts(templatesDir: string, families: string[]): Record<s
     }
   }
   return result
+}
+
+/**
+ * Which of `codePoints` a font file has glyphs for. Reading a font's cmap is
+ * quick; callers check only the characters a document uses.
+ */
+export function glyphCoverage(fontFile: string, codePoints: Iterable<number>): Set<number> {
+  const font = openFont(fontFile)
+  const covered = new Set<number>()
+  for (const codePoint of codePoints) if (font.hasGlyphForCodePoint(codePoint)) covered.add(codePoint)
+  return covered
+}
+
+const openedFonts = new Map<string, Font>()
+
+function openFont(fontFile: string): Font {
+  let font = openedFonts.get(fontFile)
+  if (!font) {
+    font = fontkit.openSync(fontFile)
+    openedFonts.set(fontFile, font)
+  }
+  return font
 }

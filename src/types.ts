@@ -119,6 +119,10 @@ export interface RenderContext {
   sourceDir: string
   /** Fixed creation date, from SOURCE_DATE_EPOCH or the front matter. */
   date: Date
+  /** The same date as ISO text at its own precision (`2015-12`), for display. */
+  isoDate: string
+  /** Paper for print editions (`letter`, `a4`); each renderer's template has a default. */
+  paper?: string
   /** Only these memo audiences, when given (`--audience`). */
   audience?: string
   /** Overrides for memo fields (`dossier memo --to …`). */

@@ -1,0 +1,81 @@
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import type { Root } from 'mdast'
+import type { VFile } from 'vfile'
+import { resolveFonts } from '../../fonts.js'
+import { hasErrors } from '../../message.js'
+import { reportData } from '../../pipeline.js'
+import type { OutputFile, RenderContext, Renderer } from '../../types.js'
+import { packDocx } from '../docx/pack.js'
+import { memoHeader, type MemoOverrides } from './content.js'
+import { fitMemo, type Overflow } from './fit.js'
+import { loadMemoLayout } from './layout.js'
+import { templateProblem } from './problems.js'
+import { selectContent } from './select.js'
+import { loadMemoTemplates } from './template.js'
+import { toDocx } from './to-docx.js'
+import { toHtml } from './to-html.js'
+import type { MemoTemplate } from './types.js'
+
+/**
+ * One-page memos, one per template in `templates/memos/`: each laid out,
+ * measured and condensed until it fits a page, then written as PDF, DOCX
+ * and HTML with the same content (`memos/NAME.ID.pdf|docx|html`).
+ */
+export const renderer: Renderer = {
+  format: 'memo',
+  description: 'one-page policy memos, one per audience template, as PDF, DOCX and HTML',
+  async render(tree: Root, file: VFile, context: RenderContext) {
+    return renderMemos(tree, file, context)
+  }
+}
+
+export async function renderMemos(tree: Root, file: VFile, context: RenderContext): Promise<OutputFile[]> {
+  const layout = await loadMemoLayout(file, context.templatesDir)
+  const templates = await loadMemoTemplates(file, context.templatesDir, context.audience)
+  if (!layout || hasErrors(file)) return []
+  const report = reportData(file)
+  const fonts = resolveFonts(context.templatesDir, [...new Set([layout.faces.body, layout.faces.heading])])
+  const css = await readFile(path.join(context.templatesDir, 'memo', 'memo.css'), 'utf8')
+  const outputs: OutputFile[] = []
+  for (const template of templates) {
+    const errorsBefore = errorCount(file)
+    const selection = selectContent(file, tree, report, template)
+    if (errorCount(file) > errorsBefore) continue
+    const header = memoHeader(template, context.isoDate, report.meta.language, overrides(context))
+    const fit = await fitMemo({ template, selection, meta: report.meta, header, layout, fonts, date: context.date })
+    if (!fit.fits) {
+      reportOverflow(file, template, fit.overflow, selection.recommendations.length)
+      continue
+    }
+    const base = `memos/${context.name}.${template.id}`
+    outputs.push(
+      { path: `${base}.pdf`, data: fit.pdf.bytes },
+      { path: `${base}.docx`, data: await packDocx(toDocx(fit.content, layout, fonts), context.date) },
+      { path: `${base}.html`, data: toHtml(fit.content, layout, fonts, css) }
+    )
+  }
+  return outputs
+}
+
+function errorCount(file: VFile): number {
+  return file.messages.filter((message) => message.fatal === true).length
+}
+
+function overrides(context: RenderContext): MemoOverrides {
+  const given = context.memoOverrides ?? {}
+  return { to: given.to, from: given.from, date: given.date, subject: given.subject }
+}
+
+/** A fatal message at the template's `select`: how far over, and what to cut. */
+function reportOverflow(file: VFile, template: MemoTemplate, overflow: Overflow, selected: number): void {
+  const inches = (overflow.points / 72).toFixed(1)
+  const cut = selected - overflow.recommendationsThatFit
+  const findings = overflow.condensing.findings
+  const reason =
+    `Memo \`${template.id}\` overflows one page by ${inches}in (about ${overflow.lines} lines) even condensed to ` +
+    `“${overflow.condensing.step.name}” with ${findings} finding${findings === 1 ? '' : 's'}; ` +
+    `it selects ${selected} recommendations and a page holds ${overflow.recommendationsThatFit}: ` +
+    `cut at least ${cut} (list the ones to keep in \`select.ids\`, or narrow \`select\`)`
+  templateProblem(file, template.path, reason, template.places.get('select'), 'memo-overflow')
+}

@@ -1,0 +1,29 @@
+const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' })
+
+/** A segment ending in an initialism (`U.S.`, `U.N.`) or a title does not end a sentence. */
+const notAnEnd = /(?:\b(?:[A-Z]\.){2,}|\b(?:Mr|Mrs|Ms|Dr|No|St|vs|e\.g|i\.e)\.)\s*$/
+
+/**
+ * Split text into sentences: Unicode's sentence breaks, except after
+ * initialisms, which policy prose is full of (`the U.S. Government`).
+ */
+export function sentences(text: string): string[] {
+  const result: string[] = []
+  let pending = ''
+  for (const { segment } of segmenter.segment(text.replace(/\s+/g, ' ').trim())) {
+    pending += segment
+    if (!notAnEnd.test(pending)) {
+      result.push(pending.trim())
+      pending = ''
+    }
+  }
+  if (pending.trim()) result.push(pending.trim())
+  return result
+}
+
+/** The first `count` words of a sentence, marked as cut with `ellipsis` when they are fewer than all. */
+export function firstWords(sentence: string, count: number, ellipsis: string): string {
+  const words = sentence.split(' ')
+  if (words.length <= count) return sentence
+  return words.slice(0, count).join(' ').replace(/[,;:.]+$/, '') + ellipsis
+}

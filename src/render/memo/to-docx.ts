@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs'
+import {
+  AlignmentType,
+  BorderStyle,
+  Document,
+  LineRuleType,
+  Paragraph,
+  type ParagraphChild,
+  TabStopType,
+  TextRun
+} from 'docx'
+import type { FontFaces } from '../../fonts.js'
+import type { MemoContent, MemoLayout } from './types.js'
+
+/** Word measures in twentieths of a point, type in half points, lines in 240ths of one. */
+const twips = (points: number) => Math.round(points * 20)
+const halfPoints = (points: number) => Math.round(points * 2)
+const singleLine = 240
+
+/**
+ * A memo as a docx Document: the PDF's page, margins, faces, sizes and
+ * spacing, with its faces embedded so Word and LibreOffice set it as the
+ * PDF is set.
+ */
+export function toDocx(memo: MemoContent, layout: MemoLayout, fonts: Record<string, FontFaces>): Document {
+  const { page } = layout
+  return new Document({
+    title: memo.title,
+    creator: 'dossier',
+    fonts: embeddedFonts(fonts),
+    styles: {
+      default: {
+        document: {
+          run: { font: layout.faces.body, size: halfPoints(layout.type.body), color: layout.colors.text.slice(1) },
+          paragraph: { spacing: { line: Math.round(singleLine * layout.type.leading), lineRule: LineRuleType.AUTO, before: 0, after: 0 } }
+        }
+      }
+    },
+    sections: [
+      {
+        properties: {
+          page: {
+            size: { width: twips(page.width), height: twips(page.height) },
+            margin: { top: twips(page.margins.top), right: twips(page.margins.right), bottom: twips(page.margins.bottom), left: twips(page.margins.left), header: 0, footer: 0 }
+          }
+        },
+        children: [
+          title(layout),
+          ...headerBlock(memo, layout),
+          heading(layout.text.bottomLine, layout, true),
+          new Paragraph({ children: [new TextRun([memo.bottomLine.framing, ...memo.bottomLine.sentences].filter(Boolean).join(' '))] }),
+          ...(memo.findings.length > 0 ? [heading(layout.text.findings, layout)] : []),
+          ...memo.findings.map((finding) => hanging(layout.text.bullet, [bold(finding.lead), new TextRun(` ${finding.summary}`)], layout.space.bullet, layout, false)),
+          heading(layout.text.recommendations, layout),
+          ...memo.recommendations.map((item) =>
+            hanging(item.label, [bold(item.lead), ...(item.rationale ? [new TextRun(` ${item.rationale}`)] : [])], layout.space.itemLabel, layout, true)
+          ),
+          closing(memo, layout)
+        ]
+      }
+    ]
+  })
+}
+
+type FontOptions = NonNullable<ConstructorParameters<typeof Document>[0]['fonts']>[number]
+
+function embeddedFonts(fonts: Record<string, FontFaces>): FontOptions[] {
+  return Object.entries(fonts).map(([name, faces]) => ({
+    name,
+    data: readFileSync(faces.normal),
+    bold: readFileSync(faces.bold)
+  }))
+}
+
+function bold(text: string): TextRun {
+  return new TextRun({ text, bold: true })
+}
+
+function title(layout: MemoLayout): Paragraph {
+  return new Paragraph({
+    spacing: { after: twips(layout.space.afterTitle) },
+    children: [new TextRun({ text: layout.text.title, font: layout.faces.heading, bold: true, size: halfPoints(layout.type.title), characterSpacing: twips(layout.type.tracking) })]
+  })
+}
+
+/** The MEMORANDUM FOR, FROM, DATE and SUBJECT lines, ruled off below. */
+function headerBlock(memo: MemoContent, layout: MemoLayout): Paragraph[] {
+  const { text } = layout
+  const rows: [string, string][] = [
+    [text.to, memo.header.to],
+    [text.from, memo.header.from],
+    [text.date, memo.header.date],
+    [text.subject, memo.header.subject]
+  ]
+  return rows.map(([label, value], index) => {
+    const last = index === rows.length - 1
+    return new Paragraph({
+      indent: { left: twips(layout.space.headerLabel), hanging: twips(layout.space.headerLabel) },
+      tabStops: [{ type: TabStopType.LEFT, position: twips(layout.space.headerLabel) }],
+      spacing: { after: twips(layout.space.headerRow) },
+      border: last ? { bottom: { style: BorderStyle.SINGLE, size: Math.round(layout.space.rule * 8), color: layout.colors.rule.slice(1), space: Math.round(layout.space.afterHeader) } } : undefined,
+      children: [
+        new TextRun({ text: label, font: layout.faces.heading, bold: true, size: halfPoints(layout.type.header) }),
+        new TextRun({ text: `\t${value}`, size: halfPoints(layout.type.header), bold: label === text.subject })
+      ]
+    })
+  })
+}
+
+function heading(text: string, layout: MemoLayout, first = false): Paragraph {
+  return new Paragraph({
+    keepNext: true,
+    spacing: { before: twips(first ? layout.space.afterHeader : layout.space.beforeHeading), after: twips(layout.space.afterHeading) },
+    children: [new TextRun({ text, font: layout.faces.heading, bold: true, size: halfPoints(layout.type.heading), characterSpacing: twips(layout.type.tracking), color: layout.colors.heading.slice(1) })]
+  })
+}
+
+/** A paragraph whose marker (bullet or label) hangs in its own column. */
+function hanging(marker: string, children: ParagraphChild[], width: number, layout: MemoLayout, boldMarker: boolean): Paragraph {
+  return new Paragraph({
+    alignment: AlignmentType.LEFT,
+    indent: { left: twips(width), hanging: twips(width) },
+    tabStops: [{ type: TabStopType.LEFT, position: twips(width) }],
+    spacing: { after: twips(layout.space.item) },
+    children: [new TextRun({ text: `${marker}\t`, bold: boldMarker }), ...children]
+  })
+}
+
+function closing(memo: MemoContent, layout: MemoLayout): Paragraph {
+  return new Paragraph({
+    spacing: { before: twips(layout.space.beforeClosing) },
+    border: { top: { style: BorderStyle.SINGLE, size: Math.round(layout.space.rule * 8), color: layout.colors.rule.slice(1), space: Math.round(layout.space.afterHeading) } },
+    children: [new TextRun({ text: memo.closing, size: halfPoints(layout.type.closing), color: layout.colors.muted.slice(1) })]
+  })
+}

@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs'
+import { escapeHtml } from '../../format.js'
+import type { FontFaces, FontStyle } from '../../fonts.js'
+import { naturalLineHeight } from './font-metrics.js'
+import type { MemoContent, MemoLayout } from './types.js'
+
+/** The faces the memo sets, by family: its body's regular and bold, its headings' bold. */
+const facesUsed: FontStyle[] = ['normal', 'bold']
+
+/**
+ * A memo as one self-contained HTML page: `memo.css` from the templates,
+ * the layout's sizes as custom properties, the faces inlined, so it prints
+ * on one page like the PDF.
+ */
+export function toHtml(memo: MemoContent, layout: MemoLayout, fonts: Record<string, FontFaces>, css: string): string {
+  const { text } = layout
+  const header = ([
+    [text.to, memo.header.to, ''],
+    [text.from, memo.header.from, ''],
+    [text.date, memo.header.date, ''],
+    [text.subject, memo.header.subject, ' class="subject"']
+  ] as const).map(([label, value, attributes]) => `<dt>${escapeHtml(label)}</dt><dd${attributes}>${escapeHtml(value)}</dd>`)
+  const bottomLine = [memo.bottomLine.framing, ...memo.bottomLine.sentences].filter(Boolean).join(' ')
+  return `<!doctype html>
+<html lang="${escapeHtml(memo.language)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(memo.title)}</title>
+<style>
+${fontFaces(fonts)}
+${customProperties(layout, naturalLineHeight(fonts[layout.faces.body].normal))}
+${css}</style>
+</head>
+<body>
+<article class="page">
+<p class="title">${escapeHtml(text.title)}</p>
+<dl class="header">${header.join('')}</dl>
+<section><h2>${escapeHtml(text.bottomLine)}</h2><p>${escapeHtml(bottomLine)}</p></section>
+${findings(memo, layout)}<section><h2>${escapeHtml(text.recommendations)}</h2><ol class="items">
+${memo.recommendations.map((item) => `<li id="${escapeHtml(item.id)}"><span class="marker">${escapeHtml(item.label)}</span><span><strong>${escapeHtml(item.lead)}</strong>${item.rationale ? ` ${escapeHtml(item.rationale)}` : ''}</span></li>`).join('\n')}
+</ol></section>
+<p class="closing">${linked(memo.closing)}</p>
+</article>
+</body>
+</html>
+`
+}
+
+function findings(memo: MemoContent, layout: MemoLayout): string {
+  if (memo.findings.length === 0) return ''
+  const items = memo.findings.map((finding) => `<li><span>${escapeHtml(layout.text.bullet)}</span><span><strong>${escapeHtml(finding.lead)}</strong> ${escapeHtml(finding.summary)}</span></li>`)
+  return `<section><h2>${escapeHtml(layout.text.findings)}</h2><ul class="findings">\n${items.join('\n')}\n</ul></section>\n`
+}
+
+/** The closing line with its URL as a link. */
+function linked(closing: string): string {
+  return escapeHtml(closing).replace(/https?:\/\/[^\s<]+?(?=[.,;)]?(?:\s|$))/g, (url) => `<a href="${url}">${url}</a>`)
+}
+
+function fontFaces(fonts: Record<string, FontFaces>): string {
+  return Object.entries(fonts)
+    .flatMap(([family, faces]) =>
+      facesUsed.map((style) => {
+        const data = readFileSync(faces[style]).toString('base64')
+        return `@font-face { font-family: "${family}"; font-weight: ${style === 'bold' ? 700 : 400}; src: url(data:font/ttf;base64,${data}) format("truetype"); }`
+      })
+    )
+    .join('\n')
+}
+
+function customProperties(layout: MemoLayout, bodyLineHeight: number): string {
+  const pt = (value: number) => `${Number(value.toFixed(2))}pt`
+  const { page, type, space, colors, faces } = layout
+  const properties: Record<string, string> = {
+    'page-width': pt(page.width),
+    'page-height': pt(page.height),
+    'margin-top': pt(page.margins.top),
+    'margin-right': pt(page.margins.right),
+    'margin-bottom': pt(page.margins.bottom),
+    'margin-left': pt(page.margins.left),
+    'face-body': `"${faces.body}"`,
+    'face-heading': `"${faces.heading}"`,
+    title: pt(type.title),
+    header: pt(type.header),
+    heading: pt(type.heading),
+    body: pt(type.body),
+    closing: pt(type.closing),
+    leading: String(Number((type.leading * bodyLineHeight).toFixed(4))),
+    tracking: pt(type.tracking),
+    'after-title': pt(space.afterTitle),
+    'header-row': pt(space.headerRow),
+    'after-header': pt(space.afterHeader),
+    'before-heading': pt(space.beforeHeading),
+    'after-heading': pt(space.afterHeading),
+    item: pt(space.item),
+    'before-closing': pt(space.beforeClosing),
+    rule: pt(space.rule),
+    'header-label': pt(space.headerLabel),
+    marker: pt(space.itemLabel),
+    bullet: pt(space.bullet),
+    text: colors.text,
+    'rule-color': colors.rule,
+    'heading-color': colors.heading,
+    muted: colors.muted
+  }
+  return `:root { ${Object.entries(properties).map(([name, value]) => `--${name}: ${value};`).join(' ')} }`
+}

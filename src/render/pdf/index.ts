@@ -1,0 +1,52 @@
+import type { Root } from 'mdast'
+import type { VFile } from 'vfile'
+import { displayDate } from '../../format.js'
+import type { Renderer, RenderContext } from '../../types.js'
+import { checkCoverage } from './coverage.js'
+import { pdfDefinition } from './document.js'
+import { breakBefore, planFootnotes, withSentinels, type FootnotePlan } from './footnotes.js'
+import { resolveImages } from './images.js'
+import { printPdf } from './print.js'
+import { loadTemplate, pageGeometry } from './template.js'
+import { toPdfmake, type Prepared } from './to-pdfmake.js'
+
+export { printPdf } from './print.js'
+export type { PrintedPdf, PrintOptions } from './print.js'
+
+const headingStyles = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6'])
+
+/**
+ * The print edition, `NAME.pdf`. Async work (template, fonts and their
+ * coverage, images) happens first; then the tree is converted, purely, to a
+ * pdfmake definition, laid out until the footnotes fit, and printed.
+ */
+export const renderer: Renderer = {
+  format: 'pdf',
+  description: 'the print edition: cover, contents, page-foot notes, bookmarks',
+  async render(tree: Root, file: VFile, context: RenderContext) {
+    const meta = file.data.meta!
+    const template = await loadTemplate(context.templatesDir)
+    const geometry = pageGeometry(template, paperOf(context))
+    const metaText = [meta.title, meta.subtitle ?? '', meta.shortTitle, meta.organization ?? '', ...meta.authors, ...meta.advisers]
+    const coverage = checkCoverage(tree, file, template, context.templatesDir, metaText)
+    const prepared: Prepared = { template, geometry, fontFor: coverage.fontFor, images: await resolveImages(tree, file, context.sourceDir) }
+    const options = { fonts: coverage.families, date: context.date, readableDirs: [context.sourceDir] }
+    const date = displayDate(meta.date, meta.language)
+
+    // pdfmake changes a definition as it lays it out: every pass gets a fresh one.
+    const definitionFor = (plan: FootnotePlan) => {
+      const converted = toPdfmake(tree, prepared)
+      const definition = pdfDefinition({ converted: { ...converted, content: withSentinels(converted.content) }, meta, date, template, geometry, fontFor: coverage.fontFor, plan })
+      return { ...definition, pageBreakBefore: breakBefore(geometry, plan.reserve, headingStyles) }
+    }
+    const notes = toPdfmake(tree, prepared).notes
+    const plan = await planFootnotes(notes, definitionFor, geometry, template.footnotes.space + template.footnotes.gap, options)
+    const { bytes } = await printPdf(definitionFor(plan), options)
+    return [{ path: `${context.name}.pdf`, data: bytes }]
+  }
+}
+
+/** Paper size: `--paper` when the build passes one, else `DOSSIER_PAPER`, else the template's. */
+function paperOf(context: RenderContext): string | undefined {
+  return context.paper ?? process.env.DOSSIER_PAPER ?? undefined
+}

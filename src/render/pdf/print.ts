@@ -1,0 +1,84 @@
+import path from 'node:path'
+import pdfmake from 'pdfmake'
+import type { TDocumentDefinitions, TFontDictionary } from 'pdfmake/interfaces.js'
+import type { FontFaces } from '../../fonts.js'
+
+export interface PrintOptions {
+  /** Font families the definition names, as `resolveFonts` returns them. */
+  fonts: Record<string, FontFaces>
+  /** Stamped as creation date; it also seeds the file ID, so equal inputs give equal bytes. */
+  date: Date
+  /** Folders files (images) may be read from, besides the fonts. Default: none. */
+  readableDirs?: string[]
+}
+
+export interface PrintedPdf {
+  bytes: Uint8Array
+  pageCount: number
+}
+
+/** Where internal links land: for each page (0-based), the destinations its links point to. */
+export type LinkMap = string[][]
+
+/**
+ * Print a pdfmake document definition to PDF bytes, deterministically: the
+ * creation date and the file ID come from `date`, never the clock; no URL is
+ * fetched; only the fonts and `readableDirs` may be read.
+ */
+export async function printPdf(definition: TDocumentDefinitions, options: PrintOptions): Promise<PrintedPdf> {
+  const document = await createDocument(definition, options)
+  const pageCount = document.bufferedPageRange().count
+  return { bytes: new Uint8Array(await collect(document)), pageCount }
+}
+
+/**
+ * Lay a definition out without keeping the result, and report which internal
+ * links (`linkToDestination`) landed on which page. Footnotes use it to find
+ * the page each reference mark is set on.
+ */
+export async function layoutLinks(definition: TDocumentDefinitions, options: PrintOptions): Promise<LinkMap> {
+  const document = await createDocument(definition, options)
+  const { start, count } = document.bufferedPageRange()
+  const pages: LinkMap = []
+  for (let index = start; index < start + count; index++) {
+    document.switchToPage(index)
+    pages.push(document.page.annotations.map((annotation) => String(annotation.data.A?.data.D ?? '')).filter(Boolean))
+  }
+  await collect(document)
+  return pages
+}
+
+/** The part of PDFKit's document these functions use. */
+interface KitDocument extends NodeJS.ReadableStream {
+  bufferedPageRange(): { start: number; count: number }
+  switchToPage(index: number): void
+  page: { annotations: Array<{ data: { A?: { data: { D?: unknown } } } }> }
+  end(): void
+}
+
+async function createDocument(definition: TDocumentDefinitions, options: PrintOptions): Promise<KitDocument> {
+  const fontFiles = Object.values(options.fonts).flatMap((faces) => Object.values(faces))
+  const readable = (options.readableDirs ?? []).map((dir) => path.resolve(dir) + path.sep)
+  // pdfmake keeps fonts and policies on one shared object; they are read
+  // synchronously by `createPdf`, so setting them just before is safe.
+  pdfmake.setUrlAccessPolicy(() => false)
+  pdfmake.setLocalAccessPolicy((file) => {
+    const resolved = path.resolve(file)
+    return fontFiles.includes(resolved) || readable.some((dir) => resolved.startsWith(dir))
+  })
+  pdfmake.setFonts(structuredClone(options.fonts) as TFontDictionary)
+  const info = { ...definition.info, creationDate: options.date, modDate: options.date }
+  // Pages are kept until the end so that they can be counted and inspected.
+  const created = pdfmake.createPdf({ ...definition, info }, { bufferPages: true })
+  return (await created.getStream()) as unknown as KitDocument
+}
+
+function collect(document: KitDocument): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    document.on('data', (chunk: Buffer) => chunks.push(chunk))
+    document.on('end', () => resolve(Buffer.concat(chunks)))
+    document.on('error', reject)
+    document.end()
+  })
+}

@@ -1,0 +1,318 @@
+import type { Definition, FootnoteDefinition, Nodes, Parents, Root, RootContent } from 'mdast'
+import { toString } from 'mdast-util-to-string'
+import type { Content, ContentText, OrderedListType, TableCell } from 'pdfmake/interfaces.js'
+import { itemKinds } from '../../plugins/remark-items.js'
+import type { PageGeometry, PdfTemplate } from './template.js'
+import { textRuns } from './text-runs.js'
+
+/** Inline content: pieces of one paragraph. */
+export type Inline = ContentText
+
+/** What the caller found before the walk: fonts per character and readable images. */
+export interface Prepared {
+  template: PdfTemplate
+  geometry: PageGeometry
+  /** From `checkCoverage`: per main family, the family that sets each character. */
+  fontFor: Record<string, Map<number, string | null>>
+  /** Image URL as written → absolute path below the source folder. Missing: not readable. */
+  images: Map<string, string>
+}
+
+/**
+ * Read-only context, copied with one change for nesting
+ * (`{...context, bold: true}`): what inline text inherits.
+ */
+export interface Context {
+  family: string
+  bold?: boolean
+  italics?: boolean
+  strike?: boolean
+  /** Style of the block being set (`paragraph`, `listItem`, `footnote`). */
+  style?: string
+  /** Style of the run being set (`inlineCode`). */
+  inlineStyle?: string
+  link?: string
+  destination?: string
+  /** How many ordered lists enclose this node. */
+  orderedDepth: number
+}
+
+export interface State extends Prepared {
+  definitions: Map<string, Definition>
+  footnoteDefinitions: Map<string, FootnoteDefinition>
+  /** Footnote identifiers in the order first cited; a note's number is its index + 1. */
+  footnoteOrder: string[]
+  /** Heading ids by depth, for nesting the PDF outline. */
+  headingIds: string[]
+  blocks(parent: Parents, context: Context): Content[]
+  inlines(parent: Parents, context: Context): Inline[]
+}
+
+type BlockHandler<T> = (node: T, state: State, context: Context) => Content[]
+type InlineHandler<T> = (node: T, state: State, context: Context) => Inline[]
+type BlockHandlers = { [K in RootContent['type']]?: BlockHandler<Extract<RootContent, { type: K }>> }
+type InlineHandlers = { [K in RootContent['type']]?: InlineHandler<Extract<RootContent, { type: K }>> }
+
+/** The destination name of footnote `number`'s text, which its mark links to. */
+export function footnoteDestination(number: number): string {
+  return `dossier-footnote-${number}`
+}
+
+/** Node types deliberately left out of print: front matter, raw HTML, and definitions (used where referenced). */
+const ignored = new Set(['yaml', 'html', 'definition', 'footnoteDefinition'])
+
+const blockHandlers: BlockHandlers = {
+  heading(node, state, context) {
+    const id = node.data?.id
+    state.headingIds.length = node.depth - 1
+    const parentId = state.headingIds.filter(Boolean).at(-1)
+    if (id) state.headingIds[node.depth - 1] = id
+    const heading = {
+      text: state.inlines(node, { ...context, family: state.template.fonts.display }),
+      style: `h${node.depth}`,
+      id,
+      outline: Boolean(id),
+      outlineText: toString(node),
+      outlineParentId: parentId,
+      pageBreak: node.depth === 1 && state.template.page.chapterBreak ? ('before' as const) : undefined,
+      ...(node.depth <= 2 && id ? { tocItem: true, tocStyle: `tocEntry${node.depth}`, tocNumberStyle: 'tocNumber' } : {})
+    }
+    return [heading as Content]
+  },
+  paragraph(node, state, context) {
+    if (node.children.length > 0 && node.children.every((child) => child.type === 'image' || (child.type === 'text' && !child.value.trim()))) {
+      return node.children.flatMap((child) => (child.type === 'image' ? imageBlock(child.url, child.alt ?? '', state) : []))
+    }
+    return [{ text: state.inlines(node, context), style: context.style ?? 'paragraph' }]
+  },
+  blockquote(node, state, context) {
+    const { colors, rules } = state.template
+    return [
+      {
+        table: { widths: ['*'], body: [[{ stack: state.blocks(node, { ...context, style: 'paragraph' }), style: 'quote' }]] },
+        layout: {
+          hLineWidth: () => 0,
+          vLineWidth: (index: number) => (index === 0 ? rules.quote : 0),
+          vLineColor: () => colors.quoteRule,
+          paddingLeft: () => state.template.padding.quote,
+          paddingTop: () => 0,
+          paddingBottom: () => 0
+        },
+        style: 'paragraph'
+      }
+    ]
+  },
+  code(node, state) {
+    return [
+      {
+        table: { widths: ['*'], body: [[{ text: node.value, style: 'codeBlock', preserveLeadingSpaces: true }]] },
+        layout: {
+          hLineWidth: () => 0,
+          vLineWidth: () => 0,
+          fillColor: () => state.template.colors.codeBackground,
+          paddingLeft: () => state.template.padding.code,
+          paddingRight: () => state.template.padding.code,
+          paddingTop: () => state.template.padding.code / 2,
+          paddingBottom: () => state.template.padding.code / 2
+        },
+        style: 'paragraph'
+      }
+    ]
+  },
+  list(node, state, context) {
+    const inner = node.ordered ? { ...context, orderedDepth: context.orderedDepth + 1 } : context
+    const items = node.children.map((item) => ({ stack: state.blocks(item, inner) }))
+    if (!node.ordered) return [{ ul: items, style: 'list' }]
+    return [{ ol: items, type: orderedType(context.orderedDepth), start: node.start ?? 1, style: 'list' }]
+  },
+  listItem(node, state, context) {
+    const blocks = state.blocks(node, { ...context, style: 'listItem' })
+    const first = blocks[0]
+    // The item's anchor goes on its first line, which is where a link to it should land.
+    if (node.data?.itemId && first && typeof first === 'object' && 'text' in first) Object.assign(first, { id: node.data.itemId })
+    return blocks
+  },
+  table(node, state, context) {
+    const body: TableCell[][] = node.children.map((row, rowIndex) =>
+      row.children.map((cell, cellIndex) => ({
+        text: state.inlines(cell, { ...context, family: state.template.fonts.display, bold: rowIndex === 0 || context.bold }),
+        style: rowIndex === 0 ? 'tableHeader' : 'tableCell',
+        alignment: node.align?.[cellIndex] ?? 'left'
+      }))
+    )
+    const { colors, rules } = state.template
+    return [
+      {
+        table: { headerRows: 1, dontBreakRows: true, widths: body[0]?.map(() => '*') ?? [], body },
+        layout: {
+          hLineWidth: (index: number) => (index <= 1 || index === body.length ? rules.thematic * 2 : rules.thematic),
+          vLineWidth: () => 0,
+          hLineColor: () => colors.tableRule,
+          fillColor: (row: number) => (row === 0 ? colors.tableHeader : null)
+        },
+        style: 'paragraph'
+      }
+    ]
+  },
+  thematicBreak(_node, state) {
+    return [{ canvas: [{ type: 'line', x1: 0, y1: 0, x2: state.geometry.textWidth, y2: 0, lineWidth: state.template.rules.thematic, lineColor: state.template.colors.rule }], style: 'paragraph' }]
+  },
+  containerDirective(node, state, context) {
+    return state.blocks(node, context)
+  },
+  leafDirective(node, state, context) {
+    return [{ text: state.inlines(node, context), style: 'paragraph' }]
+  }
+}
+
+const inlineHandlers: InlineHandlers = {
+  text(node, state, context) {
+    // A line ending inside a paragraph is a space (hard breaks are `break` nodes).
+    return textRuns(node.value.replace(/[ \t]*\r?\n[ \t]*/g, ' '), context.family, state.fontFor[context.family]).map((run) => styled(run, context))
+  },
+  emphasis(node, state, context) {
+    return state.inlines(node, { ...context, italics: true })
+  },
+  strong(node, state, context) {
+    return state.inlines(node, { ...context, bold: true })
+  },
+  delete(node, state, context) {
+    return state.inlines(node, { ...context, strike: true })
+  },
+  inlineCode(node, state, context) {
+    const family = state.template.fonts.code
+    return textRuns(node.value, family, state.fontFor[family]).map((run) => styled({ ...run, font: run.font ?? family }, { ...context, inlineStyle: 'inlineCode' }))
+  },
+  break() {
+    return [{ text: '\n' }]
+  },
+  link(node, state, context) {
+    return state.inlines(node, linkContext(node.url, context))
+  },
+  linkReference(node, state, context) {
+    const definition = state.definitions.get(node.identifier.toLowerCase())
+    return state.inlines(node, definition ? linkContext(definition.url, context) : context)
+  },
+  image(node, state, context) {
+    // pdfmake sets images as blocks only; inside a line the alternative text stands in.
+    return inlineHandlers.text!({ type: 'text', value: node.alt ?? '' }, state, { ...context, italics: true })
+  },
+  imageReference(node, state, context) {
+    return inlineHandlers.text!({ type: 'text', value: node.alt ?? '' }, state, { ...context, italics: true })
+  },
+  footnoteReference(node, state, context) {
+    let index = state.footnoteOrder.indexOf(node.identifier)
+    if (index < 0) index = state.footnoteOrder.push(node.identifier) - 1
+    return [{ text: String(index + 1), sup: true, style: 'footnoteMark', linkToDestination: footnoteDestination(index + 1), font: context.family }]
+  },
+  textDirective(node, state, context) {
+    // An item's lead (`:finding[Lead]{#id}`) is bold, as in the original.
+    return state.inlines(node, node.name in itemKinds ? { ...context, bold: true } : context)
+  }
+}
+
+function styled(run: Inline, context: Context): Inline {
+  const result: Inline = { ...run }
+  if (context.bold) result.bold = true
+  if (context.italics) result.italics = true
+  if (context.strike) result.decoration = 'lineThrough'
+  if (context.inlineStyle) result.style = context.inlineStyle
+  if (context.link) Object.assign(result, { link: context.link, style: 'link' })
+  if (context.destination) Object.assign(result, { linkToDestination: context.destination, style: 'link' })
+  return result
+}
+
+function linkContext(url: string, context: Context): Context {
+  // `#id` jumps inside the document; anything else is an external link, never fetched.
+  return url.startsWith('#') ? { ...context, destination: decodeURIComponent(url.slice(1)) } : { ...context, link: url }
+}
+
+function orderedType(depth: number): OrderedListType {
+  const types: OrderedListType[] = ['decimal', 'lower-alpha', 'lower-roman']
+  return types[depth % types.length]
+}
+
+function imageBlock(url: string, alt: string, state: State): Content[] {
+  const file = state.images.get(url)
+  if (!file) return alt ? [{ text: alt, style: 'caption' }] : []
+  const { geometry, template } = state
+  const image = { image: file, fit: [geometry.textWidth, geometry.textHeight * template.image.maxHeightRatio] as [number, number], alignment: 'center' as const }
+  return alt ? [image, { text: alt, style: 'caption', alignment: 'center' as const }] : [image]
+}
+
+function createState(tree: Root, prepared: Prepared): State {
+  const definitions = new Map<string, Definition>()
+  const footnoteDefinitions = new Map<string, FootnoteDefinition>()
+  // Definitions are collected before the walk, so references may come first.
+  for (const node of walk(tree)) {
+    if (node.type === 'definition') definitions.set(node.identifier.toLowerCase(), node)
+    if (node.type === 'footnoteDefinition') footnoteDefinitions.set(node.identifier, node)
+  }
+  const state: State = {
+    ...prepared,
+    definitions,
+    footnoteDefinitions,
+    footnoteOrder: [],
+    headingIds: [],
+    blocks(parent, context) {
+      return ('children' in parent ? (parent.children as RootContent[]) : []).flatMap((child) => oneBlock(child, state, context))
+    },
+    inlines(parent, context) {
+      return ('children' in parent ? (parent.children as RootContent[]) : []).flatMap((child) => oneInline(child, state, context))
+    }
+  }
+  return state
+}
+
+function oneBlock(node: RootContent, state: State, context: Context): Content[] {
+  if (ignored.has(node.type)) return []
+  const handler = blockHandlers[node.type] as BlockHandler<RootContent> | undefined
+  if (handler) return handler(node, state, context)
+  // Unknown or inline content where a block is expected: set it as a paragraph.
+  return [{ text: oneInline(node, state, context), style: context.style ?? 'paragraph' }]
+}
+
+function oneInline(node: RootContent, state: State, context: Context): Inline[] {
+  if (ignored.has(node.type)) return []
+  const handler = inlineHandlers[node.type] as InlineHandler<RootContent> | undefined
+  if (handler) return handler(node, state, context)
+  // Unknown nodes: their text, rather than nothing.
+  return 'children' in node ? state.inlines(node, context) : 'value' in node ? inlineHandlers.text!({ type: 'text', value: node.value }, state, context) : []
+}
+
+function* walk(node: Nodes): Generator<Nodes> {
+  yield node
+  if ('children' in node) for (const child of node.children) yield* walk(child)
+}
+
+/** The report body and its footnotes, as pdfmake content. */
+export interface Converted {
+  content: Content[]
+  /** Footnote texts by number (1-based), each with its destination on its first line. */
+  notes: Content[][]
+}
+
+/**
+ * Convert the tree to pdfmake content. Pure: fonts, images and the template
+ * come in `prepared`; nothing is read or printed here.
+ */
+export function toPdfmake(tree: Root, prepared: Prepared): Converted {
+  const state = createState(tree, prepared)
+  const context: Context = { family: prepared.template.fonts.text, orderedDepth: 0 }
+  const content = state.blocks(tree, context)
+  const notes: Content[][] = []
+  // Notes may cite notes: the order list grows while it is walked.
+  for (let index = 0; index < state.footnoteOrder.length; index++) {
+    const definition = state.footnoteDefinitions.get(state.footnoteOrder[index])
+    const blocks = definition ? state.blocks(definition, { ...context, style: 'footnote' }) : []
+    const mark: Inline = { text: `${index + 1}  `, bold: true, font: context.family }
+    const first = blocks[0]
+    if (first && typeof first === 'object' && 'text' in first && Array.isArray(first.text)) {
+      Object.assign(first, { text: [mark, ...first.text], id: footnoteDestination(index + 1) })
+    } else {
+      blocks.unshift({ text: [mark], style: 'footnote', id: footnoteDestination(index + 1) } as Content)
+    }
+    notes.push(blocks)
+  }
+  return { content, notes }
+}

@@ -1,0 +1,203 @@
+import { execFileSync } from 'node:child_process'
+import { cp, mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { PDFParse } from 'pdf-parse'
+import { VFile } from 'vfile'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { build } from '../src/build.js'
+import { parseReport, reportData } from '../src/pipeline.js'
+import { reportProblems } from '../src/report-problems.js'
+import type { ReportData } from '../src/types.js'
+
+const root = path.resolve(import.meta.dirname, '..')
+const fixtures = path.join(root, 'test', 'fixtures')
+const temporary: string[] = []
+
+/** The recommendations each shipped template is meant to select. */
+const shipped: Record<string, string[]> = {
+  us: ['declared-policy', 'implement-sanctions', 'legal-normative-base', 'international-cooperation'],
+  alliance: ['contingency-plans', 'outside-information', 'strategic-balance', 'interoperability', 'information-sharing', 'confidence-building', 'norms-coordination'],
+  defenders: ['contingency-plans', 'interoperability', 'information-sharing']
+}
+
+async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix))
+  temporary.push(dir)
+  return dir
+}
+
+/** A templates folder with dossier's fonts and memo layout, and a fixture's memo templates. */
+async function fixtureTemplates(fixture: string): Promise<string> {
+  const dir = path.join(await tempDir('memo-templates-'), 'templates')
+  await cp(path.join(root, 'templates', 'fonts.json'), path.join(dir, 'fonts.json'))
+  await cp(path.join(root, 'templates', 'memo'), path.join(dir, 'memo'), { recursive: true })
+  await cp(path.join(fixtures, fixture, 'memos'), path.join(dir, 'memos'), { recursive: true })
+  return dir
+}
+
+async function pdfText(bytes: Uint8Array): Promise<{ text: string; pages: number }> {
+  const parser = new PDFParse({ data: new Uint8Array(bytes) })
+  try {
+    const result = await parser.getText()
+    return { text: normalize(result.text), pages: result.total }
+  } finally {
+    await parser.destroy()
+  }
+}
+
+/** Undo line wrapping: a hyphen at a line's end joins, other breaks are spaces. */
+function normalize(text: string): string {
+  return text.replace(/-\n/g, '-').replace(/\s+/g, ' ')
+}
+
+/** Page counts of PDFs LibreOffice makes from every DOCX in a folder. */
+function libreOfficePages(dir: string, names: string[]): Record<string, number> {
+  const outDir = path.join(dir, 'libreoffice')
+  const profile = `file://${path.join(dir, 'lo-profile')}`
+  execFileSync('soffice', ['--headless', `-env:UserInstallation=${profile}`, '--convert-to', 'pdf', '--outdir', outDir, ...names.map((name) => path.join(dir, name))], { stdio: 'ignore' })
+  return Object.fromEntries(names.map((name) => [name, pdfinfoPages(path.join(outDir, name.replace(/\.docx$/, '.pdf')))]))
+}
+
+function pdfinfoPages(file: string): number {
+  const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' })
+  return Number(/^Pages:\s+(\d+)/m.exec(info)?.[1])
+}
+
+/** Heights of the words pdftotext finds, most common first. */
+function wordHeights(file: string): { heights: number[]; lowest: number; pageHeight: number } {
+  const html = execFileSync('pdftotext', ['-bbox', file, '-'], { encoding: 'utf8' })
+  const words = [...html.matchAll(/yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"/g)].map((m) => ({ yMin: Number(m[1]), yMax: Number(m[2]) }))
+  const counts = new Map<number, number>()
+  for (const word of words) {
+    const height = Math.round((word.yMax - word.yMin) * 10) / 10
+    counts.set(height, (counts.get(height) ?? 0) + 1)
+  }
+  const pageHeight = Number(/<page width="[\d.]+" height="([\d.]+)"/.exec(html)?.[1])
+  return { heights: [...counts].sort((a, b) => b[1] - a[1]).map(([height]) => height), lowest: Math.max(...words.map((w) => w.yMax)), pageHeight }
+}
+
+afterAll(async () => {
+  await Promise.all(temporary.map((dir) => rm(dir, { recursive: true, force: true })))
+})
+
+describe('shipped memos', () => {
+  let outDir: string
+  let report: ReportData
+  let written: string[]
+
+  beforeAll(async () => {
+    outDir = await tempDir('memo-build-')
+    const result = await build({ source: path.join(root, 'source', 'report.md'), outDir, formats: ['memo'], templatesDir: path.join(root, 'templates') })
+    expect(reportProblems([result.file], { quiet: true })).toBe('')
+    written = result.written.map((file) => path.relative(outDir, file)).sort()
+    const file = new VFile({ path: 'report.md', value: await readFile(path.join(root, 'source', 'report.md'), 'utf8') })
+    await parseReport(file)
+    report = reportData(file)
+  })
+
+  test('writes every template as PDF, DOCX and HTML', () => {
+    const expected = Object.keys(shipped).flatMap((id) => ['docx', 'html', 'pdf'].map((ext) => `memos/report.${id}.${ext}`))
+    expect(written).toEqual(expected.sort())
+  })
+
+  test.each(Object.keys(shipped))('%s: the PDF is one page and holds each selected recommendation', async (id) => {
+    const { text, pages } = await pdfText(await readFile(path.join(outDir, 'memos', `report.${id}.pdf`)))
+    expect(pages).toBe(1)
+    for (const item of report.recommendations.filter((r) => shipped[id].includes(r.id))) {
+      expect(text).toContain(`${item.label} ${normalize(item.lead)}`)
+    }
+    // The URL may wrap after a slash.
+    expect(text.replace(/\s/g, '')).toContain(report.meta.url!)
+  })
+
+  test.each(Object.keys(shipped))('%s: the HTML holds the same recommendations', async (id) => {
+    const html = await readFile(path.join(outDir, 'memos', `report.${id}.html`), 'utf8')
+    const ids = [...html.matchAll(/<li id="([^"]+)"/g)].map((m) => m[1])
+    expect(ids).toEqual(shipped[id])
+    expect(html).toContain('@page { size: var(--page-width) var(--page-height)')
+  })
+
+  test('each DOCX lays out on one page in LibreOffice', () => {
+    const names = Object.keys(shipped).map((id) => `report.${id}.docx`)
+    const pages = libreOfficePages(path.join(outDir, 'memos'), names)
+    expect(pages).toEqual(Object.fromEntries(names.map((name) => [name, 1])))
+  })
+
+  test('builds are byte-identical', async () => {
+    const again = await tempDir('memo-build-again-')
+    await build({ source: path.join(root, 'source', 'report.md'), outDir: again, formats: ['memo'], templatesDir: path.join(root, 'templates') })
+    for (const name of await readdir(path.join(outDir, 'memos'))) {
+      if (!/\.(pdf|docx|html)$/.test(name)) continue
+      const [first, second] = await Promise.all([readFile(path.join(outDir, 'memos', name)), readFile(path.join(again, 'memos', name))])
+      expect(Buffer.compare(first, second), name).toBe(0)
+    }
+  })
+})
+
+describe('fitting and problems', () => {
+  test('a template selecting more than a page holds fails, saying by how much and what to cut', async () => {
+    const templatesDir = await fixtureTemplates('memo-overflow')
+    const result = await build({ source: path.join(fixtures, 'memo-overflow', 'input.md'), outDir: await tempDir('memo-out-'), formats: ['memo'], templatesDir })
+    expect(result.written).toEqual([])
+    const template = await readFile(path.join(templatesDir, 'memos', 'all.yaml'), 'utf8')
+    const line = template.split('\n').findIndex((text) => text.startsWith('  audiences:')) + 1
+    const message = result.file.messages.find((m) => m.ruleId === 'memo-overflow')
+    expect(message?.fatal).toBe(true)
+    expect(message?.file).toBe(path.join(templatesDir, 'memos', 'all.yaml'))
+    expect([message?.line, message?.column]).toEqual([line, 3])
+    expect(message?.reason).toMatch(/^Memo `all` overflows one page by \d+\.\d+in \(about \d+ lines\) even condensed to “[^”]+” with 1 finding; it selects 20 recommendations and a page holds \d+: cut at least \d+/)
+    expect(reportProblems([result.file])).toContain(`${message?.file}:${line}:3  error  Memo \`all\` overflows`)
+  })
+
+  test('a short memo is neither padded nor stretched', async () => {
+    const outDir = await tempDir('memo-out-')
+    const result = await build({ source: path.join(fixtures, 'memo-sparse', 'input.md'), outDir, formats: ['memo'], templatesDir: await fixtureTemplates('memo-sparse') })
+    expect(reportProblems([result.file], { quiet: true })).toBe('')
+    const pdf = path.join(outDir, 'memos', 'input.brief.pdf')
+    const { text, pages } = await pdfText(await readFile(pdf))
+    expect(pages).toBe(1)
+    // The fullest form: the recommendation's rationale, whole.
+    expect(text).toContain('1.a Fund a resilience program. A small program would find weaknesses before an adversary does.')
+    // Body type at the layout's own size: the same word height as in the report's memos.
+    const shippedOut = await tempDir('memo-build-')
+    await build({ source: path.join(root, 'source', 'report.md'), outDir: shippedOut, formats: ['memo'], audience: 'us', templatesDir: path.join(root, 'templates') })
+    const sparse = wordHeights(pdf)
+    expect(sparse.heights[0]).toBe(wordHeights(path.join(shippedOut, 'memos', 'report.us.pdf')).heights[0])
+    // It ends in the top half of the page: nothing spread out to fill it.
+    expect(sparse.lowest).toBeLessThan(sparse.pageHeight / 2)
+  })
+
+  test('unknown audiences, themes, ids and sentences are errors at the template’s line and column', async () => {
+    const templatesDir = await fixtureTemplates('memo-unknown')
+    const result = await build({ source: path.join(fixtures, 'memo-unknown', 'input.md'), outDir: await tempDir('memo-out-'), formats: ['memo'], templatesDir })
+    expect(result.written).toEqual([])
+    const templatePath = path.join(templatesDir, 'memos', 'bad.yaml')
+    const lines = (await readFile(templatePath, 'utf8')).split('\n')
+    const placeOf = (word: string) => {
+      const index = lines.findIndex((line) => line.includes(word))
+      return `${templatePath}:${index + 1}:${lines[index].indexOf(word) + 1}`
+    }
+    const printed = reportProblems([result.file])
+    expect(printed).toContain(`${placeOf('nato')}  error  Unknown audience \`nato\``)
+    expect(printed).toContain(`${placeOf('morale')}  error  Unknown theme \`morale\``)
+    expect(printed).toContain(`${placeOf('no-such-recommendation')}  error  Unknown recommendation \`no-such-recommendation\``)
+    expect(printed).toContain(`${placeOf('no-such-finding')}  error  Unknown finding \`no-such-finding\``)
+    expect(printed).toContain(`${placeOf('9]')}  error  Unexpected sentence 9, expected at most 3`)
+  })
+
+  test('the command line overrides a template’s header fields', async () => {
+    const outDir = await tempDir('memo-out-')
+    await build({
+      source: path.join(fixtures, 'memo-sparse', 'input.md'),
+      outDir,
+      formats: ['memo'],
+      templatesDir: await fixtureTemplates('memo-sparse'),
+      audience: 'brief',
+      memoOverrides: { to: 'The Deputy Secretary', date: '2021-03-04' }
+    })
+    const html = await readFile(path.join(outDir, 'memos', 'input.brief.html'), 'utf8')
+    expect(html).toContain('<dd>The Deputy Secretary</dd>')
+    expect(html).toContain('<dd>March 4, 2021</dd>')
+  })
+})

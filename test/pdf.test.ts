@@ -1,0 +1,173 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import type { Root } from 'mdast'
+import { toString } from 'mdast-util-to-string'
+import { PDFParse } from 'pdf-parse'
+import { visit } from 'unist-util-visit'
+import { VFile } from 'vfile'
+import { afterEach, describe, expect, it } from 'vitest'
+import { build } from '../src/build.js'
+import { parseReport } from '../src/pipeline.js'
+import type { OutlineEntry } from '../src/types.js'
+import { fixture, normalize, reportSource, tempDir } from './helpers.js'
+
+interface Printed {
+  bytes: Buffer
+  pages: string[]
+  outline: Array<{ title: string; items: Printed['outline'] }>
+  messages: string[]
+  info: Record<string, unknown>
+}
+
+/** Build one source's PDF into a temporary folder and read it back. */
+async function print(source: string, env: Record<string, string> = {}): Promise<Printed> {
+  const saved = { ...process.env }
+  Object.assign(process.env, env)
+  try {
+    const out = tempDir('dossier-pdf-')
+    const result = await build({ source, outDir: out, formats: ['pdf'] })
+    expect(result.written).toHaveLength(1)
+    const bytes = readFileSync(path.join(out, `${path.basename(source, '.md')}.pdf`))
+    const parser = new PDFParse({ data: new Uint8Array(bytes) })
+    try {
+      const text = await parser.getText()
+      const info = await parser.getInfo()
+      return {
+        bytes,
+        pages: text.pages.map((page) => page.text),
+        outline: (info.outline ?? []) as Printed['outline'],
+        messages: result.file.messages.map(String),
+        info: info.info as Record<string, unknown>
+      }
+    } finally {
+      await parser.destroy()
+    }
+  } finally {
+    process.env = saved
+  }
+}
+
+async function parsed(source: string): Promise<{ tree: Root; outline: OutlineEntry[]; shortTitle: string }> {
+  const file = new VFile({ path: source, value: readFileSync(source, 'utf8') })
+  const tree = await parseReport(file)
+  return { tree, outline: file.data.outline ?? [], shortTitle: file.data.meta!.shortTitle }
+}
+
+/**
+ * Page text as a reader reads it: running head and folio removed, list
+ * markers (which pdf.js reads after their line) dropped, a word split by a
+ * line break after its hyphen joined again.
+ */
+function bodyText(pages: string[], shortTitle: string): string {
+  const foot = new RegExp(`\\n${shortTitle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n\\d+\\s*$`)
+  const text = pages.map((page) => page.replace(foot, '')).join('\n')
+  return normalize(text.replace(/\t(\d+|[a-z])\./g, '').replace(/(\S)-\s+(\p{L})/gu, '$1-$2'))
+}
+
+describe('the print edition', async () => {
+  const report = await print(reportSource)
+  const { tree, outline, shortTitle } = await parsed(reportSource)
+  const text = bodyText(report.pages, shortTitle)
+
+  it('has every paragraph of the source, in order', () => {
+    let from = 0
+    const missing: string[] = []
+    visit(tree, 'paragraph', (node) => {
+      const paragraph = normalize(toString(node))
+      const at = text.indexOf(paragraph, from)
+      if (at < 0) missing.push(paragraph.slice(0, 80))
+      else from = at + paragraph.length
+    })
+    expect(missing.map((paragraph) => [paragraph, text.slice(from, from + 200)])).toEqual([])
+  })
+
+  it('has a cover, contents with page numbers, and a running head on the other pages', () => {
+    expect(normalize(report.pages[0])).toContain(normalize('North Korea’s Cyber Operations'))
+    expect(report.pages[0]).toContain('Jenny Jun')
+    expect(report.pages[0]).toContain('Victor D. Cha')
+    expect(report.pages[0]).toContain('December 2015')
+    expect(report.pages[0]).not.toMatch(/\n1\s*$/)
+    expect(report.pages[1]).toMatch(/Executive Summary\s+3/)
+    for (const [index, page] of report.pages.entries()) {
+      if (index > 0) expect(page).toMatch(new RegExp(`${index + 1}\\s*$`))
+    }
+  })
+
+  it('has bookmarks for the headings, nested as they are', () => {
+    const nest = (entries: OutlineEntry[], depth = 1): unknown[] =>
+      entries.flatMap((entry, index) => {
+        if (entry.depth !== depth) return []
+        const end = entries.findIndex((other, at) => at > index && other.depth <= depth)
+        return [{ title: entry.text, items: nest(entries.slice(index + 1, end < 0 ? undefined : end), depth + 1) }]
+      })
+    const read = (nodes: Printed['outline']): unknown[] => nodes.map((node) => ({ title: node.title, items: read(node.items) }))
+    expect(read(report.outline)).toEqual(nest(outline))
+  })
+
+  it('carries the document properties', () => {
+    expect(report.info.Title).toBe('North Korea’s Cyber Operations: Strategy and Responses')
+    expect(report.info.Author).toBe('Jenny Jun, Scott LaFoy, Ethan Sohn')
+    expect(report.info.Keywords).toContain('DPRK')
+    expect(report.bytes.toString('latin1')).toMatch(/\/Lang \(en\)/)
+  })
+
+  it('is byte-identical when built twice', async () => {
+    const again = await print(reportSource)
+    expect(again.bytes.equals(report.bytes)).toBe(true)
+  })
+})
+
+describe('print details', () => {
+  afterEach(() => undefined)
+
+  it('sets Hangul in a face that has it, breaking between words', async () => {
+    const printed = await print(fixture('pdf-hangul', 'report.md'))
+    expect(printed.messages).toEqual([])
+    const body = printed.pages.join('\n')
+    expect(body).toContain('국가정보원')
+    expect(body).toContain('정찰총국')
+    // Every line ends at a word's end: joined with spaces, the sentence comes back whole.
+    expect(normalize(body)).toContain('이 문장은 한 줄보다 길어서 줄바꿈이 단어 사이에서만 일어나는지 확인하는 데 쓰인다.')
+    expect(printed.bytes.toString('latin1')).toMatch(/NotoSansKR/)
+  })
+
+  it('does not embed the Hangul face when no Hangul is set', async () => {
+    const printed = await print(fixture('pdf-features', 'report.md'))
+    expect(printed.bytes.toString('latin1')).not.toMatch(/NotoSansKR/)
+  })
+
+  it('sets each footnote at the foot of the page that cites it', async () => {
+    const printed = await print(fixture('pdf-footnotes', 'report.md'))
+    const pageOf = (pattern: RegExp) => printed.pages.findIndex((page) => pattern.test(page))
+    let notes = 0
+    for (let number = 1; pageOf(new RegExp(`^${number} +Note`, 'm')) >= 0; number++) {
+      notes++
+      const notePage = pageOf(new RegExp(`^${number} +Note`, 'm'))
+      expect(pageOf(new RegExp(`cyberspace${number}\\.`)), `note ${number}`).toBe(notePage)
+    }
+    expect(notes).toBe(6)
+    // The notes sit below the text: nothing of the text overlaps them.
+    for (const page of printed.pages) expect(page).not.toMatch(/Note \d+ cites[^\n]*layout/)
+  })
+
+  it('sets tables, images, code, quotes, lettered sub-lists and item anchors', async () => {
+    const printed = await print(fixture('pdf-features', 'report.md'))
+    const body = printed.pages.join('\n')
+    expect(body).toContain('Sony Pictures')
+    expect(body).toContain('A chart of incidents')
+    expect(body).toContain('npx tsc -p .')
+    expect(body).toMatch(/\ta\.|\na\./)
+    const raw = printed.bytes.toString('latin1')
+    expect(raw).toContain('(first-finding)')
+    expect(raw).toMatch(/\/Subtype \/Image/)
+    expect(raw).toContain('/URI (https://www.csis.org/)')
+    expect(printed.messages.join('\n')).toMatch(/remote image `https:\/\/example.com\/remote.png`.*nothing is fetched/)
+    expect(printed.messages.join('\n')).toMatch(/report\.md:\d+:\d+-\d+:\d+: Unexpected character U\+0F00 \(“ༀ”\) that no print font covers/)
+    expect(printed.outline.map((entry) => [entry.title, entry.items.map((item) => item.title)])).toEqual([['Tables and figures', ['Code and quotes']]])
+  })
+
+  it('prints on A4 when asked', async () => {
+    const printed = await print(fixture('pdf-features', 'report.md'), { DOSSIER_PAPER: 'a4' })
+    expect(printed.bytes.toString('latin1')).toMatch(/\/MediaBox \[0 0 595.28 841.89\]/)
+  })
+})
