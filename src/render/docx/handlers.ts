@@ -1,0 +1,298 @@
+import path from 'node:path'
+import type { Image, ImageReference, ListItem, Nodes, PhrasingContent, Table as MdastTable } from 'mdast'
+import { toString } from 'mdast-util-to-string'
+import {
+  AlignmentType,
+  Bookmark,
+  BorderStyle,
+  ExternalHyperlink,
+  FootnoteReferenceRun,
+  HeadingLevel,
+  ImageRun,
+  InternalHyperlink,
+  Paragraph,
+  ShadingType,
+  Table,
+  TableCell,
+  TableLayoutType,
+  TableRow,
+  TextRun,
+  WidthType
+} from 'docx'
+import { problem } from '../../message.js'
+import { itemKinds } from '../../plugins/remark-items.js'
+import { bookmarkName } from './bookmark.js'
+import type { Block, Builders, Context, Inline } from './state.js'
+import { bulletReference, orderedReference, twips, twipsOfPoints } from './styles.js'
+
+const source = 'dossier-docx'
+
+/**
+ * One builder per mdast node type. Blocks give paragraphs and tables,
+ * inlines give runs; nesting goes through `context.blocks` and
+ * `context.inlines` with a context copied with one change.
+ */
+export const builders: Builders = {
+  // Deliberately empty: the front matter is the cover, built from
+  // `file.data.meta`; definitions are collected before the walk and
+  // footnote definitions are built where they are first referenced.
+  yaml: () => [],
+  definition: () => [],
+  footnoteDefinition: () => [],
+
+  paragraph(node, context) {
+    const [only] = node.children
+    const figure = node.children.length === 1 && (only.type === 'image' || only.type === 'imageReference') && context.images.has(imageUrl(only, context))
+    return [paragraphOf(context.inlines(node.children, context), context, figure ? 'Figure' : undefined)]
+  },
+
+  heading(node, context) {
+    const children = context.inlines(node.children, context)
+    const id = node.data?.id
+    return [
+      new Paragraph({
+        heading: headingLevels[Math.min(node.depth, headingLevels.length) - 1],
+        children: id ? [new Bookmark({ id: bookmarkName(id), children })] : children
+      })
+    ]
+  },
+
+  blockquote(node, context) {
+    return context.blocks(node.children, { ...context, paragraphStyle: 'Quote', continues: undefined })
+  },
+
+  list(node, context) {
+    const start = node.start ?? 1
+    const reference = node.ordered ? orderedReference(start) : bulletReference
+    const parent = context.list
+    const deepest = context.template.list.ordered.length - 1
+    const level = parent ? Math.min(parent.level + 1, deepest) : 0
+    // A nested list of the same kind continues its parent's numbering
+    // instance one level down, which Word restarts after each parent item;
+    // any other list is a new instance, so it starts again.
+    const instance = parent && parent.reference === reference && start === 1 ? parent.instance : context.lists.nextInstance()
+    const place = { reference, instance, level }
+    return node.children.flatMap((item) => listItem(item, { ...context, list: place, continues: undefined }))
+  },
+
+  table,
+
+  code(node) {
+    const lines = node.value.split('\n')
+    return [new Paragraph({ style: 'SourceCode', children: lines.map((line, index) => new TextRun({ text: line, break: index > 0 ? 1 : undefined })) })]
+  },
+
+  thematicBreak: () => [new Paragraph({ style: 'HorizontalRule' })],
+
+  // Unknown directives are turned back into text by the pipeline; these
+  // keep their content should one get through.
+  leafDirective: (node, context) => [paragraphOf(context.inlines(node.children, context), context)],
+  containerDirective: (node, context) => context.blocks(node.children, context),
+
+  text: (node, context) => textRuns(node.value, context),
+  strong: (node, context) => context.inlines(node.children, { ...context, strong: true }),
+  emphasis: (node, context) => context.inlines(node.children, { ...context, emphasis: true }),
+  delete: (node, context) => context.inlines(node.children, { ...context, strike: true }),
+  inlineCode: (node, context) => textRuns(node.value, { ...context, runStyle: 'SourceCodeChar' }),
+  break: () => [new TextRun({ break: 1 })],
+  html: (node, context) => textRuns(node.value.replace(/<!--[\s\S]*?-->/g, '').replace(/<[^>]*>/g, ''), context),
+
+  link: (node, context) => linkTo(node.url, node.children, node, context),
+
+  linkReference(node, context) {
+    const definition = context.definitions.get(node.identifier)
+    if (definition) return linkTo(definition.url, node.children, node, context)
+    return [...textRuns('[', context), ...context.inlines(node.children, context), ...textRuns(']', context)]
+  },
+
+  image: (node, context) => imageRun(node.url, node.alt, node.title, context),
+
+  imageReference(node, context) {
+    const definition = context.definitions.get(node.identifier)
+    return definition ? imageRun(definition.url, node.alt, definition.title, context) : textRuns(node.alt ?? '', context)
+  },
+
+  footnoteReference(node, context) {
+    const number = context.footnotes.reference(node.identifier)
+    if (number !== undefined) return [new FootnoteReferenceRun(number)]
+    problem(context.file, `Missing footnote definition \`[^${node.label ?? node.identifier}]\`, expected one in the report`, node, 'docx-footnote-missing', { source, fatal: false })
+    return textRuns(`[^${node.label ?? node.identifier}]`, context)
+  },
+
+  textDirective(node, context) {
+    // An item's lead: its own character style, so editors restyle every lead at once.
+    const lead = node.name in itemKinds
+    return context.inlines(node.children, lead ? { ...context, runStyle: 'ItemLead' } : context)
+  }
+}
+
+const headingLevels = [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3]
+
+/**
+ * A paragraph in its place: numbered when it starts a list item, indented
+ * as the item it continues, otherwise in the style of where it is. An
+ * item's bookmark goes around its first paragraph's content.
+ */
+function paragraphOf(children: Inline[], context: Context, style?: string): Paragraph {
+  const content = context.bookmark ? [new Bookmark({ id: bookmarkName(context.bookmark), children })] : children
+  if (context.numbered) {
+    const { reference, instance, level } = context.numbered
+    return new Paragraph({ style: 'ListParagraph', numbering: { reference, instance, level }, children: content })
+  }
+  const continued = context.continues === undefined ? undefined : continueStyles[Math.min(context.continues, continueStyles.length - 1)]
+  return new Paragraph({ style: style ?? continued ?? context.paragraphStyle, children: content })
+}
+
+const continueStyles = ['ListContinue', 'ListContinue2', 'ListContinue3']
+
+function listItem(item: ListItem, context: Context): Block[] {
+  const place = context.list!
+  const first = { ...context, numbered: place, bookmark: item.data?.itemId }
+  const rest = { ...context, continues: place.level }
+  const { task } = context.template.list
+  const checkbox = typeof item.checked === 'boolean' ? textRuns(`${item.checked ? task.done : task.open} `, context) : []
+  const [head, ...tail] = item.children
+  if (head?.type !== 'paragraph') {
+    return [paragraphOf(checkbox, first), ...context.blocks(item.children, rest)]
+  }
+  return [paragraphOf([...checkbox, ...context.inlines(head.children, context)], first), ...context.blocks(tail, rest)]
+}
+
+/** Text as runs, Hangul in runs of its own marked East Asian so Word picks a Korean face. */
+export function textRuns(value: string, context: Context): TextRun[] {
+  // A line ending inside a paragraph is a space, as it is in HTML.
+  const text = value.replace(/[ \t]*\r?\n[ \t]*/g, ' ')
+  const style = runStyle(context)
+  const runs: TextRun[] = []
+  for (const [index, part] of text.split(hangul).entries()) {
+    if (part === '') continue
+    const korean = index % 2 === 1
+    runs.push(
+      new TextRun({
+        text: part,
+        ...style,
+        ...(korean && {
+          font: { eastAsia: context.template.faces.eastAsia, hint: 'eastAsia' },
+          language: { eastAsia: context.template.eastAsiaLanguage }
+        })
+      })
+    )
+  }
+  return runs
+}
+
+/** Hangul syllables and jamo, with the spaces between Korean words. */
+const hangul = /(\p{Script=Hangul}+(?:\s+\p{Script=Hangul}+)*)/u
+
+/**
+ * The run's character style: the innermost of link, lead and code, else
+ * Strong or Emphasis. What the style cannot say (bold inside a link) is
+ * the run's own bold or italics, as Word writes it.
+ */
+function runStyle(context: Context): { style?: string; bold?: boolean; italics?: boolean; strike?: boolean } {
+  const style = context.runStyle ?? (context.strong && !context.emphasis ? 'Strong' : context.emphasis && !context.strong ? 'Emphasis' : undefined)
+  return {
+    style,
+    bold: context.strong && style !== 'Strong' ? true : undefined,
+    italics: context.emphasis && style !== 'Emphasis' ? true : undefined,
+    strike: context.strike || undefined
+  }
+}
+
+function linkTo(url: string, children: PhrasingContent[], node: Nodes, context: Context): Inline[] {
+  const runs = context.inlines(children, { ...context, runStyle: 'Hyperlink' })
+  if (url.startsWith('#')) {
+    const id = decodeURIComponent(url.slice(1))
+    if (!context.anchors.has(id)) {
+      problem(context.file, `Unexpected link to \`${url}\`, expected the id of a heading or an item`, node, 'docx-link-anchor', { source, fatal: false })
+    }
+    return [new InternalHyperlink({ anchor: bookmarkName(id), children: runs })]
+  }
+  return [new ExternalHyperlink({ link: url, children: runs })]
+}
+
+function imageUrl(node: Image | ImageReference, context: Context): string {
+  return node.type === 'image' ? node.url : (context.definitions.get(node.identifier)?.url ?? '')
+}
+
+/** Twips in a pixel at Word's 96 pixels to the inch. */
+const twipsPerPixel = 15
+
+function imageRun(url: string, alt: string | null | undefined, title: string | null | undefined, context: Context): Inline[] {
+  const image = context.images.get(url)
+  if (!image) return textRuns(alt ?? '', context)
+  const maxWidth = context.textWidth / twipsPerPixel
+  const maxHeight = twips(context.template.image.maxHeight) / twipsPerPixel
+  const scale = Math.min(1, maxWidth / image.width, maxHeight / image.height)
+  return [
+    new ImageRun({
+      type: image.type,
+      data: image.data,
+      transformation: { width: Math.round(image.width * scale), height: Math.round(image.height * scale) },
+      altText: { name: path.posix.basename(url), description: alt ?? '', title: title ?? alt ?? '' }
+    })
+  ]
+}
+
+/**
+ * A table with explicit column widths (LibreOffice and Google Docs ignore
+ * automatic ones), shared out by how much text each column holds, and a
+ * header row that repeats on every page.
+ */
+function table(node: MdastTable, context: Context): Block[] {
+  const { template } = context
+  const columns = Math.max(...node.children.map((row) => row.children.length))
+  const widths = columnWidths(node, columns, context.textWidth, template.table.columnChars)
+  const border = { style: BorderStyle.SINGLE, size: Math.round(template.table.border * 8), color: template.colors[template.table.borderColor] ?? template.table.borderColor }
+  const fill = template.colors[template.table.headerFill] ?? template.table.headerFill
+  const margin = twipsOfPoints(template.table.cellMargin)
+  const rows = node.children.map(
+    (row, rowIndex) =>
+      new TableRow({
+        tableHeader: rowIndex === 0,
+        cantSplit: true,
+        children: widths.map((width, column) => {
+          const cell = row.children[column]
+          return new TableCell({
+            width: { size: width, type: WidthType.DXA },
+            shading: rowIndex === 0 ? { type: ShadingType.CLEAR, color: 'auto', fill } : undefined,
+            children: [
+              new Paragraph({
+                style: rowIndex === 0 ? 'TableHeading' : 'TableText',
+                alignment: cellAlignments[node.align?.[column] ?? 'left'],
+                children: cell ? context.inlines(cell.children, context) : []
+              })
+            ]
+          })
+        })
+      })
+  )
+  return [
+    new Table({
+      rows,
+      width: { size: widths.reduce((sum, width) => sum + width, 0), type: WidthType.DXA },
+      columnWidths: widths,
+      layout: TableLayoutType.FIXED,
+      borders: { top: border, bottom: border, left: border, right: border, insideHorizontal: border, insideVertical: border },
+      margins: { top: margin, bottom: margin, left: margin, right: margin }
+    })
+  ]
+}
+
+const cellAlignments = {
+  left: AlignmentType.LEFT,
+  center: AlignmentType.CENTER,
+  right: AlignmentType.RIGHT
+} as const
+
+/** Share `total` twips between columns by the length of their longest cell, within bounds, summing exactly. */
+function columnWidths(node: MdastTable, columns: number, total: number, chars: { min: number; max: number }): number[] {
+  const weights = Array.from({ length: columns }, (_, column) => {
+    const longest = Math.max(...node.children.map((row) => (row.children[column] ? toString(row.children[column]).length : 0)))
+    return Math.min(Math.max(longest, chars.min), chars.max)
+  })
+  const sum = weights.reduce((a, b) => a + b, 0)
+  const widths = weights.map((weight) => Math.floor((total * weight) / sum))
+  widths[widths.length - 1] += total - widths.reduce((a, b) => a + b, 0)
+  return widths
+}
