@@ -46,7 +46,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   try {
     file.value = await readFile(source, 'utf8')
   } catch (error) {
-    problem(file, `Cannot read source: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, undefined, 'source-unreadable')
+    const code = (error as NodeJS.ErrnoException).code ?? ''
+    const why = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'it is a folder' }[code] ?? String(error)
+    problem(file, `Cannot read the source: ${why}, expected a Markdown file`, undefined, 'source-unreadable')
     return { file, written: [] }
   }
   const tree = await parseReport(file)

@@ -64,7 +64,12 @@ async function watch(options: BuildOptions, quiet: boolean, onBuilt?: () => void
     // Editors save in bursts (write, rename, touch): wait until they are done.
     timer = setTimeout(() => {
       running = running.then(async () => {
-        if (await runBuild(options, quiet)) onBuilt?.()
+        try {
+          if (await runBuild(options, quiet)) onBuilt?.()
+        } catch (error) {
+          // Keep watching: the next save may well fix it.
+          console.error(`dossier: internal error: ${(error as Error).message}`)
+        }
       })
     }, 50)
   }

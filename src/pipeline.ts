@@ -6,8 +6,10 @@ import remarkParse from 'remark-parse'
 import { unified } from 'unified'
 import type { VFile } from 'vfile'
 import remarkDirectiveFallback from './plugins/remark-directive-fallback.js'
+import remarkItemIds from './plugins/remark-item-ids.js'
 import remarkItemVocabulary from './plugins/remark-item-vocabulary.js'
 import remarkItems from './plugins/remark-items.js'
+import remarkLinkAnchors from './plugins/remark-link-anchors.js'
 import remarkMeta from './plugins/remark-meta.js'
 import remarkOutline from './plugins/remark-outline.js'
 import type { ReportData } from './types.js'
@@ -27,12 +29,15 @@ export function createProcessor() {
       .use(remarkGfm)
       .use(remarkDirective)
       // Our transforms, in order: front matter into `file.data.meta`;
-      // heading ids and the outline; items; their audiences and themes
-      // checked against the front matter; unknown directives back to text.
+      // heading ids and the outline; items; their ids checked; their
+      // audiences and themes checked against the front matter; links to
+      // anchors checked; unknown directives back to text.
       .use(remarkMeta)
       .use(remarkOutline)
       .use(remarkItems)
+      .use(remarkItemIds)
       .use(remarkItemVocabulary)
+      .use(remarkLinkAnchors)
       .use(remarkDirectiveFallback)
   )
 }

@@ -39,7 +39,13 @@ export async function startPreview(outDir: string, port: number, index: string):
       request.on('close', () => clients.delete(response))
       return
     }
-    const wanted = url.pathname === '/' ? index : decodeURIComponent(url.pathname)
+    let wanted: string
+    try {
+      wanted = url.pathname === '/' ? index : decodeURIComponent(url.pathname)
+    } catch {
+      response.writeHead(400, { 'content-type': 'text/plain' }).end('Bad request')
+      return
+    }
     const target = path.resolve(root, '.' + path.posix.normalize('/' + wanted))
     if (!target.startsWith(root + path.sep)) {
       response.writeHead(403).end('Forbidden')

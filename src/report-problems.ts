@@ -1,4 +1,3 @@
-import path from 'node:path'
 import type { VFile } from 'vfile'
 import type { VFileMessage } from 'vfile-message'
 import { compareMessage } from 'vfile-sort'
@@ -37,7 +36,8 @@ function formatLine(message: VFileMessage, file: VFile): string {
   return [formatPlace(message, file), severity, message.reason, message.ruleId ?? ''].filter(Boolean).join('  ')
 }
 
+/** `file:line:column`, or the file alone for a problem with no place (a missing template, a renderer failure). */
 function formatPlace(message: VFileMessage, file: VFile): string {
-  const name = message.file || (file.path ? path.relative(process.cwd(), path.resolve(file.path)) || file.path : '<stdin>')
-  return `${name}:${message.line ?? 1}:${message.column ?? 1}`
+  const name = message.file || file.path || '<stdin>'
+  return message.line ? `${name}:${message.line}:${message.column ?? 1}` : name
 }

@@ -33,10 +33,18 @@ describe('problems in a source', () => {
     expect(readdirSync(out)).toEqual(['input.html'])
   })
 
+  it('a link to an unknown anchor is a warning at the link, and the build goes on', () => {
+    const out = tempDir()
+    const result = cli(['build', 'input.md', '--out', out, '--format', 'html'], { cwd: fixture('link-anchors') })
+    expect(result.status).toBe(0)
+    const lines = result.stderr.split('\n').filter((line) => line.includes('link-anchor-unknown'))
+    expect(lines).toEqual(['input.md:7:94  warning  Unknown anchor `#a-fnding`, expected the id of a heading or an item  link-anchor-unknown'])
+  })
+
   it('a missing source is a problem, not a crash', () => {
     const result = cli(['check', 'no-such-file.md'])
     expect(result.status).toBe(1)
-    expect(result.stderr).toContain('no-such-file.md:1:1  error  Cannot read source: ENOENT')
+    expect(result.stderr).toContain('no-such-file.md  error  Cannot read the source: no such file')
   })
 })
 

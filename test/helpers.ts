@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url'
 
 export const root = fileURLToPath(new URL('..', import.meta.url))
 export const reportSource = path.join(root, 'source', 'report.md')
-export const seedPath = path.join(root, '..', 'shared', 'seed', 'report-executive-summary.txt')
+// The seed as extracted from the published PDF (a copy of shared/seed/), the words every edition must keep.
+export const seedPath = path.join(root, 'test', 'fixtures', 'seed', 'report-executive-summary.txt')
 export const fixture = (...parts: string[]) => path.join(root, 'test', 'fixtures', ...parts)
 
 export function tempDir(prefix = 'dossier-'): string {

@@ -22,6 +22,8 @@ describe('dossier preview', async () => {
     expect(await (await fetch(new URL('report.json', preview.url))).text()).toBe('{}')
     expect((await fetch(new URL('missing.pdf', preview.url))).status).toBe(404)
     expect((await fetch(new URL('/%2e%2e/%2e%2e/etc/passwd', preview.url))).status).not.toBe(200)
+    expect((await fetch(new URL('/%E0%A4%A', preview.url))).status).toBe(400)
+    expect((await fetch(preview.url)).status).toBe(200)
   })
 
   it('tells open pages to reload after a rebuild', async () => {

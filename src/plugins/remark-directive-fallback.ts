@@ -20,7 +20,8 @@ export default function remarkDirectiveFallback() {
       if (node.type === 'textDirective' && node.name in itemKinds) return
       // A bare `:name` with no label or attributes is prose ("at 10:30"), not markup.
       const bare = node.type === 'textDirective' && node.children.length === 0 && Object.keys(node.attributes ?? {}).length === 0
-      if (!bare) problem(file, `Unknown directive \`${node.name}\`, kept as text; expected one of ${Object.keys(itemKinds).map((k) => '`:' + k + '`').join(', ')}`, node, 'directive-unknown', { source, fatal: false })
+      const kept = node.type === 'containerDirective' ? 'its content kept' : 'kept as text'
+      if (!bare) problem(file, `Unknown directive \`${node.name}\`, ${kept}; expected one of ${Object.keys(itemKinds).map((k) => '`:' + k + '`').join(', ')}`, node, 'directive-unknown', { source, fatal: false })
       if (!parent || index === undefined) return
       const start = node.position?.start.offset
       const end = node.position?.end.offset

@@ -3,7 +3,6 @@ import type { TextDirective } from 'mdast-util-directive'
 import { toString } from 'mdast-util-to-string'
 import { visitParents } from 'unist-util-visit-parents'
 import type { VFile } from 'vfile'
-import { VFileMessage } from 'vfile-message'
 import { problem } from '../message.js'
 import type { ItemKind, ReportItem } from '../types.js'
 
@@ -17,7 +16,8 @@ export const itemKinds: Record<string, ItemKind> = {
 }
 
 /**
- * Read findings, objectives and recommendations into `file.data.items`.
+ * Read findings, objectives and recommendations into `file.data.items`
+ * (their ids are checked by `remarkItemIds`).
  *
  * An item is a list item that starts with a text directive whose label is
  * the item's lead: `1. :finding[Lead:]{#id themes="a b"} Body…`. The label
@@ -28,7 +28,6 @@ export const itemKinds: Record<string, ItemKind> = {
 export default function remarkItems() {
   return (tree: Root, file: VFile) => {
     const items: ReportItem[] = []
-    const seen = new Map<string, VFileMessage>()
     let section = { id: '', title: '' }
 
     visitParents(tree, (node, ancestors) => {
@@ -45,14 +44,6 @@ export default function remarkItems() {
         return
       }
       const id = node.attributes?.id ?? ''
-      if (!id) {
-        problem(file, `Missing id on \`:${node.name}\`, expected \`{#some-id}\` after its lead`, node, 'item-id-missing', { source })
-      } else if (seen.has(id)) {
-        problem(file, `Duplicate item id \`${id}\`, expected each id once`, node, 'item-id-duplicate', { source, cause: seen.get(id) })
-      } else {
-        seen.set(id, new VFileMessage(`\`${id}\` first used here`, { place: node.position, ruleId: 'item-id-duplicate', source }))
-      }
-
       const lead = toString(node).trim()
       node.data = { ...node.data, hName: 'strong', hProperties: { className: ['lead'] } }
       if (id) {

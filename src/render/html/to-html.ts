@@ -1,7 +1,8 @@
 import type { Root as HastRoot } from 'hast'
 import type { Root } from 'mdast'
-import { toHast, defaultHandlers, type Handlers } from 'mdast-util-to-hast'
+import { defaultHandlers, type Handlers } from 'mdast-util-to-hast'
 import rehypeRaw from 'rehype-raw'
+import remarkRehype from 'remark-rehype'
 import rehypeSanitize, { defaultSchema, type Options as Schema } from 'rehype-sanitize'
 import rehypeStringify from 'rehype-stringify'
 import { unified } from 'unified'
@@ -39,6 +40,8 @@ const schema: Schema = {
 }
 
 const processor = unified()
+  // mdast to hast. Raw HTML is carried over, to be parsed and sanitized next.
+  .use(remarkRehype, { allowDangerousHtml: true, handlers, footnoteLabel: 'Notes', clobberPrefix: '' })
   // Raw HTML in the source becomes real nodes, then is sanitized: no
   // scripts, no event handlers, no `javascript:` URLs.
   .use(rehypeRaw)
@@ -49,14 +52,7 @@ const processor = unified()
 
 /** The report's body as an HTML fragment. */
 export function toHtmlFragment(tree: Root): string {
-  const hast = toHast(tree, {
-    allowDangerousHtml: true,
-    handlers,
-    footnoteLabel: 'Notes',
-    clobberPrefix: ''
-  }) as HastRoot
-  const result = processor.runSync(hast) as HastRoot
-  return processor.stringify(result)
+  return processor.stringify(processor.runSync(tree) as HastRoot)
 }
 
 
