@@ -14,7 +14,7 @@ export interface BuildOptions {
   outDir?: string
   /** Formats to write. Default: every format in `src/render/`. */
   formats?: string[]
-  /** Templates folder. Default: `templates/` in the working folder, else dossier's own. */
+  /** Templates folder. Default: dossier's own `templates/`. */
   templatesDir?: string
   /** Paper for print editions: `letter` or `a4`. Default: the template's. */
   paper?: string

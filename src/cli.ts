@@ -109,6 +109,9 @@ program
   .option('-w, --watch', 'rebuild when the source or a template changes')
   .option('-q, --quiet', 'print errors only, not warnings')
   .action(async (source: string, flags: BuildFlags) => {
+    if (flags.audience && flags.format && !flags.format.includes('memo')) {
+      program.error('--audience chooses a memo, but --format leaves memos out', { exitCode: EXIT_USAGE })
+    }
     const options = buildOptions(source, flags)
     if (flags.watch) return watch(options, flags.quiet ?? false)
     if (!(await runBuild(options, flags.quiet))) process.exitCode = EXIT_PROBLEMS
