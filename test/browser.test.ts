@@ -1,0 +1,62 @@
+import { readdirSync } from 'node:fs'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { PDFParse } from 'pdf-parse'
+import { chromium, type Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { build } from '../src/build.js'
+import { reportSource, tempDir } from './helpers.js'
+
+// Debian's Chromium (.ci/run installs it), headless, with nothing that
+// phones home: any request the page makes is its own.
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+
+describe('the HTML editions in a browser', () => {
+  const out = tempDir()
+  let browser: Browser
+
+  beforeAll(async () => {
+    const result = await build({ source: reportSource, outDir: out, formats: ['html', 'memo'] })
+    expect(result.file.messages.filter((m) => m.fatal).map(String)).toEqual([])
+    browser = await chromium.launch({ executablePath, args })
+  })
+  afterAll(() => browser?.close())
+
+  it('the web edition requests nothing from anywhere and sets its own faces', async () => {
+    const page = await browser.newPage()
+    const requests: string[] = []
+    page.on('request', (request) => {
+      if (!/^(file|data):/.test(request.url())) requests.push(request.url())
+    })
+    await page.goto(pathToFileURL(path.join(out, 'report.html')).href)
+    await page.evaluate(() => document.fonts.ready)
+    expect(requests).toEqual([])
+    expect(await page.evaluate(() => document.fonts.check('16px "Source Serif 4"') && [...document.fonts].some((face) => face.status === 'loaded'))).toBe(true)
+    await page.close()
+  })
+
+  it('a link to an item’s id lands on that item', async () => {
+    const page = await browser.newPage()
+    await page.goto(`${pathToFileURL(path.join(out, 'report.html')).href}#information-sharing`)
+    const target = await page.evaluate(() => document.querySelector(':target')?.querySelector('.lead')?.textContent)
+    expect(target).toBe('Encourage greater information sharing arrangements beyond intelligence and government agencies.')
+    await page.close()
+  })
+
+  it('each HTML memo prints on exactly one page', async () => {
+    const memos = readdirSync(path.join(out, 'memos')).filter((name) => name.endsWith('.html'))
+    expect(memos.length).toBeGreaterThanOrEqual(3)
+    for (const memo of memos) {
+      const page = await browser.newPage()
+      await page.goto(pathToFileURL(path.join(out, 'memos', memo)).href)
+      await page.evaluate(() => document.fonts.ready)
+      const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true })
+      const parser = new PDFParse({ data: new Uint8Array(pdf) })
+      const info = await parser.getInfo()
+      await parser.destroy()
+      expect(info.total, memo).toBe(1)
+      await page.close()
+    }
+  })
+})
