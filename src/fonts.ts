@@ -11,6 +11,21 @@ export type FontFaces = Record<FontStyle, string>
 
 interface FontEntry extends Record<FontStyle, string> {
   package: string
+  /** WOFF2 files for HTML editions, as npm specifiers (`@fontsource/…`). */
+  web?: Partial<Record<FontStyle, string>>
+}
+
+function fontTable(templatesDir: string): Record<string, FontEntry> {
+  return JSON.parse(readFileSync(path.join(templatesDir, 'fonts.json'), 'utf8')) as Record<string, FontEntry>
+}
+
+/**
+ * The WOFF2 files an HTML edition inlines for each family, as npm
+ * specifiers; a family without them falls back to the reader's fonts.
+ */
+export function webFonts(templatesDir: string, families: string[]): Record<string, Partial<Record<FontStyle, string>>> {
+  const table = fontTable(templatesDir)
+  return Object.fromEntries(families.map((family) => [family, table[family]?.web ?? {}]))
 }
 
 const require = createRequire(import.meta.url)
@@ -21,7 +36,7 @@ const require = createRequire(import.meta.url)
  * embeds the same bytes.
  */
 export function resolveFonts(templatesDir: string, families: string[]): Record<string, FontFaces> {
-  const table = JSON.parse(readFileSync(path.join(templatesDir, 'fonts.json'), 'utf8')) as Record<string, FontEntry>
+  const table = fontTable(templatesDir)
   const result: Record<string, FontFaces> = {}
   for (const family of families) {
     const entry = table[family]

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Root } from 'mdast'
 import type { VFile } from 'vfile'
-import { resolveFonts } from '../../fonts.js'
+import { resolveFonts, webFonts } from '../../fonts.js'
+import { inlineNpmUrls } from '../html/inline-assets.js'
 import { hasErrors } from '../../message.js'
 import { reportData } from '../../pipeline.js'
 import type { OutputFile, RenderContext, Renderer } from '../../types.js'
@@ -35,7 +36,9 @@ export async function renderMemos(tree: Root, file: VFile, context: RenderContex
   const templates = await loadMemoTemplates(file, context.templatesDir, context.audience)
   if (!layout || hasErrors(file)) return []
   const report = reportData(file)
-  const fonts = resolveFonts(context.templatesDir, [...new Set([layout.faces.body, layout.faces.heading])])
+  const families = [...new Set([layout.faces.body, layout.faces.heading])]
+  const fonts = resolveFonts(context.templatesDir, families)
+  const web = webFonts(context.templatesDir, families)
   const css = await readFile(path.join(context.templatesDir, 'memo', 'memo.css'), 'utf8')
   const outputs: OutputFile[] = []
   for (const template of templates) {
@@ -52,7 +55,7 @@ export async function renderMemos(tree: Root, file: VFile, context: RenderContex
     outputs.push(
       { path: `${base}.pdf`, data: fit.pdf.bytes },
       { path: `${base}.docx`, data: await packDocx(toDocx(fit.content, layout, fonts), context.date) },
-      { path: `${base}.html`, data: toHtml(fit.content, layout, fonts, css) }
+      { path: `${base}.html`, data: await inlineNpmUrls(toHtml(fit.content, layout, fonts, web, css)) }
     )
   }
   return outputs

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { escapeHtml } from '../../format.js'
 import type { FontFaces, FontStyle } from '../../fonts.js'
 import { naturalLineHeight } from './font-metrics.js'
@@ -12,7 +11,7 @@ const facesUsed: FontStyle[] = ['normal', 'bold']
  * the layout's sizes as custom properties, the faces inlined, so it prints
  * on one page like the PDF.
  */
-export function toHtml(memo: MemoContent, layout: MemoLayout, fonts: Record<string, FontFaces>, css: string): string {
+export function toHtml(memo: MemoContent, layout: MemoLayout, fonts: Record<string, FontFaces>, web: Record<string, Partial<Record<FontStyle, string>>>, css: string): string {
   const { text } = layout
   const header = ([
     [text.to, memo.header.to, ''],
@@ -28,7 +27,7 @@ export function toHtml(memo: MemoContent, layout: MemoLayout, fonts: Record<stri
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(memo.title)}</title>
 <style>
-${fontFaces(fonts)}
+${fontFaces(web)}
 ${customProperties(layout, naturalLineHeight(fonts[layout.faces.body].normal))}
 ${css}</style>
 </head>
@@ -58,13 +57,13 @@ function linked(closing: string): string {
   return escapeHtml(closing).replace(/https?:\/\/[^\s<]+?(?=[.,;)]?(?:\s|$))/g, (url) => `<a href="${url}">${url}</a>`)
 }
 
-function fontFaces(fonts: Record<string, FontFaces>): string {
-  return Object.entries(fonts)
-    .flatMap(([family, faces]) =>
-      facesUsed.map((style) => {
-        const data = readFileSync(faces[style]).toString('base64')
-        return `@font-face { font-family: "${family}"; font-weight: ${style === 'bold' ? 700 : 400}; src: url(data:font/ttf;base64,${data}) format("truetype"); }`
-      })
+/** `@font-face` rules naming the WOFF2 files by npm specifier; the renderer inlines them. */
+function fontFaces(web: Record<string, Partial<Record<FontStyle, string>>>): string {
+  return Object.entries(web)
+    .flatMap(([family, files]) =>
+      facesUsed
+        .filter((style) => files[style])
+        .map((style) => `@font-face { font-family: "${family}"; font-weight: ${style === 'bold' ? 700 : 400}; src: url("npm:${files[style]}") format("woff2"); }`)
     )
     .join('\n')
 }
