@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import * as fontkit from 'fontkit'
 import type { Font } from 'fontkit'
 
 export type FontStyle = 'normal' | 'bold' | 'italics' | 'bolditalics'
@@ -68,6 +67,9 @@ const openedFonts = new Map<string, Font>()
 function openFont(fontFile: string): Font {
   let font = openedFonts.get(fontFile)
   if (!font) {
+    // Loaded when first needed, and as pdfkit loads it (CommonJS): an
+    // `import` would load fontkit's ES module, a second copy, at every start.
+    const fontkit = require('fontkit') as typeof import('fontkit')
     font = fontkit.openSync(fontFile)
     openedFonts.set(fontFile, font)
   }

@@ -6,6 +6,7 @@ import remarkParse from 'remark-parse'
 import { unified } from 'unified'
 import type { VFile } from 'vfile'
 import remarkDirectiveFallback from './plugins/remark-directive-fallback.js'
+import remarkImages from './plugins/remark-images.js'
 import remarkItemIds from './plugins/remark-item-ids.js'
 import remarkItemVocabulary from './plugins/remark-item-vocabulary.js'
 import remarkItems from './plugins/remark-items.js'
@@ -16,7 +17,7 @@ import type { ReportData } from './types.js'
 
 /**
  * The one processor every edition starts from. After `run`, the mdast tree
- * and `file.data` (meta, outline, items) are all a renderer may read.
+ * and `file.data` (meta, outline, items, images) are all a renderer may read.
  */
 export function createProcessor() {
   return (
@@ -39,6 +40,10 @@ export function createProcessor() {
       .use(remarkItemVocabulary)
       .use(remarkLinkAnchors)
       .use(remarkDirectiveFallback)
+      // The pre-pass for every edition: images read from below the
+      // source's folder into `file.data.images`, so renderers stay
+      // synchronous and never read files themselves.
+      .use(remarkImages)
   )
 }
 

@@ -85,11 +85,27 @@ export interface ReportData {
   recommendations: ReportItem[]
 }
 
+/** An image the report shows, read once by `remarkImages` for every edition. */
+export interface ReportImage {
+  bytes: Uint8Array
+  type: 'png' | 'jpeg'
+  /** Pixels, from the file's header. */
+  width: number
+  height: number
+}
+
+/** An image `remarkImages` refused, with a warning; every edition shows its alt text instead. */
+export interface RefusedImage {
+  refused: 'image-remote' | 'image-outside' | 'image-unreadable' | 'image-format'
+}
+
 declare module 'vfile' {
   interface DataMap {
     meta: ReportMeta
     outline: OutlineEntry[]
     items: ReportItem[]
+    /** Every image by its URL as written (an image reference's: its definition's). */
+    images: ReadonlyMap<string, ReportImage | RefusedImage>
   }
 }
 
@@ -115,7 +131,11 @@ export interface RenderContext {
   name: string
   /** The folder holding templates (`templates/`). */
   templatesDir: string
-  /** The source's folder: files may be read only below it. */
+  /**
+   * The source's folder: files may be read only below it. Images are read
+   * there once, by `remarkImages`, into `file.data.images`; no renderer
+   * reads the source's files itself.
+   */
   sourceDir: string
   /** Fixed creation date, from SOURCE_DATE_EPOCH or the front matter. */
   date: Date

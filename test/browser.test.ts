@@ -5,7 +5,7 @@ import { PDFParse } from 'pdf-parse'
 import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build } from '../src/build.js'
-import { reportSource, tempDir } from './helpers.js'
+import { fixture, reportSource, tempDir } from './helpers.js'
 
 // Debian's Chromium (.ci/run installs it), headless, with nothing that
 // phones home: any request the page makes is its own.
@@ -33,6 +33,23 @@ describe('the HTML editions in a browser', () => {
     await page.evaluate(() => document.fonts.ready)
     expect(requests).toEqual([])
     expect(await page.evaluate(() => document.fonts.check('16px "Source Serif 4"') && [...document.fonts].some((face) => face.status === 'loaded'))).toBe(true)
+    await page.close()
+  })
+
+  it('a page with images shows them from itself, requesting no file and no host', async () => {
+    const images = tempDir()
+    const result = await build({ source: fixture('images', 'input.md'), outDir: images, formats: ['html'] })
+    expect(result.written).toHaveLength(1)
+    const href = pathToFileURL(path.join(images, 'input.html')).href
+    const page = await browser.newPage()
+    const requests: string[] = []
+    page.on('request', (request) => {
+      if (!request.url().startsWith('data:') && request.url() !== href) requests.push(request.url())
+    })
+    await page.goto(href)
+    expect(requests).toEqual([])
+    const sizes = await page.evaluate(() => [...document.images].map((image) => image.complete && image.naturalWidth))
+    expect(sizes).toEqual([64, 34, 64, 64])
     await page.close()
   })
 

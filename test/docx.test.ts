@@ -150,6 +150,10 @@ describe('docx: the report', () => {
     expect(expected.length).toBeGreaterThan(30)
   })
 
+  it('embeds no code face, as the report has no code', () => {
+    expect(docx.parts['word/fontTable.xml']).not.toContain('Source Code Pro')
+  })
+
   it('is byte-identical when built again, in this process or another', async () => {
     const again = await buildDocx(reportSource)
     expect(Buffer.compare(Buffer.from(again.bytes), Buffer.from(docx.bytes))).toBe(0)
@@ -208,8 +212,17 @@ describe('docx: every construct', () => {
     const document = docx.parts['word/document.xml']
     expect(document).toMatch(/<wp:docPr [^>]*descr="A chart of incidents"/)
     expect(Object.keys(unzipSync(docx.bytes)).some((name) => name.startsWith('word/media/'))).toBe(true)
-    expect(docx.file.messages.map((m) => m.ruleId)).toContain('docx-image-remote')
+    expect(docx.file.messages.map((m) => m.ruleId)).toContain('image-remote')
     expect(paragraphs(document).map((p) => p.text)).toContain('Remote image')
+  })
+
+  it('sets code in the monospace face and embeds it, as there is code', () => {
+    const styles = docx.parts['word/styles.xml']
+    for (const id of ['SourceCode', 'SourceCodeChar']) {
+      const style = new RegExp(`<w:style [^>]*w:styleId="${id}"[^>]*>[\\s\\S]*?</w:style>`).exec(styles)
+      expect(style?.[0], id).toContain('w:ascii="Source Code Pro"')
+    }
+    expect(docx.parts['word/fontTable.xml']).toContain('w:name="Source Code Pro"')
   })
 
   it('marks Hangul as East Asian: a Korean face and ko-KR', () => {
@@ -248,7 +261,7 @@ describe('docx: every construct', () => {
 const soffice = spawnSync('soffice', ['--version'], { encoding: 'utf8' }).status === 0
 
 /** Convert with LibreOffice as a reader's machine would, and read the PDF's text page by page. */
-function openInLibreOffice(docxPath: string): string[] {
+function openInLibreOffice(docxPath: string): { pages: string[]; pdf: string } {
   const dir = tempDir('dossier-docx-lo-')
   const converted = spawnSync(
     'soffice',
@@ -261,7 +274,7 @@ function openInLibreOffice(docxPath: string): string[] {
   // the default mode takes it for hyphenation and drops it.
   const text = spawnSync('pdftotext', ['-layout', '-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' })
   expect(text.status, text.stderr).toBe(0)
-  return text.stdout.split('\f').slice(0, -1)
+  return { pages: text.stdout.split('\f').slice(0, -1), pdf }
 }
 
 describe.skipIf(!soffice)('docx: opened in LibreOffice', () => {
@@ -269,7 +282,7 @@ describe.skipIf(!soffice)('docx: opened in LibreOffice', () => {
   let docx: Awaited<ReturnType<typeof buildDocx>>
   beforeAll(async () => {
     docx = await buildDocx(reportSource)
-    pages = openInLibreOffice(docx.path)
+    pages = openInLibreOffice(docx.path).pages
   })
 
   it('shows every sentence of the seed, in order', () => {
@@ -303,10 +316,14 @@ describe.skipIf(!soffice)('docx: opened in LibreOffice', () => {
     }
   })
 
-  it('sets Hangul in the embedded Korean face', async () => {
+  it('sets Hangul in the embedded Korean face, and code in the embedded monospace face', async () => {
     const features = await buildDocx(fixture('docx-features', 'report.md'))
-    const text = openInLibreOffice(features.path).join('\n')
+    const { pages, pdf } = openInLibreOffice(features.path)
+    const text = pages.join('\n')
     expect(text).toContain('사이버 작전')
     expect(text).toContain('북한의 사이버 작전')
+    const fonts = spawnSync('pdffonts', [pdf], { encoding: 'utf8' }).stdout
+    expect(fonts).toMatch(/\+NotoSansKR-Regular/)
+    expect(fonts).toMatch(/\+SourceCodePro-Regular/)
   })
 })

@@ -83,6 +83,22 @@ describe('the web edition', async () => {
   })
 })
 
+describe('images in the web edition', async () => {
+  const { tree, html } = await page(fixture('pdf-features', 'report.md'))
+
+  it('inlines a local image as a data: URL with its alt text, and sets a remote one’s alt text instead', () => {
+    const images = selectAll('img', tree)
+    expect(images.map((image) => image.properties.alt)).toEqual(['A chart of incidents'])
+    expect(String(images[0].properties.src)).toMatch(/^data:image\/png;base64,/)
+    expect(toText(select('main', tree)!)).toContain('Remote image')
+  })
+
+  it('points no src at another host or at a file', () => {
+    expect(selectAll('[src]', tree).filter((element) => !String(element.properties.src).startsWith('data:'))).toEqual([])
+    expect(html).not.toMatch(/\s(src|srcset)="(?!data:)/i)
+  })
+})
+
 describe('raw HTML in a source', async () => {
   const { tree, html } = await page(fixture('html-raw', 'input.md'))
 

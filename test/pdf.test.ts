@@ -136,6 +136,13 @@ describe('print details', () => {
     expect(printed.bytes.toString('latin1')).not.toMatch(/NotoSansKR/)
   })
 
+  it('sets code in the monospace face, embedded only when there is code', async () => {
+    const withCode = await print(fixture('pdf-features', 'report.md'))
+    expect(withCode.bytes.toString('latin1')).toMatch(/\/BaseFont \/[A-Z]{6}\+SourceCodePro-Regular/)
+    const without = await print(fixture('pdf-footnotes', 'report.md'))
+    expect(without.bytes.toString('latin1')).not.toMatch(/SourceCodePro/)
+  })
+
   it('sets each footnote at the foot of the page that cites it', async () => {
     const printed = await print(fixture('pdf-footnotes', 'report.md'))
     const pageOf = (pattern: RegExp) => printed.pages.findIndex((page) => pattern.test(page))
@@ -161,7 +168,7 @@ describe('print details', () => {
     expect(raw).toContain('(first-finding)')
     expect(raw).toMatch(/\/Subtype \/Image/)
     expect(raw).toContain('/URI (https://www.csis.org/)')
-    expect(printed.messages.join('\n')).toMatch(/remote image `https:\/\/example.com\/remote.png`.*nothing is fetched/)
+    expect(printed.messages.filter((message) => message.includes('remote.png'))).toEqual([expect.stringMatching(/remote image `https:\/\/example.com\/remote.png`.*nothing is fetched.*alt text stands in/)])
     expect(printed.messages.join('\n')).toMatch(/report\.md:\d+:\d+-\d+:\d+: Unexpected character U\+0F00 \(“ༀ”\) that no print font covers/)
     expect(printed.outline.map((entry) => [entry.title, entry.items.map((item) => item.title)])).toEqual([['Tables and figures', ['Code and quotes']]])
   })

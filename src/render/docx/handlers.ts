@@ -21,6 +21,7 @@ import {
 } from 'docx'
 import { problem } from '../../message.js'
 import { itemKinds } from '../../plugins/remark-items.js'
+import { hangulRuns, lineEndingsAsSpaces } from '../../text.js'
 import { bookmarkName } from './bookmark.js'
 import type { Block, Builders, Context, Inline } from './state.js'
 import { bulletReference, orderedReference, twips, twipsOfPoints } from './styles.js'
@@ -160,11 +161,10 @@ function listItem(item: ListItem, context: Context): Block[] {
 
 /** Text as runs, Hangul in runs of its own marked East Asian so Word picks a Korean face. */
 export function textRuns(value: string, context: Context): TextRun[] {
-  // A line ending inside a paragraph is a space, as it is in HTML.
-  const text = value.replace(/[ \t]*\r?\n[ \t]*/g, ' ')
+  const text = lineEndingsAsSpaces(value)
   const style = runStyle(context)
   const runs: TextRun[] = []
-  for (const [index, part] of text.split(hangul).entries()) {
+  for (const [index, part] of text.split(hangulRuns).entries()) {
     if (part === '') continue
     const korean = index % 2 === 1
     runs.push(
@@ -180,9 +180,6 @@ export function textRuns(value: string, context: Context): TextRun[] {
   }
   return runs
 }
-
-/** Hangul syllables and jamo, with the spaces between Korean words. */
-const hangul = /(\p{Script=Hangul}+(?:\s+\p{Script=Hangul}+)*)/u
 
 /**
  * The run's character style: the innermost of link, lead and code, else
@@ -226,8 +223,8 @@ function imageRun(url: string, alt: string | null | undefined, title: string | n
   const scale = Math.min(1, maxWidth / image.width, maxHeight / image.height)
   return [
     new ImageRun({
-      type: image.type,
-      data: image.data,
+      type: image.type === 'jpeg' ? 'jpg' : 'png',
+      data: image.bytes,
       transformation: { width: Math.round(image.width * scale), height: Math.round(image.height * scale) },
       altText: { name: path.posix.basename(url), description: alt ?? '', title: title ?? alt ?? '' }
     })

@@ -2,11 +2,13 @@ import { readFile } from 'node:fs/promises'
 import type { Root } from 'mdast'
 import { toString } from 'mdast-util-to-string'
 import { estimatePageNumbersWith } from 'docx/layout'
+import { EXIT, visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
 import { resolveFonts } from '../../fonts.js'
+import { shownImages } from '../../plugins/remark-images.js'
+import { hangul } from '../../text.js'
 import type { Renderer, RenderContext, ReportMeta } from '../../types.js'
-import { loadImages } from './images.js'
-import { packDocx } from './pack.js'
+import { embedLater, packDocx } from './pack.js'
 import { loadDocxTemplate, type DocxTemplate } from './styles.js'
 import { toDocx, type EmbeddedFont } from './to-docx.js'
 
@@ -26,27 +28,29 @@ export const renderer: Renderer = {
   async render(tree: Root, file: VFile, context: RenderContext) {
     const template = loadDocxTemplate(context.templatesDir)
     const meta = file.data.meta!
-    // Async work before the walk, so builders stay synchronous.
-    const [images, fonts] = await Promise.all([
-      loadImages(tree, file, context.sourceDir),
-      embeddedFonts(template, context.templatesDir, hasHangul(tree, meta))
-    ])
+    // Async work before the walk, so builders stay synchronous; the images
+    // were read by `remarkImages`.
+    const images = shownImages(file)
+    const fonts = await embeddedFonts(template, context.templatesDir, { eastAsia: hasHangul(tree, meta), code: hasCode(tree) })
     // The layout guesses past what it cannot measure as Word does (a symbol
     // no embedded face has) rather than leave the later page numbers blank.
-    const pageNumbers = estimatePageNumbersWith({ guess: true })
-    const document = toDocx(tree, file, { template, images, fonts, pageNumbers })
+    // It measures text in the faces themselves: the document gets stand-ins
+    // for them, which `packDocx` replaces, so that docx need not deflate them.
+    const pageNumbers = estimatePageNumbersWith({ guess: true, fonts: faceFiles(fonts) })
+    const document = toDocx(tree, file, { template, images, fonts: fonts.map(embeddedWhenPacked), pageNumbers })
     const data = await packDocx(document, context.date, { language: meta.language })
     return [{ path: `${context.name}.docx`, data }]
   }
 }
 
 /**
- * The families the template embeds. The East Asian one, six megabytes a
- * face, only when there is Hangul to set, and only its regular face, which
- * Word and LibreOffice embolden where needed.
+ * The families the template embeds. Those of a role in `needed` only when
+ * the document uses them: the East Asian face, six megabytes a face, when
+ * there is Hangul to set, and only its regular face, which Word and
+ * LibreOffice embolden where needed; the code face when there is code.
  */
-async function embeddedFonts(template: DocxTemplate, templatesDir: string, hangul: boolean): Promise<EmbeddedFont[]> {
-  const roles = template.embed.filter((role) => hangul || role !== 'eastAsia')
+async function embeddedFonts(template: DocxTemplate, templatesDir: string, needed: Record<string, boolean>): Promise<EmbeddedFont[]> {
+  const roles = template.embed.filter((role) => needed[role] ?? true)
   const families = [...new Set(roles.map((role) => template.faces[role]).filter((family): family is string => Boolean(family)))]
   const faces = resolveFonts(templatesDir, families)
   const eastAsia = template.faces.eastAsia
@@ -67,7 +71,26 @@ async function embeddedFonts(template: DocxTemplate, templatesDir: string, hangu
   )
 }
 
+/** Every face of the families, as the files the page layout measures text in, under the family's name. */
+function faceFiles(fonts: EmbeddedFont[]): Array<{ data: Buffer; name: string }> {
+  return fonts.flatMap((font) => [font.data, font.bold, font.italic, font.boldItalic].flatMap((data) => (data ? [{ data, name: font.name }] : [])))
+}
+
+/** A family whose faces `packDocx` embeds (see `embedLater`). */
+function embeddedWhenPacked(font: EmbeddedFont): EmbeddedFont {
+  const later = (face: Buffer | undefined) => face && embedLater(face)
+  return { name: font.name, data: embedLater(font.data), bold: later(font.bold), italic: later(font.italic), boldItalic: later(font.boldItalic) }
+}
+
 function hasHangul(tree: Root, meta: ReportMeta): boolean {
-  const hangul = /\p{Script=Hangul}/u
   return hangul.test(toString(tree)) || hangul.test(JSON.stringify(meta))
+}
+
+function hasCode(tree: Root): boolean {
+  let found = false
+  visit(tree, ['code', 'inlineCode'], () => {
+    found = true
+    return EXIT
+  })
+  return found
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { Packer, type Document } from 'docx'
-import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate'
+import { strFromU8, strToU8, unzipSync } from 'fflate'
+import { deflateOnce, zipEntries } from './zip.js'
 
 /** Package properties docx's `Document` has no option for. */
 export interface PackProperties {
@@ -23,24 +24,54 @@ export interface PackProperties {
  * `properties` adds what docx cannot set (the language).
  */
 export async function packDocx(document: Document, date: Date, properties: PackProperties = {}): Promise<Uint8Array> {
+  // Font files are written from the faces, not taken from docx's package.
+  const fonts = fontFiles(embeddedFaces(document))
   const packed = await Packer.pack(document, 'uint8array')
-  const entries = unzipSync(packed)
-  const names = Object.keys(entries)
+  const names: string[] = []
+  const entries = unzipSync(packed, {
+    filter: ({ name }) => {
+      names.push(name)
+      return !fonts.has(name)
+    }
+  })
   const text = new Map<string, string>()
   for (const name of names) if (isXml(name)) text.set(name, strFromU8(entries[name]))
 
   renameRandomIds(text, names)
   renumberCounters(text, names)
-  const fontKeys = renameFontKeys(text, entries, names)
+  renameFontKeys(text, fonts)
   stampCoreProperties(text, date, properties)
 
-  const mtime = dosTime(date)
-  const zippable: Zippable = {}
-  for (const name of names) {
-    const data = text.has(name) ? strToU8(text.get(name)!) : (fontKeys.get(name) ?? entries[name])
-    zippable[name] = [data, { mtime, level: 6 }]
-  }
-  return zipSync(zippable)
+  const files = names.map((name) => {
+    const font = fonts.get(name)
+    return { name, data: text.has(name) ? strToU8(text.get(name)!) : font ? deflateOnce(font.data) : entries[name] }
+  })
+  return zipEntries(files, date)
+}
+
+/**
+ * Faces given to docx that `packDocx` embeds itself (see `embedLater`),
+ * by the stand-in docx got.
+ */
+const laterFaces = new WeakMap<Buffer, Buffer>()
+
+/**
+ * A stand-in for a face's bytes, for a `Document`'s `fonts`, that
+ * `packDocx` replaces with the face. docx would deflate each face, a few
+ * hundred kilobytes, into its package only for `packDocx` to inflate it and
+ * deflate it again: most of the time packing takes. A document that
+ * estimates its page numbers measures text in the faces it embeds, so give
+ * the estimator the faces themselves (`estimatePageNumbersWith({ fonts })`).
+ */
+export function embedLater(face: Buffer): Buffer {
+  const standIn = Buffer.alloc(0)
+  laterFaces.set(standIn, face)
+  return standIn
+}
+
+/** The faces a document embeds, by their file in the package: the Nth is `word/fonts/fontN.odttf`, as docx writes them. */
+function embeddedFaces(document: Document): Map<string, Buffer> {
+  return new Map(document.FontTable.files.map((file, index) => [`word/fonts/font${index + 1}.odttf`, laterFaces.get(file.data) ?? file.data]))
 }
 
 function isXml(name: string): boolean {
@@ -94,39 +125,58 @@ function renumberCounters(text: Map<string, string>, names: string[]): void {
   }
 }
 
+/** An embedded font's file: its face obfuscated with its key. */
+interface FontFile {
+  key: string
+  data: Uint8Array
+}
+
 /**
- * Embedded fonts are obfuscated with a random key (ECMA-376 part 1,
- * §17.8.1): give each a key derived from its place and its bytes, and
- * obfuscate its file again with it.
+ * Embedded fonts are obfuscated with a key (ECMA-376 part 1, §17.8.1),
+ * which docx draws at random: give each a key derived from its place and
+ * its bytes instead, and write its file from the face with that key.
  */
-function renameFontKeys(text: Map<string, string>, entries: Record<string, Uint8Array>, names: string[]): Map<string, Uint8Array> {
-  const result = new Map<string, Uint8Array>()
-  const table = text.get('word/fontTable.xml')
-  const rels = text.get('word/_rels/fontTable.xml.rels')
-  if (!table || !rels) return result
+function fontFiles(faces: Map<string, Buffer>): Map<string, FontFile> {
+  return new Map(
+    [...faces].map(([path, face]) => {
+      const hash = createHash('sha256').update(path).update(face.subarray(32)).digest('hex').slice(0, 32).toUpperCase()
+      const key = `${hash.slice(0, 8)}-${hash.slice(8, 12)}-${hash.slice(12, 16)}-${hash.slice(16, 20)}-${hash.slice(20)}`
+      return [path, { key, data: obfuscate(face, key) }]
+    })
+  )
+}
+
+/** A face as an embedded font file: its first 32 bytes XORed with the key. */
+function obfuscate(face: Uint8Array, key: string): Uint8Array {
+  const bytes = keyBytes(key)
+  // A copy: a Buffer's `slice` would share the face's memory.
+  const data = new Uint8Array(face)
+  for (let index = 0; index < 32 && index < data.length; index++) data[index] ^= bytes[index % 16]
+  return data
+}
+
+/** Put each font's own key in `word/fontTable.xml` in place of docx's. */
+function renameFontKeys(text: Map<string, string>, fonts: Map<string, FontFile>): void {
+  const table = text.get('word/fontTable.xml') ?? ''
+  const rels = text.get('word/_rels/fontTable.xml.rels') ?? ''
   const targets = new Map<string, string>()
   for (const match of rels.matchAll(/<Relationship\b[^>]*>/g)) {
     const id = /\bId="([^"]+)"/.exec(match[0])?.[1]
     const target = /\bTarget="([^"]+)"/.exec(match[0])?.[1]
     if (id && target) targets.set(id, `word/${target.replace(/^\.?\//, '')}`)
   }
+  const keyed = new Set<string>()
   const rewritten = table.replace(/<w:embed\w+\b[^>]*\/>/g, (element) => {
     const id = /\br:id="([^"]+)"/.exec(element)?.[1]
-    const key = /\bw:fontKey="\{([0-9A-Fa-f-]+)\}"/.exec(element)?.[1]
     const path = id ? targets.get(id) : undefined
-    if (!key || !path || !names.includes(path)) return element
-    const original = entries[path]
-    const fresh = createHash('sha256').update(path).update(original.subarray(32)).digest('hex').slice(0, 32).toUpperCase()
-    const freshKey = `${fresh.slice(0, 8)}-${fresh.slice(8, 12)}-${fresh.slice(12, 16)}-${fresh.slice(16, 20)}-${fresh.slice(20)}`
-    const before = keyBytes(key)
-    const after = keyBytes(freshKey)
-    const data = original.slice()
-    for (let index = 0; index < 32 && index < data.length; index++) data[index] ^= before[index % 16] ^ after[index % 16]
-    result.set(path, data)
-    return element.replace(/w:fontKey="\{[^}]*\}"/, `w:fontKey="{${freshKey}}"`)
+    const font = path ? fonts.get(path) : undefined
+    if (!path || !font || !/\bw:fontKey="/.test(element)) return element
+    keyed.add(path)
+    return element.replace(/w:fontKey="\{[^}]*\}"/, `w:fontKey="{${font.key}}"`)
   })
-  text.set('word/fontTable.xml', rewritten)
-  return result
+  if (table) text.set('word/fontTable.xml', rewritten)
+  const unkeyed = [...fonts.keys()].filter((path) => !keyed.has(path))
+  if (unkeyed.length > 0) throw new Error(`Unexpected font files without a key in word/fontTable.xml: ${unkeyed.join(', ')}`)
 }
 
 /** A font key's bytes in the order obfuscation XORs them: the GUID's hex pairs reversed. */
@@ -151,16 +201,6 @@ function stampCoreProperties(text: Map<string, string>, date: Date, properties: 
 
 function escapeXml(value: string): string {
   return value.replace(/[&<>"]/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[char]!)
-}
-
-/**
- * fflate writes an entry's time as DOS fields read in local time; a Date
- * whose local fields are `date`'s UTC fields gives the same bytes in every
- * time zone. DOS times start in 1980.
- */
-function dosTime(date: Date): Date {
-  const year = Math.max(1980, date.getUTCFullYear())
-  return new Date(year, date.getUTCMonth(), date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds())
 }
 
 function escapeRegExp(value: string): string {

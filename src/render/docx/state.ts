@@ -1,7 +1,7 @@
 import type { Definition, FootnoteDefinition, Nodes, PhrasingContent, RootContent } from 'mdast'
 import type { Paragraph, ParagraphChild, Table, TableOfContents } from 'docx'
 import type { VFile } from 'vfile'
-import type { LoadedImage } from './images.js'
+import type { ReportImage } from '../../types.js'
 import type { DocxTemplate } from './styles.js'
 
 /** What a block builder gives: paragraphs and tables, in order. */
@@ -55,7 +55,7 @@ export interface State {
   readonly definitions: ReadonlyMap<string, Definition>
   readonly footnoteDefinitions: ReadonlyMap<string, FootnoteDefinition>
   /** Images read in the pre-pass, by URL as written. */
-  readonly images: ReadonlyMap<string, LoadedImage>
+  readonly images: ReadonlyMap<string, ReportImage>
   /** Ids of headings and items: what internal links may point at. */
   readonly anchors: ReadonlySet<string>
   readonly footnotes: FootnoteRegistry

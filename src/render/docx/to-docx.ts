@@ -16,9 +16,8 @@ import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
 import { displayDate } from '../../format.js'
 import { problem } from '../../message.js'
-import type { ReportMeta } from '../../types.js'
+import type { ReportImage, ReportMeta } from '../../types.js'
 import { builders, textRuns } from './handlers.js'
-import type { LoadedImage } from './images.js'
 import type { Block, Context, FootnoteRegistry, Inline, InlineNode } from './state.js'
 import { numberingFromTemplate, stylesFromTemplate, twips, type DocxTemplate } from './styles.js'
 
@@ -34,7 +33,7 @@ export interface EmbeddedFont {
 export interface ToDocxOptions {
   template: DocxTemplate
   /** Images read in the pre-pass, by URL. */
-  images: ReadonlyMap<string, LoadedImage>
+  images: ReadonlyMap<string, ReportImage>
   /** Fonts to embed, read by the caller. */
   fonts: EmbeddedFont[]
   /** Works out the page numbers of the table of contents; `estimatePageNumbers` from `docx/layout`. */

@@ -31,7 +31,7 @@ export const renderer: Renderer = {
       keywords: meta.keywords.join(', '),
       outline: (file.data.outline ?? []).filter((entry) => entry.depth <= 2),
       style: await inlineNpmUrls(style),
-      content: toHtmlFragment(tree)
+      content: toHtmlFragment(tree, file)
     }
     return [{ path: `${context.name}.html`, data: Mustache.render(page, view, {}, { escape: escapeHtml }) }]
   }

@@ -1,11 +1,14 @@
-import type { Root as HastRoot } from 'hast'
+import type { Element, Root as HastRoot } from 'hast'
 import type { Root } from 'mdast'
-import { defaultHandlers, type Handlers } from 'mdast-util-to-hast'
+import { defaultHandlers, type Handlers, type State } from 'mdast-util-to-hast'
 import rehypeRaw from 'rehype-raw'
 import remarkRehype from 'remark-rehype'
 import rehypeSanitize, { defaultSchema, type Options as Schema } from 'rehype-sanitize'
 import rehypeStringify from 'rehype-stringify'
 import { unified } from 'unified'
+import type { VFile } from 'vfile'
+import { imageDataUrl } from '../../plugins/remark-images.js'
+import rehypeNoRequests from './rehype-no-requests.js'
 import rehypeSections from './rehype-sections.js'
 
 /** mdast handlers that differ from the defaults. */
@@ -19,7 +22,25 @@ const handlers: Partial<Handlers> = {
   // The front matter is data, not content.
   yaml() {
     return undefined
+  },
+  // Images are inlined from what `remarkImages` read; a refused one is its alt text.
+  image(state, node) {
+    return inlineImage(state, node.url, defaultHandlers.image(state, node)) ?? { type: 'text', value: node.alt ?? '' }
+  },
+  imageReference(state, node) {
+    const result = defaultHandlers.imageReference(state, node)
+    const definition = state.definitionById.get(node.identifier.toUpperCase())
+    if (!definition || !('tagName' in result)) return result
+    return inlineImage(state, definition.url, result) ?? { type: 'text', value: node.alt ?? '' }
   }
+}
+
+/** `element` (an `img`) with its `src` the image's bytes, or undefined when the image was refused. */
+function inlineImage(state: State, url: string, element: Element): Element | undefined {
+  const image = state.options.file?.data.images?.get(url)
+  if (!image || !('bytes' in image)) return undefined
+  element.properties = { ...element.properties, src: imageDataUrl(image), width: image.width, height: image.height }
+  return element
 }
 
 /**
@@ -36,7 +57,9 @@ const schema: Schema = {
     // The default allows only `task-list-item` here; items add `item finding`.
     li: ['className']
   },
-  tagNames: [...(defaultSchema.tagNames ?? []), 'section']
+  tagNames: [...(defaultSchema.tagNames ?? []), 'section'],
+  // Inlined images; nothing else in the page has a `src`.
+  protocols: { ...defaultSchema.protocols, src: ['data'] }
 }
 
 const processor = unified()
@@ -46,13 +69,15 @@ const processor = unified()
   // scripts, no event handlers, no `javascript:` URLs.
   .use(rehypeRaw)
   .use(rehypeSanitize, schema)
+  // Raw HTML's images that would be fetched become their alt text.
+  .use(rehypeNoRequests)
   // Each top-level heading and what follows it becomes a <section>.
   .use(rehypeSections)
   .use(rehypeStringify)
 
-/** The report's body as an HTML fragment. */
-export function toHtmlFragment(tree: Root): string {
-  return processor.stringify(processor.runSync(tree) as HastRoot)
+/** The report's body as an HTML fragment; images come from `file.data.images`. */
+export function toHtmlFragment(tree: Root, file: VFile): string {
+  return processor.stringify(processor.runSync(tree, file) as HastRoot)
 }
 
 

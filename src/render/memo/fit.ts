@@ -43,10 +43,11 @@ export async function fitMemo(input: FitInput): Promise<FitResult> {
   const attempts = condensings(input.layout, input.selection.findings.length)
   for (const condensing of attempts) {
     const content = contentFor(input, condensing, input.selection)
-    if (await fitsOnePage(input, content)) {
-      const pdf = await print(input, toPdfmake(content, input.layout, { date: input.date }))
-      return { fits: true, content, pdf, condensing }
-    }
+    const trial = await printTrial(input, content)
+    // The trial is the edition: a memo that fits one page with the reserve
+    // kept free is set the same way without it (text runs from the top, and
+    // a PDF records no margins), so printing it again would give the same bytes.
+    if (trial.pageCount === 1) return { fits: true, content, pdf: trial, condensing }
   }
   return { fits: false, overflow: await measureOverflow(input, attempts.at(-1)!) }
 }
@@ -93,8 +94,12 @@ async function recommendationsThatFit(input: FitInput, condensing: Condensing): 
 
 /** Whether content fits one page with the fit's reserve kept free. */
 async function fitsOnePage(input: FitInput, content: MemoContent): Promise<boolean> {
-  const trial = await print(input, toPdfmake(content, input.layout, { date: input.date, reserve: input.layout.fit.reserve }))
-  return trial.pageCount === 1
+  return (await printTrial(input, content)).pageCount === 1
+}
+
+/** The memo printed with the fit's reserve kept free at the foot of the page. */
+function printTrial(input: FitInput, content: MemoContent): Promise<PrintedPdf> {
+  return print(input, toPdfmake(content, input.layout, { date: input.date, reserve: input.layout.fit.reserve }))
 }
 
 function print(input: FitInput, definition: TDocumentDefinitions): Promise<PrintedPdf> {

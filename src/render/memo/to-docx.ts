@@ -10,6 +10,7 @@ import {
   TextRun
 } from 'docx'
 import type { FontFaces } from '../../fonts.js'
+import { embedLater } from '../docx/pack.js'
 import type { MemoContent, MemoLayout } from './types.js'
 
 /** Word measures in twentieths of a point, type in half points, lines in 240ths of one. */
@@ -65,10 +66,11 @@ export function toDocx(memo: MemoContent, layout: MemoLayout, fonts: Record<stri
 type FontOptions = NonNullable<ConstructorParameters<typeof Document>[0]['fonts']>[number]
 
 function embeddedFonts(fonts: Record<string, FontFaces>): FontOptions[] {
+  // Embedded when packed, so that docx need not deflate them.
   return Object.entries(fonts).map(([name, faces]) => ({
     name,
-    data: readFileSync(faces.normal),
-    bold: readFileSync(faces.bold)
+    data: embedLater(readFileSync(faces.normal)),
+    bold: embedLater(readFileSync(faces.bold))
   }))
 }
 

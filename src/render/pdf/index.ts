@@ -1,11 +1,11 @@
 import type { Root } from 'mdast'
 import type { VFile } from 'vfile'
 import { displayDate } from '../../format.js'
+import { imageDataUrl, shownImages } from '../../plugins/remark-images.js'
 import type { Renderer, RenderContext } from '../../types.js'
 import { checkCoverage } from './coverage.js'
 import { pdfDefinition } from './document.js'
 import { breakBefore, planFootnotes, withSentinels, type FootnotePlan } from './footnotes.js'
-import { resolveImages } from './images.js'
 import { printPdf } from './print.js'
 import { loadTemplate, pageGeometry } from './template.js'
 import { toPdfmake, type Prepared } from './to-pdfmake.js'
@@ -17,8 +17,9 @@ const headingStyles = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6'])
 
 /**
  * The print edition, `NAME.pdf`. Async work (template, fonts and their
- * coverage, images) happens first; then the tree is converted, purely, to a
- * pdfmake definition, laid out until the footnotes fit, and printed.
+ * coverage) happens first; images were read by `remarkImages`. Then the
+ * tree is converted, purely, to a pdfmake definition, laid out until the
+ * footnotes fit, and printed.
  */
 export const renderer: Renderer = {
   format: 'pdf',
@@ -29,21 +30,39 @@ export const renderer: Renderer = {
     const geometry = pageGeometry(template, paperOf(context))
     const metaText = [meta.title, meta.subtitle ?? '', meta.shortTitle, meta.organization ?? '', ...meta.authors, ...meta.advisers]
     const coverage = checkCoverage(tree, file, template, context.templatesDir, metaText)
-    const prepared: Prepared = { template, geometry, fontFor: coverage.fontFor, images: await resolveImages(tree, file, context.sourceDir) }
-    const options = { fonts: coverage.families, date: context.date, readableDirs: [context.sourceDir] }
+    const images = pdfImages(file)
+    const prepared: Prepared = { template, geometry, fontFor: coverage.fontFor, images: images.names }
+    // Images come as `data:` URLs: the printer reads no file but the fonts.
+    const options = { fonts: coverage.families, date: context.date }
     const date = displayDate(meta.date, meta.language)
 
     // pdfmake changes a definition as it lays it out: every pass gets a fresh one.
     const definitionFor = (plan: FootnotePlan) => {
       const converted = toPdfmake(tree, prepared)
       const definition = pdfDefinition({ converted: { ...converted, content: withSentinels(converted.content) }, meta, date, template, geometry, fontFor: coverage.fontFor, plan })
-      return { ...definition, pageBreakBefore: breakBefore(geometry, plan.reserve, headingStyles) }
+      return { ...definition, images: { ...images.dictionary }, pageBreakBefore: breakBefore(geometry, plan.reserve, headingStyles) }
     }
     const notes = toPdfmake(tree, prepared).notes
     const plan = await planFootnotes(notes, definitionFor, geometry, template.footnotes.space + template.footnotes.gap, options)
     const { bytes } = await printPdf(definitionFor(plan), options)
     return [{ path: `${context.name}.pdf`, data: bytes }]
   }
+}
+
+/**
+ * The images `remarkImages` read, as pdfmake's dictionary of `data:` URLs
+ * under names, and the name of each URL as written: an image shown twice
+ * is embedded once.
+ */
+function pdfImages(file: VFile): { names: Map<string, string>; dictionary: Record<string, string> } {
+  const names = new Map<string, string>()
+  const dictionary: Record<string, string> = {}
+  for (const [url, image] of shownImages(file)) {
+    const name = `image-${names.size + 1}`
+    names.set(url, name)
+    dictionary[name] = imageDataUrl(image)
+  }
+  return { names, dictionary }
 }
 
 /** Paper size: `--paper` when the build passes one, else `DOSSIER_PAPER`, else the template's. */

@@ -1,7 +1,5 @@
 import type { ContentText } from 'pdfmake/interfaces.js'
-
-/** Hangul syllables and jamo: Korean is set keep-all, breaking only at spaces. */
-const hangul = /[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff]/u
+import { hangul } from '../../text.js'
 
 /** A word joined by a hyphen (`low-intensity`): pdfmake would justify the gap after the hyphen. */
 const hyphenated = /[\p{L}\p{N}.]-[\p{L}\p{N}]/u

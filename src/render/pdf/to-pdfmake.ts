@@ -1,7 +1,8 @@
-import type { Definition, FootnoteDefinition, Nodes, Parents, Root, RootContent } from 'mdast'
+import type { Definition, FootnoteDefinition, Nodes, Parents, PhrasingContent, Root, RootContent } from 'mdast'
 import { toString } from 'mdast-util-to-string'
 import type { Content, ContentText, OrderedListType, TableCell } from 'pdfmake/interfaces.js'
 import { itemKinds } from '../../plugins/remark-items.js'
+import { lineEndingsAsSpaces } from '../../text.js'
 import type { PageGeometry, PdfTemplate } from './template.js'
 import { textRuns } from './text-runs.js'
 
@@ -14,8 +15,8 @@ export interface Prepared {
   geometry: PageGeometry
   /** From `checkCoverage`: per main family, the family that sets each character. */
   fontFor: Record<string, Map<number, string | null>>
-  /** Image URL as written → absolute path below the source folder. Missing: not readable. */
-  images: Map<string, string>
+  /** Image URL as written → its name in the definition's `images`. Missing: refused, its alt text stands in. */
+  images: ReadonlyMap<string, string>
 }
 
 /**
@@ -80,8 +81,13 @@ const blockHandlers: BlockHandlers = {
     return [heading as Content]
   },
   paragraph(node, state, context) {
-    if (node.children.length > 0 && node.children.every((child) => child.type === 'image' || (child.type === 'text' && !child.value.trim()))) {
-      return node.children.flatMap((child) => (child.type === 'image' ? imageBlock(child.url, child.alt ?? '', state) : []))
+    const image = (child: PhrasingContent) => child.type === 'image' || child.type === 'imageReference'
+    if (node.children.length > 0 && node.children.every((child) => image(child) || (child.type === 'text' && !child.value.trim()))) {
+      return node.children.flatMap((child) => {
+        if (child.type === 'image') return imageBlock(child.url, child.alt ?? '', state)
+        if (child.type === 'imageReference') return imageBlock(state.definitions.get(child.identifier.toLowerCase())?.url ?? '', child.alt ?? '', state)
+        return []
+      })
     }
     return [{ text: state.inlines(node, context), style: context.style ?? 'paragraph' }]
   },
@@ -105,7 +111,7 @@ const blockHandlers: BlockHandlers = {
   code(node, state) {
     return [
       {
-        table: { widths: ['*'], body: [[{ text: node.value, style: 'codeBlock', preserveLeadingSpaces: true }]] },
+        table: { widths: ['*'], body: [[{ text: node.value, style: 'codeBlock', font: state.template.fonts.code, preserveLeadingSpaces: true }]] },
         layout: {
           hLineWidth: () => 0,
           vLineWidth: () => 0,
@@ -168,7 +174,7 @@ const blockHandlers: BlockHandlers = {
 const inlineHandlers: InlineHandlers = {
   text(node, state, context) {
     // A line ending inside a paragraph is a space (hard breaks are `break` nodes).
-    return textRuns(node.value.replace(/[ \t]*\r?\n[ \t]*/g, ' '), context.family, state.fontFor[context.family]).map((run) => styled(run, context))
+    return textRuns(lineEndingsAsSpaces(node.value), context.family, state.fontFor[context.family]).map((run) => styled(run, context))
   },
   emphasis(node, state, context) {
     return state.inlines(node, { ...context, italics: true })
@@ -233,10 +239,10 @@ function orderedType(depth: number): OrderedListType {
 }
 
 function imageBlock(url: string, alt: string, state: State): Content[] {
-  const file = state.images.get(url)
-  if (!file) return alt ? [{ text: alt, style: 'caption' }] : []
+  const name = state.images.get(url)
+  if (!name) return alt ? [{ text: alt, style: 'caption' }] : []
   const { geometry, template } = state
-  const image = { image: file, fit: [geometry.textWidth, geometry.textHeight * template.image.maxHeightRatio] as [number, number], alignment: 'center' as const }
+  const image = { image: name, fit: [geometry.textWidth, geometry.textHeight * template.image.maxHeightRatio] as [number, number], alignment: 'center' as const }
   return alt ? [image, { text: alt, style: 'caption', alignment: 'center' as const }] : [image]
 }
 

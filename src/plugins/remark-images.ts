@@ -1,0 +1,152 @@
+import { readFile, realpath } from 'node:fs/promises'
+import path from 'node:path'
+import type { Definition, Image, ImageReference, Root } from 'mdast'
+import { visit } from 'unist-util-visit'
+import type { VFile } from 'vfile'
+import { problem } from '../message.js'
+import type { RefusedImage, ReportImage } from '../types.js'
+
+const source = 'remark-images'
+
+/**
+ * Read every image the report shows, once, for every edition: the bytes,
+ * the format and the pixel size go on `file.data.images`, keyed by the URL
+ * as written, so renderers stay synchronous and never touch the disk.
+ *
+ * Only files below the source's folder (`path.dirname(file.path)`) are
+ * read, and no URL is ever fetched. A remote image, one outside that
+ * folder, one that cannot be read and one that is not PNG or JPEG are each
+ * a warning at the image, and a refusal on `file.data.images`: every
+ * edition shows the alt text in its place.
+ */
+export default function remarkImages() {
+  return async (tree: Root, file: VFile) => {
+    const definitions = new Map<string, Definition>()
+    visit(tree, 'definition', (node) => {
+      if (!definitions.has(node.identifier)) definitions.set(node.identifier, node)
+    })
+    // The first use of each URL: where a refusal is reported.
+    const wanted = new Map<string, Image | ImageReference>()
+    visit(tree, (node) => {
+      const url = node.type === 'image' ? node.url : node.type === 'imageReference' ? definitions.get(node.identifier)?.url : undefined
+      if (url !== undefined && !wanted.has(url)) wanted.set(url, node as Image | ImageReference)
+    })
+    const images = new Map<string, ReportImage | RefusedImage>()
+    file.data.images = images
+    if (wanted.size === 0) return
+    const folder = file.path ? await realFolder(path.dirname(path.resolve(file.cwd, file.path))) : undefined
+    const results = await Promise.all([...wanted.keys()].map((url) => readImage(url, folder)))
+    // Reported in the source's order, whatever order the reads finished in.
+    for (const [index, [url, node]] of [...wanted].entries()) {
+      const result = results[index]
+      images.set(url, 'refused' in result ? { refused: result.refused } : result)
+      if ('refused' in result) problem(file, `${result.reason}; its alt text stands in`, node, result.refused, { source, fatal: false })
+    }
+  }
+}
+
+type Refusal = RefusedImage & { reason: string }
+
+async function readImage(url: string, folder: string | undefined): Promise<ReportImage | Refusal> {
+  if (/^[a-z][a-z\d+.-]*:/i.test(url) || url.startsWith('//')) {
+    return { refused: 'image-remote', reason: `Unexpected remote image \`${url}\`, expected a file below the source's folder (nothing is fetched)` }
+  }
+  if (!folder) {
+    return { refused: 'image-unreadable', reason: `Cannot read the image \`${url}\`: the source has no folder, expected a source read from a file` }
+  }
+  const target = path.resolve(folder, safeDecode(url.split(/[?#]/)[0]))
+  if (!isBelow(folder, target)) {
+    return { refused: 'image-outside', reason: `Unexpected image \`${url}\` outside the source's folder, expected a file below it` }
+  }
+  let bytes: Uint8Array
+  try {
+    // A link below the folder that leads out of it is outside too.
+    if (!isBelow(folder, await realpath(target))) {
+      return { refused: 'image-outside', reason: `Unexpected image \`${url}\` leading outside the source's folder, expected a file below it` }
+    }
+    bytes = new Uint8Array(await readFile(target))
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? ''
+    const why = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'it is a folder' }[code] ?? String(error)
+    return { refused: 'image-unreadable', reason: `Cannot read the image \`${url}\`: ${why}, expected a file at \`${path.relative(folder, target) || '.'}\`` }
+  }
+  const measured = measureImage(bytes)
+  if (!measured) {
+    return { refused: 'image-format', reason: `Unexpected image format for \`${url}\`, expected PNG or JPEG` }
+  }
+  return { bytes, ...measured }
+}
+
+async function realFolder(folder: string): Promise<string> {
+  try {
+    return await realpath(folder)
+  } catch {
+    return folder
+  }
+}
+
+/** True for the folder itself too: reading it fails as any folder does. */
+function isBelow(folder: string, target: string): boolean {
+  const relative = path.relative(folder, target)
+  return !relative.startsWith('..') && !path.isAbsolute(relative)
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURI(value)
+  } catch {
+    return value
+  }
+}
+
+/** The format and pixel size of a PNG or JPEG file, from its header; undefined for anything else. */
+export function measureImage(bytes: Uint8Array): Omit<ReportImage, 'bytes'> | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  // PNG: the signature, then the IHDR chunk with width and height.
+  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
+  if (bytes.length >= 24 && png.every((byte, index) => bytes[index] === byte)) {
+    const width = view.getUint32(16)
+    const height = view.getUint32(20)
+    return width > 0 && height > 0 ? { type: 'png', width, height } : undefined
+  }
+  // JPEG: walk the segments to the first start-of-frame marker.
+  if (bytes.length >= 4 && bytes[0] === 0xff && bytes[1] === 0xd8) {
+    let offset = 2
+    while (offset + 4 <= bytes.length) {
+      if (bytes[offset] !== 0xff) return undefined
+      const marker = bytes[offset + 1]
+      // Fill bytes, and markers that stand alone without a length.
+      if (marker === 0xff) {
+        offset += 1
+        continue
+      }
+      if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+        offset += 2
+        continue
+      }
+      const length = view.getUint16(offset + 2)
+      const frame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc
+      if (frame) {
+        if (offset + 9 > bytes.length) return undefined
+        const height = view.getUint16(offset + 5)
+        const width = view.getUint16(offset + 7)
+        return width > 0 && height > 0 ? { type: 'jpeg', width, height } : undefined
+      }
+      if (marker === 0xd9 || marker === 0xda || length < 2) return undefined
+      offset += 2 + length
+    }
+  }
+  return undefined
+}
+
+/** The images the plugin read, by URL as written; refused ones are left out. */
+export function shownImages(file: VFile): Map<string, ReportImage> {
+  const shown = new Map<string, ReportImage>()
+  for (const [url, image] of file.data.images ?? []) if ('bytes' in image) shown.set(url, image)
+  return shown
+}
+
+/** An image's bytes as a `data:` URL, for editions that inline it. */
+export function imageDataUrl(image: ReportImage): string {
+  return `data:image/${image.type};base64,${Buffer.from(image.bytes.buffer, image.bytes.byteOffset, image.bytes.byteLength).toString('base64')}`
+}
