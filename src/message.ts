@@ -1,3 +1,4 @@
+import path from 'node:path'
 import type { Node, Position } from 'unist'
 import type { VFile } from 'vfile'
 import type { VFileMessage } from 'vfile-message'
@@ -37,4 +38,10 @@ export function problem(
 /** True when a file carries an error. */
 export function hasErrors(file: VFile): boolean {
   return file.messages.some((message) => message.fatal === true)
+}
+
+/** A path as messages print it: relative to the working folder when below it. */
+export function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), path.resolve(file))
+  return relative.startsWith('..') ? file : relative
 }

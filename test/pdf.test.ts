@@ -6,10 +6,11 @@ import { PDFParse } from 'pdf-parse'
 import { visit } from 'unist-util-visit'
 import { VFile } from 'vfile'
 import { afterEach, describe, expect, it } from 'vitest'
-import { build } from '../src/build.js'
+import { build, type BuildOptions } from '../src/build.js'
+import { glyphCoverage, resolveFonts } from '../src/fonts.js'
 import { parseReport } from '../src/pipeline.js'
 import type { OutlineEntry } from '../src/types.js'
-import { fixture, normalize, reportSource, tempDir } from './helpers.js'
+import { fixture, normalize, reportSource, root, tempDir } from './helpers.js'
 
 interface Printed {
   bytes: Buffer
@@ -20,30 +21,24 @@ interface Printed {
 }
 
 /** Build one source's PDF into a temporary folder and read it back. */
-async function print(source: string, env: Record<string, string> = {}): Promise<Printed> {
-  const saved = { ...process.env }
-  Object.assign(process.env, env)
+async function print(source: string, options: BuildOptions = {}): Promise<Printed> {
+  const out = tempDir('dossier-pdf-')
+  const result = await build({ source, outDir: out, formats: ['pdf'], ...options })
+  expect(result.written).toHaveLength(1)
+  const bytes = readFileSync(path.join(out, `${path.basename(source, '.md')}.pdf`))
+  const parser = new PDFParse({ data: new Uint8Array(bytes) })
   try {
-    const out = tempDir('dossier-pdf-')
-    const result = await build({ source, outDir: out, formats: ['pdf'] })
-    expect(result.written).toHaveLength(1)
-    const bytes = readFileSync(path.join(out, `${path.basename(source, '.md')}.pdf`))
-    const parser = new PDFParse({ data: new Uint8Array(bytes) })
-    try {
-      const text = await parser.getText()
-      const info = await parser.getInfo()
-      return {
-        bytes,
-        pages: text.pages.map((page) => page.text),
-        outline: (info.outline ?? []) as Printed['outline'],
-        messages: result.file.messages.map(String),
-        info: info.info as Record<string, unknown>
-      }
-    } finally {
-      await parser.destroy()
+    const text = await parser.getText()
+    const info = await parser.getInfo()
+    return {
+      bytes,
+      pages: text.pages.map((page) => page.text),
+      outline: (info.outline ?? []) as Printed['outline'],
+      messages: result.file.messages.map(String),
+      info: info.info as Record<string, unknown>
     }
   } finally {
-    process.env = saved
+    await parser.destroy()
   }
 }
 
@@ -173,8 +168,32 @@ describe('print details', () => {
     expect(printed.outline.map((entry) => [entry.title, entry.items.map((item) => item.title)])).toEqual([['Tables and figures', ['Code and quotes']]])
   })
 
+  it('warns of a character no font has, in the title, a heading and code, each against its own face', async () => {
+    // Cuneiform and Ethiopic: no face dossier ships has them.
+    const missing = ['𒀀', 'ሀ', 'ሂ', 'ሁ']
+    const table = JSON.parse(readFileSync(path.join(root, 'templates', 'fonts.json'), 'utf8')) as Record<string, unknown>
+    const faces = resolveFonts(path.join(root, 'templates'), Object.keys(table).filter((family) => !family.startsWith('$')))
+    for (const file of Object.values(faces).flatMap((family) => Object.values(family))) {
+      expect(glyphCoverage(file, missing.map((char) => char.codePointAt(0)!)).size, file).toBe(0)
+    }
+    const printed = await print(fixture('pdf-missing-glyph', 'report.md'))
+    const warnings = printed.messages.filter((message) => message.includes('no print font covers'))
+    expect(warnings).toEqual([
+      expect.stringMatching(/report\.md:2:16-2:18: Unexpected character U\+12000 \(“𒀀”\) .* expected one of Source Sans 3, Noto Sans KR/),
+      expect.stringMatching(/report\.md:6:3-6:15: Unexpected character U\+1200 \(“ሀ”\) .* expected one of Source Sans 3, Noto Sans KR/),
+      expect.stringMatching(/report\.md:8:46-8:49: Unexpected character U\+1202 \(“ሂ”\) .* expected one of Source Code Pro, Noto Sans KR/),
+      expect.stringMatching(/report\.md:10:1-12:4: Unexpected character U\+1201 \(“ሁ”\) .* expected one of Source Code Pro, Noto Sans KR/)
+    ])
+  })
+
+  it('warns of a footnote that cannot fit at the foot of its page, at the note', async () => {
+    const printed = await print(fixture('pdf-footnote-fit', 'report.md'))
+    expect(printed.messages).toEqual([expect.stringMatching(/report\.md:10:1-10:\d+: Unexpected footnote `\[\^long\]` that may not fit at the foot of the page that cites it/)])
+    expect(printed.pages.join('\n')).toContain('longer than any page could hold')
+  })
+
   it('prints on A4 when asked', async () => {
-    const printed = await print(fixture('pdf-features', 'report.md'), { DOSSIER_PAPER: 'a4' })
+    const printed = await print(fixture('pdf-features', 'report.md'), { paper: 'a4' })
     expect(printed.bytes.toString('latin1')).toMatch(/\/MediaBox \[0 0 595.28 841.89\]/)
   })
 })

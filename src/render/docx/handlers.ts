@@ -37,6 +37,8 @@ export const builders: Builders = {
   // Deliberately empty: the front matter is the cover, built from
   // `file.data.meta`; definitions are collected before the walk and
   // footnote definitions are built where they are first referenced.
+  // Deliberately absent: leaf and container directives, which the directive
+  // fallback plugin turns into text or their content before any renderer runs.
   yaml: () => [],
   definition: () => [],
   footnoteDefinition: () => [],
@@ -84,11 +86,6 @@ export const builders: Builders = {
   },
 
   thematicBreak: () => [new Paragraph({ style: 'HorizontalRule' })],
-
-  // Unknown directives are turned back into text by the pipeline; these
-  // keep their content should one get through.
-  leafDirective: (node, context) => [paragraphOf(context.inlines(node.children, context), context)],
-  containerDirective: (node, context) => context.blocks(node.children, context),
 
   text: (node, context) => textRuns(node.value, context),
   strong: (node, context) => context.inlines(node.children, { ...context, strong: true }),

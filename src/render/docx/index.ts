@@ -12,10 +12,6 @@ import { embedLater, packDocx } from './pack.js'
 import { loadDocxTemplate, type DocxTemplate } from './styles.js'
 import { toDocx, type EmbeddedFont } from './to-docx.js'
 
-export { packDocx, type PackProperties } from './pack.js'
-export { docxStyles, loadDocxTemplate, numberingFromTemplate, type DocxTemplate } from './styles.js'
-export { bookmarkName } from './bookmark.js'
-
 /**
  * The Word edition, `NAME.docx`: named styles from `templates/docx/`,
  * numbered lists, a table of contents with its page numbers, footnotes,
@@ -26,7 +22,8 @@ export const renderer: Renderer = {
   format: 'docx',
   description: 'the Word edition, in named styles an editor can keep working in',
   async render(tree: Root, file: VFile, context: RenderContext) {
-    const template = loadDocxTemplate(context.templatesDir)
+    const template = await loadDocxTemplate(file, context.templatesDir)
+    if (!template) return []
     const meta = file.data.meta!
     // Async work before the walk, so builders stay synchronous; the images
     // were read by `remarkImages`.

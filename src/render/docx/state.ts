@@ -10,8 +10,12 @@ export type Block = Paragraph | Table | TableOfContents
 /** What an inline builder gives: runs, links, bookmarks, footnote references. */
 export type Inline = ParagraphChild
 
-/** Node types built as blocks; list items and table rows and cells are built by their parents. */
-export type BlockNode = Exclude<RootContent, PhrasingContent | { type: 'listItem' | 'tableRow' | 'tableCell' }>
+/**
+ * Node types built as blocks; list items and table rows and cells are built
+ * by their parents. Leaf and container directives are left out: the
+ * directive fallback plugin turns each into text or its content first.
+ */
+export type BlockNode = Exclude<RootContent, PhrasingContent | { type: 'listItem' | 'tableRow' | 'tableCell' | 'leafDirective' | 'containerDirective' }>
 
 export type InlineNode = PhrasingContent
 
@@ -86,5 +90,4 @@ export interface Context extends State {
   readonly strong?: boolean
   readonly emphasis?: boolean
   readonly strike?: boolean
-  readonly inFootnote?: boolean
 }

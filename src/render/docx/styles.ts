@@ -1,6 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import {
   AlignmentType,
   BorderStyle,
@@ -11,6 +8,8 @@ import {
   type IParagraphStyleOptions,
   type IStylesOptions
 } from 'docx'
+import type { VFile } from 'vfile'
+import { loadTemplateData, type TemplateShape } from '../../template-data.js'
 
 /** A run's look in the style dictionary: sizes in points, colours and faces by name. */
 export interface RunStyleSpec {
@@ -60,47 +59,130 @@ export interface DocxTemplate {
   characterStyles: Record<string, RunStyleSpec>
 }
 
-/** dossier's own `templates/`, whose dictionary a project's own is merged over. */
-const defaultTemplatesDir = fileURLToPath(new URL('../../../templates/', import.meta.url))
+/** dossier's Word template: what `templates/docx/styles.json` ships, and what a templates folder's own is merged over. */
+export const docxTemplateDefaults: DocxTemplate = {
+  page: { width: '8.5in', height: '11in', margin: { top: '1in', right: '1.1in', bottom: '1in', left: '1.1in', header: '0.5in', footer: '0.5in' } },
+  faces: { body: 'Source Serif 4', heading: 'Source Sans 3', eastAsia: 'Noto Sans KR', code: 'Source Code Pro' },
+  embed: ['body', 'heading', 'eastAsia', 'code'],
+  eastAsiaLanguage: 'ko-KR',
+  colors: { text: '1A1A1A', heading: '1F3A5F', accent: '8B1E2D', muted: '5F6670', link: '1F5FA8', rule: 'B8BEC6', tableHeader: 'E6EBF1' },
+  labels: { contents: 'Contents', authors: 'Authors', advisers: 'Senior advisers' },
+  toc: { levels: '1-2' },
+  list: {
+    indent: 22,
+    hanging: 18,
+    ordered: ['decimal', 'lowerLetter', 'lowerRoman', 'decimal', 'lowerLetter', 'lowerRoman'],
+    bullet: ['•', '–', '◦', '•', '–', '◦'],
+    task: { done: '☒', open: '☐' }
+  },
+  table: { border: 0.5, borderColor: 'rule', headerFill: 'tableHeader', cellMargin: 4, columnChars: { min: 6, max: 60 } },
+  image: { maxHeight: '7in' },
+  paragraphStyles: {
+    Normal: { name: 'Normal', face: 'body', size: 11, color: 'text', spacing: { before: 0, after: 8, line: 1.2 } },
+    Title: { name: 'Title', basedOn: 'Normal', next: 'Subtitle', face: 'heading', size: 30, bold: true, color: 'heading', spacing: { before: 144, after: 12, line: 1.05 } },
+    Subtitle: { name: 'Subtitle', basedOn: 'Normal', next: 'Normal', face: 'heading', size: 18, color: 'accent', spacing: { before: 0, after: 36 } },
+    CoverDetail: { name: 'Cover Detail', basedOn: 'Normal', face: 'heading', size: 11.5, color: 'muted', spacing: { before: 0, after: 4 } },
+    TOCHeading: {
+      name: 'TOC Heading',
+      basedOn: 'Normal',
+      next: 'Normal',
+      face: 'heading',
+      size: 18,
+      bold: true,
+      color: 'heading',
+      spacing: { before: 0, after: 18 },
+      pageBreakBefore: true
+    },
+    TOC1: { name: 'toc 1', basedOn: 'Normal', next: 'Normal', face: 'heading', size: 12, bold: true, spacing: { before: 8, after: 4 } },
+    TOC2: { name: 'toc 2', basedOn: 'Normal', next: 'Normal', face: 'heading', size: 11, indent: { left: 14 }, spacing: { before: 0, after: 3 } },
+    TOC3: { name: 'toc 3', basedOn: 'Normal', next: 'Normal', face: 'heading', size: 10.5, indent: { left: 28 }, spacing: { before: 0, after: 2 } },
+    Heading1: {
+      name: 'heading 1',
+      basedOn: 'Normal',
+      next: 'Normal',
+      face: 'heading',
+      size: 20,
+      bold: true,
+      color: 'heading',
+      spacing: { before: 0, after: 14, line: 1.05 },
+      keepNext: true,
+      keepLines: true,
+      pageBreakBefore: true,
+      outlineLevel: 0
+    },
+    Heading2: {
+      name: 'heading 2',
+      basedOn: 'Normal',
+      next: 'Normal',
+      face: 'heading',
+      size: 14,
+      bold: true,
+      color: 'heading',
+      spacing: { before: 16, after: 6 },
+      keepNext: true,
+      keepLines: true,
+      outlineLevel: 1
+    },
+    Heading3: {
+      name: 'heading 3',
+      basedOn: 'Normal',
+      next: 'Normal',
+      face: 'heading',
+      size: 12,
+      bold: true,
+      color: 'accent',
+      spacing: { before: 12, after: 4 },
+      keepNext: true,
+      keepLines: true,
+      outlineLevel: 2
+    },
+    Quote: { name: 'Quote', basedOn: 'Normal', next: 'Normal', italic: true, color: 'muted', spacing: { before: 4, after: 8 }, indent: { left: 28, right: 28 } },
+    ListParagraph: { name: 'List Paragraph', basedOn: 'Normal', spacing: { before: 0, after: 6 } },
+    ListContinue: { name: 'List Continue', basedOn: 'ListParagraph', indent: { left: 22 } },
+    ListContinue2: { name: 'List Continue 2', basedOn: 'ListParagraph', indent: { left: 44 } },
+    ListContinue3: { name: 'List Continue 3', basedOn: 'ListParagraph', indent: { left: 66 } },
+    FootnoteText: { name: 'footnote text', basedOn: 'Normal', size: 9, spacing: { before: 0, after: 2, line: 1 } },
+    Header: { name: 'header', basedOn: 'Normal', face: 'heading', size: 9, color: 'muted', spacing: { before: 0, after: 0, line: 1 } },
+    Footer: { name: 'footer', basedOn: 'Normal', face: 'heading', size: 9, color: 'muted', alignment: 'right', spacing: { before: 0, after: 0, line: 1 } },
+    TableText: { name: 'Table Text', basedOn: 'Normal', size: 10, spacing: { before: 0, after: 0, line: 1.1 } },
+    TableHeading: { name: 'Table Heading', basedOn: 'TableText', face: 'heading', bold: true, keepNext: true },
+    Caption: { name: 'caption', basedOn: 'Normal', next: 'Normal', face: 'heading', size: 9, italic: true, color: 'muted', alignment: 'center' },
+    Figure: { name: 'Figure', basedOn: 'Normal', next: 'Caption', alignment: 'center', keepNext: true, spacing: { before: 6, after: 4, line: 1 } },
+    SourceCode: { name: 'Source Code', basedOn: 'Normal', face: 'code', size: 9, spacing: { before: 0, after: 8, line: 1 }, indent: { left: 14 } },
+    HorizontalRule: { name: 'Horizontal Rule', basedOn: 'Normal', next: 'Normal', size: 4, spacing: { before: 6, after: 12, line: 1 }, borderBottom: { size: 0.75, color: 'rule' } }
+  },
+  characterStyles: {
+    ItemLead: { name: 'Item Lead', bold: true, color: 'heading' },
+    Hyperlink: { name: 'Hyperlink', color: 'link', underline: true },
+    FootnoteReference: { name: 'footnote reference', superScript: true },
+    Strong: { name: 'Strong', bold: true },
+    Emphasis: { name: 'Emphasis', italic: true },
+    SourceCodeChar: { name: 'Source Code Char', face: 'code', size: 9.5 }
+  }
+}
+
+/** Every key a style may have, for checking a template's styles. */
+const runStyleKeys: Required<RunStyleSpec> = { name: '', basedOn: '', face: '', size: 0, bold: false, italic: false, underline: false, superScript: false, color: '' }
+const paragraphStyleKeys: Required<ParagraphStyleSpec> = {
+  ...runStyleKeys,
+  next: '',
+  alignment: 'left',
+  spacing: { before: 0, after: 0, line: 0 },
+  indent: { left: 0, right: 0, firstLine: 0, hanging: 0 },
+  keepNext: false,
+  keepLines: false,
+  pageBreakBefore: false,
+  outlineLevel: 0,
+  borderBottom: { size: 0, color: '' }
+}
 
 /**
- * Read the style dictionary: dossier's own, with the one in `templatesDir`
- * (when there is one) merged over it, so a project restyles only what it
- * names.
+ * Read `docx/styles.json` from `templatesDir` over the defaults, so a
+ * project restyles only what it names. A broken one is reported on `file`,
+ * naming the template; then undefined.
  */
-export function loadDocxTemplate(templatesDir: string): DocxTemplate {
-  const read = (dir: string): Record<string, unknown> | undefined => {
-    const file = path.join(dir, 'docx', 'styles.json')
-    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : undefined
-  }
-  const defaults = read(defaultTemplatesDir)
-  if (!defaults) throw new Error(`Missing the docx style dictionary, expected it at ${path.join(defaultTemplatesDir, 'docx', 'styles.json')}`)
-  const own = path.resolve(templatesDir) === path.resolve(defaultTemplatesDir) ? undefined : read(templatesDir)
-  return (own ? merge(defaults, own) : defaults) as unknown as DocxTemplate
-}
-
-function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const result: Record<string, unknown> = { ...base }
-  for (const [key, value] of Object.entries(over)) {
-    const under = result[key]
-    result[key] = isRecord(under) && isRecord(value) ? merge(under, value) : value
-  }
-  return result
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-/**
- * The named styles of a Word document, from the style dictionary in
- * `templatesDir`: paragraph styles (Normal, Title, Subtitle, Heading 1–3,
- * Quote, List Paragraph, footnote text, toc 1–3…) and character styles
- * (Hyperlink, Item Lead, footnote reference…), each defined once. Give the
- * result to `new Document({ styles })`.
- */
-export function docxStyles(templatesDir: string, language = 'en'): IStylesOptions {
-  return stylesFromTemplate(loadDocxTemplate(templatesDir), language)
+export function loadDocxTemplate(file: VFile, templatesDir: string): Promise<DocxTemplate | undefined> {
+  return loadTemplateData(file, templatesDir, 'docx/styles.json', docxTemplateDefaults, { format: 'docx', shape })
 }
 
 export function stylesFromTemplate(template: DocxTemplate, language: string): IStylesOptions {
@@ -215,7 +297,7 @@ export function numberingFromTemplate(template: DocxTemplate, starts: number[] =
     reference,
     levels: template.list.ordered.map((format, index) => ({
       level: index,
-      format: levelFormats[format] ?? LevelFormat.DECIMAL,
+      format: levelFormats[format],
       text: `%${index + 1}.`,
       // A list starting elsewhere is its own definition, at any level.
       start,
@@ -254,6 +336,12 @@ const levelFormats: Record<string, (typeof LevelFormat)[keyof typeof LevelFormat
   upperLetter: LevelFormat.UPPER_LETTER,
   lowerRoman: LevelFormat.LOWER_ROMAN,
   upperRoman: LevelFormat.UPPER_ROMAN
+}
+
+/** What the defaults cannot say: faces, colours and styles are named by the template; some strings are one of a few. */
+const shape: TemplateShape = {
+  dictionaries: { faces: '', colors: '', paragraphStyles: paragraphStyleKeys, characterStyles: runStyleKeys },
+  choices: { 'list.ordered.*': Object.keys(levelFormats), 'paragraphStyles.*.alignment': Object.keys(alignments) }
 }
 
 /** Twentieths of a point, Word's unit for lengths. */

@@ -79,7 +79,7 @@ export function toDocx(tree: Root, file: VFile, options: ToDocxOptions): Documen
     blocks,
     inlines
   }
-  footnoteContext = { ...context, paragraphStyle: 'FootnoteText', inFootnote: true }
+  footnoteContext = { ...context, paragraphStyle: 'FootnoteText' }
 
   const body = blocks(tree.children, context)
   const section: ISectionOptions = {
@@ -205,7 +205,7 @@ function cover(meta: ReportMeta, context: Context): Block[] {
   const detail = (text: string) => new Paragraph({ style: 'CoverDetail', children: textRuns(text, context) })
   const blocks: Block[] = [new Paragraph({ style: 'Title', children: textRuns(meta.title, context) })]
   if (meta.subtitle) blocks.push(new Paragraph({ style: 'Subtitle', children: textRuns(meta.subtitle, context) }))
-  if (meta.authors.length > 0) blocks.push(detail(meta.authors.join(', ')))
+  if (meta.authors.length > 0) blocks.push(detail(`${labels.authors}: ${meta.authors.join(', ')}`))
   if (meta.advisers.length > 0) blocks.push(detail(`${labels.advisers}: ${meta.advisers.join(', ')}`))
   if (meta.organization) blocks.push(detail(meta.organization))
   if (meta.date) blocks.push(detail(displayDate(meta.date, meta.language)))

@@ -62,9 +62,16 @@ const schema: Schema = {
   protocols: { ...defaultSchema.protocols, src: ['data'] }
 }
 
+/**
+ * The heading of the notes section. The page's other words (Authors, Senior
+ * advisers, Contents) are in `templates/html/page.html`; this one is set by
+ * remark-rehype inside the body, where the template cannot reach.
+ */
+const footnoteLabel = 'Notes'
+
 const processor = unified()
   // mdast to hast. Raw HTML is carried over, to be parsed and sanitized next.
-  .use(remarkRehype, { allowDangerousHtml: true, handlers, footnoteLabel: 'Notes', clobberPrefix: '' })
+  .use(remarkRehype, { allowDangerousHtml: true, handlers, footnoteLabel, clobberPrefix: '' })
   // Raw HTML in the source becomes real nodes, then is sanitized: no
   // scripts, no event handlers, no `javascript:` URLs.
   .use(rehypeRaw)

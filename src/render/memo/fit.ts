@@ -2,7 +2,7 @@ import type { TDocumentDefinitions } from 'pdfmake/interfaces.js'
 import type { ReportMeta } from '../../types.js'
 import type { FontFaces } from '../../fonts.js'
 import { memoContent, type Condensing } from './content.js'
-import { printPdf, type PrintedPdf } from '../pdf/print.js'
+import { layoutPdf, printPdf, type LaidOutPdf, type PrintedPdf } from '../pdf/print.js'
 import { lastPageHeight } from './page-height.js'
 import type { MemoSelection } from './select.js'
 import { toPdfmake } from './to-pdfmake.js'
@@ -43,11 +43,11 @@ export async function fitMemo(input: FitInput): Promise<FitResult> {
   const attempts = condensings(input.layout, input.selection.findings.length)
   for (const condensing of attempts) {
     const content = contentFor(input, condensing, input.selection)
-    const trial = await printTrial(input, content)
+    const trial = await layoutTrial(input, content)
     // The trial is the edition: a memo that fits one page with the reserve
     // kept free is set the same way without it (text runs from the top, and
-    // a PDF records no margins), so printing it again would give the same bytes.
-    if (trial.pageCount === 1) return { fits: true, content, pdf: trial, condensing }
+    // a PDF records no margins), so laying it out again would give the same bytes.
+    if (trial.pageCount === 1) return { fits: true, content, pdf: { bytes: await trial.print(), pageCount: 1 }, condensing }
   }
   return { fits: false, overflow: await measureOverflow(input, attempts.at(-1)!) }
 }
@@ -94,12 +94,13 @@ async function recommendationsThatFit(input: FitInput, condensing: Condensing): 
 
 /** Whether content fits one page with the fit's reserve kept free. */
 async function fitsOnePage(input: FitInput, content: MemoContent): Promise<boolean> {
-  return (await printTrial(input, content)).pageCount === 1
+  return (await layoutTrial(input, content)).pageCount === 1
 }
 
-/** The memo printed with the fit's reserve kept free at the foot of the page. */
-function printTrial(input: FitInput, content: MemoContent): Promise<PrintedPdf> {
-  return print(input, toPdfmake(content, input.layout, { date: input.date, reserve: input.layout.fit.reserve }))
+/** The memo laid out with the fit's reserve kept free at the foot of the page. */
+function layoutTrial(input: FitInput, content: MemoContent): Promise<LaidOutPdf> {
+  const definition = toPdfmake(content, input.layout, { date: input.date, reserve: input.layout.fit.reserve })
+  return layoutPdf(definition, { fonts: input.fonts, date: input.date })
 }
 
 function print(input: FitInput, definition: TDocumentDefinitions): Promise<PrintedPdf> {

@@ -1,7 +1,6 @@
-import path from 'node:path'
 import type { VFile } from 'vfile'
 import type { VFileMessage } from 'vfile-message'
-import { problem } from '../../message.js'
+import { displayPath, problem } from '../../message.js'
 import type { Position } from '../../types.js'
 
 /** Rule ids of memo problems. */
@@ -22,10 +21,4 @@ export function templateProblem(
   const message = problem(file, reason, place, ruleId, { source: 'dossier-memo' })
   message.file = displayPath(templatePath)
   return message
-}
-
-/** A path as messages print it: relative to the working folder when below it. */
-export function displayPath(file: string): string {
-  const relative = path.relative(process.cwd(), path.resolve(file))
-  return relative.startsWith('..') ? file : relative
 }

@@ -1,5 +1,6 @@
-import type { Root } from 'mdast'
-import { visit } from 'unist-util-visit'
+import type { Nodes, Root, Yaml } from 'mdast'
+import type { Position } from 'unist'
+import { visitParents } from 'unist-util-visit-parents'
 import type { VFile } from 'vfile'
 import { glyphCoverage, resolveFonts, type FontFaces } from '../../fonts.js'
 import { problem } from '../../message.js'
@@ -18,16 +19,23 @@ export interface Coverage {
 /** Characters nobody draws a glyph for: controls, spaces, joiners, selectors. */
 const invisible = /[\p{Cc}\p{Zs}\p{Zl}\p{Zp}\u00ad\u200b-\u200d\u2060\ufe00-\ufe0f\ufeff]/u
 
+/** Text and the family it is set in. */
+export type FaceText = [text: string, family: string]
+
 /**
  * Load the template's families and, only when the document needs them, its
  * fallbacks; warn (with the source position) about every character no font
- * covers, rather than leave a silent gap in print.
+ * covers in the face it is set in, rather than leave a silent gap in print.
+ * `frontMatter` is the front matter as printed (cover, running head), which
+ * is reported at the front matter block.
  */
-export function checkCoverage(tree: Root, file: VFile, template: PdfTemplate, templatesDir: string, extraText: string[]): Coverage {
+export function checkCoverage(tree: Root, file: VFile, template: PdfTemplate, templatesDir: string, frontMatter: FaceText[]): Coverage {
   const mainFamilies = [...new Set([template.fonts.text, template.fonts.display, template.fonts.code])]
   const families = resolveFonts(templatesDir, mainFamilies)
+  const yaml = tree.children.find((node) => node.type === 'yaml')
+  const located: Located[] = [...frontMatter.map(([text, family]): Located => [text, family, yaml]), ...texts(tree, template.fonts)]
   const used = new Set<number>()
-  for (const text of [...extraText, ...texts(tree).map(([value]) => value)]) for (const char of text) if (!invisible.test(char)) used.add(char.codePointAt(0)!)
+  for (const [text] of located) for (const char of text) if (!invisible.test(char)) used.add(char.codePointAt(0)!)
 
   const fontFor: Coverage['fontFor'] = {}
   const fallbackCoverage = new Map<string, Set<number>>()
@@ -54,26 +62,46 @@ export function checkCoverage(tree: Root, file: VFile, template: PdfTemplate, te
     if (![...Object.values(fontFor)].some((table) => [...table.values()].includes(fallback))) delete families[fallback]
   }
 
-  const reported = new Set<number>()
-  for (const [value, node] of texts(tree)) {
+  const reported = new Set<string>()
+  for (const [value, family, node] of located) {
     for (const char of value) {
       const codePoint = char.codePointAt(0)!
-      if (reported.has(codePoint) || fontFor[template.fonts.text].get(codePoint) !== null) continue
-      reported.add(codePoint)
+      const key = `${family} ${codePoint}`
+      if (reported.has(key) || fontFor[family].get(codePoint) !== null) continue
+      reported.add(key)
       const name = `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}`
-      problem(file, `Unexpected character ${name} (“${char}”) that no print font covers, expected one of ${[template.fonts.text, ...template.fonts.fallback].join(', ')} to have it`, node, 'pdf-missing-glyph', { fatal: false, source: 'dossier-pdf' })
+      const place = node?.type === 'yaml' ? placeIn(node, char) : node
+      problem(file, `Unexpected character ${name} (“${char}”) that no print font covers, expected one of ${[family, ...template.fonts.fallback].join(', ')} to have it`, place, 'pdf-missing-glyph', { fatal: false, source: 'dossier-pdf' })
     }
   }
   return { families, fontFor }
 }
 
-type Located = Parameters<typeof problem>[2]
+/** Text, the family it is set in, and the node it comes from. */
+type Located = [text: string, family: string, node: Nodes | undefined]
 
-function texts(tree: Root): Array<[string, Located]> {
-  const found: Array<[string, Located]> = []
-  visit(tree, (node) => {
-    if (node.type === 'text' || node.type === 'inlineCode' || node.type === 'code') found.push([node.value, node])
-    if (node.type === 'image' && node.alt) found.push([node.alt, node])
+/** The tree's printed text in its face: headings and tables in the display face, code in the code face. */
+function texts(tree: Root, fonts: PdfTemplate['fonts']): Located[] {
+  const found: Located[] = []
+  visitParents(tree, (node, ancestors) => {
+    const display = ancestors.some((ancestor) => ancestor.type === 'heading' || ancestor.type === 'table')
+    const family = display ? fonts.display : fonts.text
+    if (node.type === 'text') found.push([node.value, family, node])
+    if (node.type === 'inlineCode' || node.type === 'code') found.push([node.value, fonts.code, node])
+    if (node.type === 'image' && node.alt) found.push([node.alt, family, node])
   })
   return found
+}
+
+/** Where `char` first is in the front matter, else the whole block. */
+function placeIn(yaml: Yaml, char: string): Position | undefined {
+  const start = yaml.position?.start
+  const index = yaml.value.indexOf(char)
+  if (!start || index < 0) return yaml.position
+  // The value begins on the line after the opening `---`.
+  const before = yaml.value.slice(0, index)
+  const line = start.line + before.split('\n').length
+  const column = index - before.lastIndexOf('\n')
+  const offset = (start.offset ?? 0) + 4 + index
+  return { start: { line, column, offset }, end: { line, column: column + char.length, offset: offset + char.length } }
 }

@@ -1,5 +1,6 @@
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js'
 import type { ReportMeta } from '../../types.js'
+import type { FaceText } from './coverage.js'
 import type { FootnotePlan } from './footnotes.js'
 import type { PageGeometry, PdfTemplate } from './template.js'
 import { textRuns } from './text-runs.js'
@@ -75,6 +76,19 @@ export function pdfDefinition(parts: DocumentParts): TDocumentDefinitions {
 }
 
 type Runs = (text: string, family?: string) => Content[]
+
+/** The front matter as the cover and running head print it, each in its face: what `checkCoverage` checks. */
+export function printedFrontMatter(meta: ReportMeta, template: PdfTemplate): FaceText[] {
+  const { text, display } = template.fonts
+  return [
+    [meta.organization?.toUpperCase() ?? '', display],
+    [meta.title, display],
+    [meta.subtitle ?? '', text],
+    [meta.shortTitle, display],
+    ...meta.authors.map((name): FaceText => [name, text]),
+    ...meta.advisers.map((name): FaceText => [name, text])
+  ]
+}
 
 function cover(parts: DocumentParts, runs: Runs): Content[] {
   const { meta, template, geometry } = parts

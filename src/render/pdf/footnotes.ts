@@ -24,6 +24,8 @@ export interface FootnotePlan {
   notesOnPage: number[][]
   /** Height of each note, by number − 1, in points. */
   heights: number[]
+  /** A note (number) that may not fit: one taller than the text block, or, when the passes ran out, the first on the first page without room. */
+  unfit?: number
 }
 
 /** What a layout pass needs to build a fresh definition (pdfmake mutates the one it lays out). */
@@ -110,13 +112,17 @@ export async function planFootnotes(noteContent: Content[][], definitionFor: Def
   let plan: FootnotePlan = { reserve: [], notesOnPage: [], heights: [] }
   if (noteContent.length === 0) return plan
   plan.heights = await measureNotes(noteContent, geometry, definitionFor(plan), options)
+  // A note taller than the text block fits no page, however the layout goes.
+  const tall = plan.heights.findIndex((height) => separator + height > geometry.textHeight)
   for (let pass = 0; pass < maxPasses; pass++) {
     const links = await layoutLinks(definitionFor(plan), options)
     const notesOnPage = links.map((destinations) => [...new Set(destinations.flatMap((name) => noteNumber(name, noteContent.length)))])
     const needed = notesOnPage.map((numbers) => (numbers.length ? separator + numbers.reduce((sum, number) => sum + plan.heights[number - 1], 0) : 0))
     const fits = needed.every((height, page) => height <= (plan.reserve[page] ?? 0))
-    plan = { ...plan, notesOnPage }
+    plan = { ...plan, notesOnPage, unfit: tall < 0 ? undefined : tall + 1 }
     if (fits) return plan
+    const short = needed.findIndex((height, page) => height > (plan.reserve[page] ?? 0))
+    plan.unfit = Math.min(...notesOnPage[short])
     const pages = Math.max(needed.length, plan.reserve.length)
     plan.reserve = Array.from({ length: pages }, (_, page) => Math.max(needed[page] ?? 0, plan.reserve[page] ?? 0))
   }

@@ -1,17 +1,16 @@
-import type { Root } from 'mdast'
+import type { FootnoteDefinition, Root } from 'mdast'
+import { EXIT, visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
 import { displayDate } from '../../format.js'
+import { problem } from '../../message.js'
 import { imageDataUrl, shownImages } from '../../plugins/remark-images.js'
 import type { Renderer, RenderContext } from '../../types.js'
 import { checkCoverage } from './coverage.js'
-import { pdfDefinition } from './document.js'
+import { pdfDefinition, printedFrontMatter } from './document.js'
 import { breakBefore, planFootnotes, withSentinels, type FootnotePlan } from './footnotes.js'
 import { printPdf } from './print.js'
-import { loadTemplate, pageGeometry } from './template.js'
+import { loadPdfTemplate, pageGeometry } from './template.js'
 import { toPdfmake, type Prepared } from './to-pdfmake.js'
-
-export { printPdf } from './print.js'
-export type { PrintedPdf, PrintOptions } from './print.js'
 
 const headingStyles = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6'])
 
@@ -26,10 +25,10 @@ export const renderer: Renderer = {
   description: 'the print edition: cover, contents, page-foot notes, bookmarks',
   async render(tree: Root, file: VFile, context: RenderContext) {
     const meta = file.data.meta!
-    const template = await loadTemplate(context.templatesDir)
-    const geometry = pageGeometry(template, paperOf(context))
-    const metaText = [meta.title, meta.subtitle ?? '', meta.shortTitle, meta.organization ?? '', ...meta.authors, ...meta.advisers]
-    const coverage = checkCoverage(tree, file, template, context.templatesDir, metaText)
+    const template = await loadPdfTemplate(file, context.templatesDir)
+    if (!template) return []
+    const geometry = pageGeometry(template, context.paper)
+    const coverage = checkCoverage(tree, file, template, context.templatesDir, printedFrontMatter(meta, template))
     const images = pdfImages(file)
     const prepared: Prepared = { template, geometry, fontFor: coverage.fontFor, images: images.names }
     // Images come as `data:` URLs: the printer reads no file but the fonts.
@@ -42,8 +41,9 @@ export const renderer: Renderer = {
       const definition = pdfDefinition({ converted: { ...converted, content: withSentinels(converted.content) }, meta, date, template, geometry, fontFor: coverage.fontFor, plan })
       return { ...definition, images: { ...images.dictionary }, pageBreakBefore: breakBefore(geometry, plan.reserve, headingStyles) }
     }
-    const notes = toPdfmake(tree, prepared).notes
+    const { notes, noteIds } = toPdfmake(tree, prepared)
     const plan = await planFootnotes(notes, definitionFor, geometry, template.footnotes.space + template.footnotes.gap, options)
+    if (plan.unfit !== undefined) warnUnfit(tree, file, noteIds[plan.unfit - 1])
     const { bytes } = await printPdf(definitionFor(plan), options)
     return [{ path: `${context.name}.pdf`, data: bytes }]
   }
@@ -65,7 +65,14 @@ function pdfImages(file: VFile): { names: Map<string, string>; dictionary: Recor
   return { names, dictionary }
 }
 
-/** Paper size: `--paper` when the build passes one, else `DOSSIER_PAPER`, else the template's. */
-function paperOf(context: RenderContext): string | undefined {
-  return context.paper ?? process.env.DOSSIER_PAPER ?? undefined
+/** The layout gave up with a note that may not fit at its page's foot: say which, at its definition. */
+function warnUnfit(tree: Root, file: VFile, identifier: string): void {
+  let definition: FootnoteDefinition | undefined
+  visit(tree, 'footnoteDefinition', (node) => {
+    if (node.identifier !== identifier) return
+    definition = node
+    return EXIT
+  })
+  const label = definition?.label ?? identifier
+  problem(file, `Unexpected footnote \`[^${label}]\` that may not fit at the foot of the page that cites it, expected a shorter note or fewer notes on that page`, definition, 'pdf-footnote-fit', { fatal: false, source: 'dossier-pdf' })
 }

@@ -26,9 +26,24 @@ export type LinkMap = string[][]
  * fetched; only the fonts and `readableDirs` may be read.
  */
 export async function printPdf(definition: TDocumentDefinitions, options: PrintOptions): Promise<PrintedPdf> {
+  const laidOut = await layoutPdf(definition, options)
+  return { bytes: await laidOut.print(), pageCount: laidOut.pageCount }
+}
+
+/** A definition laid out: how many pages it takes, and its bytes when asked for. */
+export interface LaidOutPdf {
+  pageCount: number
+  print(): Promise<Uint8Array>
+}
+
+/**
+ * Lay a definition out, as `printPdf` does, but write the PDF (embed the
+ * fonts, compress the pages) only if `print` is called: a memo's trial
+ * that does not fit is only counted.
+ */
+export async function layoutPdf(definition: TDocumentDefinitions, options: PrintOptions): Promise<LaidOutPdf> {
   const document = await createDocument(definition, options)
-  const pageCount = document.bufferedPageRange().count
-  return { bytes: new Uint8Array(await collect(document)), pageCount }
+  return { pageCount: document.bufferedPageRange().count, print: async () => new Uint8Array(await collect(document)) }
 }
 
 /**
@@ -44,7 +59,7 @@ export async function layoutLinks(definition: TDocumentDefinitions, options: Pri
     document.switchToPage(index)
     pages.push(document.page.annotations.map((annotation) => String(annotation.data.A?.data.D ?? '')).filter(Boolean))
   }
-  await collect(document)
+  // Never written: a layout pass needs no fonts embedded and no pages compressed.
   return pages
 }
 

@@ -1,6 +1,6 @@
 import type { Definition, FootnoteDefinition, Nodes, Parents, PhrasingContent, Root, RootContent } from 'mdast'
 import { toString } from 'mdast-util-to-string'
-import type { Content, ContentText, OrderedListType, TableCell } from 'pdfmake/interfaces.js'
+import type { Content, ContentText, TableCell } from 'pdfmake/interfaces.js'
 import { itemKinds } from '../../plugins/remark-items.js'
 import { lineEndingsAsSpaces } from '../../text.js'
 import type { PageGeometry, PdfTemplate } from './template.js'
@@ -59,7 +59,14 @@ export function footnoteDestination(number: number): string {
   return `dossier-footnote-${number}`
 }
 
-/** Node types deliberately left out of print: front matter, raw HTML, and definitions (used where referenced). */
+/**
+ * Node types deliberately left out of print: front matter (the cover is
+ * built from `file.data.meta`), raw HTML, and definitions (used where
+ * referenced). Leaf and container directives have no handler: the
+ * directive fallback plugin turns every one into text or its content before
+ * any renderer runs; were one to get through, the fallbacks in `oneBlock`
+ * and `oneInline` would keep its words.
+ */
 const ignored = new Set(['yaml', 'html', 'definition', 'footnoteDefinition'])
 
 const blockHandlers: BlockHandlers = {
@@ -118,8 +125,8 @@ const blockHandlers: BlockHandlers = {
           fillColor: () => state.template.colors.codeBackground,
           paddingLeft: () => state.template.padding.code,
           paddingRight: () => state.template.padding.code,
-          paddingTop: () => state.template.padding.code / 2,
-          paddingBottom: () => state.template.padding.code / 2
+          paddingTop: () => state.template.padding.codeVertical,
+          paddingBottom: () => state.template.padding.codeVertical
         },
         style: 'paragraph'
       }
@@ -129,7 +136,8 @@ const blockHandlers: BlockHandlers = {
     const inner = node.ordered ? { ...context, orderedDepth: context.orderedDepth + 1 } : context
     const items = node.children.map((item) => ({ stack: state.blocks(item, inner) }))
     if (!node.ordered) return [{ ul: items, style: 'list' }]
-    return [{ ol: items, type: orderedType(context.orderedDepth), start: node.start ?? 1, style: 'list' }]
+    const { numbering } = state.template.list
+    return [{ ol: items, type: numbering[context.orderedDepth % numbering.length], start: node.start ?? 1, style: 'list' }]
   },
   listItem(node, state, context) {
     const blocks = state.blocks(node, { ...context, style: 'listItem' })
@@ -151,7 +159,7 @@ const blockHandlers: BlockHandlers = {
       {
         table: { headerRows: 1, dontBreakRows: true, widths: body[0]?.map(() => '*') ?? [], body },
         layout: {
-          hLineWidth: (index: number) => (index <= 1 || index === body.length ? rules.thematic * 2 : rules.thematic),
+          hLineWidth: (index: number) => (index <= 1 || index === body.length ? rules.tableFrame : rules.table),
           vLineWidth: () => 0,
           hLineColor: () => colors.tableRule,
           fillColor: (row: number) => (row === 0 ? colors.tableHeader : null)
@@ -162,12 +170,6 @@ const blockHandlers: BlockHandlers = {
   },
   thematicBreak(_node, state) {
     return [{ canvas: [{ type: 'line', x1: 0, y1: 0, x2: state.geometry.textWidth, y2: 0, lineWidth: state.template.rules.thematic, lineColor: state.template.colors.rule }], style: 'paragraph' }]
-  },
-  containerDirective(node, state, context) {
-    return state.blocks(node, context)
-  },
-  leafDirective(node, state, context) {
-    return [{ text: state.inlines(node, context), style: 'paragraph' }]
   }
 }
 
@@ -233,11 +235,6 @@ function linkContext(url: string, context: Context): Context {
   return url.startsWith('#') ? { ...context, destination: decodeURIComponent(url.slice(1)) } : { ...context, link: url }
 }
 
-function orderedType(depth: number): OrderedListType {
-  const types: OrderedListType[] = ['decimal', 'lower-alpha', 'lower-roman']
-  return types[depth % types.length]
-}
-
 function imageBlock(url: string, alt: string, state: State): Content[] {
   const name = state.images.get(url)
   if (!name) return alt ? [{ text: alt, style: 'caption' }] : []
@@ -296,6 +293,8 @@ export interface Converted {
   content: Content[]
   /** Footnote texts by number (1-based), each with its destination on its first line. */
   notes: Content[][]
+  /** Footnote identifiers by number − 1. */
+  noteIds: string[]
 }
 
 /**
@@ -311,7 +310,7 @@ export function toPdfmake(tree: Root, prepared: Prepared): Converted {
   for (let index = 0; index < state.footnoteOrder.length; index++) {
     const definition = state.footnoteDefinitions.get(state.footnoteOrder[index])
     const blocks = definition ? state.blocks(definition, { ...context, style: 'footnote' }) : []
-    const mark: Inline = { text: `${index + 1}  `, bold: true, font: context.family }
+    const mark: Inline = { text: `${index + 1}${prepared.template.footnotes.afterMark}`, bold: true, font: context.family }
     const first = blocks[0]
     if (first && typeof first === 'object' && 'text' in first && Array.isArray(first.text)) {
       Object.assign(first, { text: [mark, ...first.text], id: footnoteDestination(index + 1) })
@@ -320,5 +319,5 @@ export function toPdfmake(tree: Root, prepared: Prepared): Converted {
     }
     notes.push(blocks)
   }
-  return { content, notes }
+  return { content, notes, noteIds: state.footnoteOrder }
 }
