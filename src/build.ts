@@ -52,12 +52,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     return { file, written: [] }
   }
   const tree = await parseReport(file)
-  if (hasErrors(file) || options.check) return { file, written: [] }
+  if (hasErrors(file)) return { file, written: [] }
 
   const context: RenderContext = {
     name: path.basename(source, path.extname(source)),
     templatesDir: options.templatesDir ?? defaultTemplatesDir(),
-    sourceDir: path.dirname(path.resolve(source)),
     date: fixedDate(file.data.meta?.date),
     isoDate: process.env.SOURCE_DATE_EPOCH ? fixedDate(undefined).toISOString().slice(0, 10) : (file.data.meta?.date ?? '1980-01-01'),
     paper: options.paper,
@@ -68,12 +67,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   for (const format of options.formats ?? availableFormats()) {
     try {
       const renderer = await loadRenderer(format)
-      outputs.push(...(await renderer.render(tree, file, context)))
+      if (options.check) await renderer.check?.(tree, file, context)
+      else outputs.push(...(await renderer.render(tree, file, context)))
     } catch (error) {
       // A renderer's own failure is still reported as a message, loudly.
-      problem(file, `Cannot write the ${format} edition: ${(error as Error).message}`, undefined, `render-${format}`)
+      problem(file, `Cannot ${options.check ? 'check' : 'write'} the ${format} edition: ${(error as Error).message}`, undefined, `render-${format}`)
     }
   }
+  if (options.check) return { file, written: [] }
   if (hasErrors(file)) return { file, written: [] }
 
   const outDir = options.outDir ?? 'out'

@@ -140,11 +140,12 @@ program
 
 program
   .command('check')
-  .description('check a report for problems without writing anything')
+  .description('check a report, its templates and memo selections for problems, writing nothing')
   .argument('[source]', 'Markdown source', defaultSource)
+  .option('-t, --templates <dir>', 'templates folder (default: dossier’s templates/)')
   .option('-q, --quiet', 'print errors only, not warnings')
-  .action(async (source: string, flags: { quiet?: boolean }) => {
-    const ok = await runBuild({ source, check: true }, flags.quiet)
+  .action(async (source: string, flags: { quiet?: boolean; templates?: string }) => {
+    const ok = await runBuild({ source, check: true, templatesDir: flags.templates }, flags.quiet)
     if (ok) console.log(`dossier: ${source}: no errors`)
     else process.exitCode = EXIT_PROBLEMS
   })

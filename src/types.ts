@@ -131,12 +131,6 @@ export interface RenderContext {
   name: string
   /** The folder holding templates (`templates/`). */
   templatesDir: string
-  /**
-   * The source's folder: files may be read only below it. Images are read
-   * there once, by `remarkImages`, into `file.data.images`; no renderer
-   * reads the source's files itself.
-   */
-  sourceDir: string
   /** Fixed creation date, from SOURCE_DATE_EPOCH or the front matter. */
   date: Date
   /** The same date as ISO text at its own precision (`2015-12`), for display. */
@@ -158,4 +152,6 @@ export interface Renderer {
   format: string
   description: string
   render(tree: Root, file: VFile, context: RenderContext): Promise<OutputFile[]>
+  /** What `dossier check` runs: the renderer's own checks (its templates, fonts), quickly and writing nothing. */
+  check?(tree: Root, file: VFile, context: RenderContext): Promise<void>
 }

@@ -1,7 +1,7 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { cli, fixture, reportSource, tempDir } from './helpers.js'
+import { cli, fixture, reportSource, root, tempDir } from './helpers.js'
 
 interface Expected {
   line: number
@@ -62,6 +62,16 @@ describe('the command line', () => {
       expect(result.stdout).toContain('Usage: dossier')
     }
     expect(cli(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
+  })
+
+  it('check also checks the templates, and writes nothing', () => {
+    const templates = path.join(tempDir(), 'templates')
+    cpSync(path.join(root, 'templates'), templates, { recursive: true })
+    const memo = path.join(templates, 'memos', 'us.yaml')
+    writeFileSync(memo, readFileSync(memo, 'utf8').replace('audiences: [us]', 'audiences: [usa]'))
+    const result = cli(['check', reportSource, '--templates', templates])
+    expect(result.status).toBe(1)
+    expect(result.stderr).toMatch(/memos\/us\.yaml:\d+:\d+  error  Unknown audience `usa`/)
   })
 
   it('check passes on the report', () => {

@@ -37,6 +37,9 @@ export const renderer: Renderer = {
     const document = toDocx(tree, file, { template, images, fonts: fonts.map(embeddedWhenPacked), pageNumbers })
     const data = await packDocx(document, context.date, { language: meta.language })
     return [{ path: `${context.name}.docx`, data }]
+  },
+  async check(_tree: Root, file: VFile, context: RenderContext) {
+    await loadDocxTemplate(file, context.templatesDir)
   }
 }
 

@@ -28,10 +28,18 @@ export const renderer: Renderer = {
   description: 'one-page policy memos, one per audience template, as PDF, DOCX and HTML',
   async render(tree: Root, file: VFile, context: RenderContext) {
     return renderMemos(tree, file, context)
+  },
+  // The layout and every template, and what each selects; not the fit,
+  // which needs the layout engine.
+  async check(tree: Root, file: VFile, context: RenderContext) {
+    await loadMemoLayout(file, context.templatesDir)
+    const templates = await loadMemoTemplates(file, context.templatesDir, context.audience)
+    const report = reportData(file)
+    for (const template of templates) selectContent(file, tree, report, template)
   }
 }
 
-export async function renderMemos(tree: Root, file: VFile, context: RenderContext): Promise<OutputFile[]> {
+async function renderMemos(tree: Root, file: VFile, context: RenderContext): Promise<OutputFile[]> {
   const layout = await loadMemoLayout(file, context.templatesDir)
   const templates = await loadMemoTemplates(file, context.templatesDir, context.audience)
   if (!layout || hasErrors(file)) return []

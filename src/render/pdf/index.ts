@@ -46,6 +46,11 @@ export const renderer: Renderer = {
     if (plan.unfit !== undefined) warnUnfit(tree, file, noteIds[plan.unfit - 1])
     const { bytes } = await printPdf(definitionFor(plan), options)
     return [{ path: `${context.name}.pdf`, data: bytes }]
+  },
+  // The template, and every character against the faces that will set it.
+  async check(tree: Root, file: VFile, context: RenderContext) {
+    const template = await loadPdfTemplate(file, context.templatesDir)
+    if (template) checkCoverage(tree, file, template, context.templatesDir, printedFrontMatter(file.data.meta!, template))
   }
 }
 
