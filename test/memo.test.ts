@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { cp, mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { strFromU8, unzipSync } from 'fflate'
 import { PDFParse } from 'pdf-parse'
 import { VFile } from 'vfile'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -166,6 +167,34 @@ describe('fitting and problems', () => {
     expect(sparse.heights[0]).toBe(wordHeights(path.join(shippedOut, 'memos', 'report.us.pdf')).heights[0])
     // It ends in the top half of the page: nothing spread out to fill it.
     expect(sparse.lowest).toBeLessThan(sparse.pageHeight / 2)
+  })
+
+  test('rationales stay for as many recommendations as fit, the last losing theirs first, alike in every format', async () => {
+    const outDir = await tempDir('memo-out-')
+    const result = await build({ source: path.join(fixtures, 'memo-partial', 'input.md'), outDir, formats: ['memo'], templatesDir: await fixtureTemplates('memo-partial') })
+    expect(reportProblems([result.file], { quiet: true })).toBe('')
+    const base = path.join(outDir, 'memos', 'input.partial')
+    const html = await readFile(`${base}.html`, 'utf8')
+    const rationales = [...html.matchAll(/<li id="[^"]+">.*?<\/strong>(.*?)<\/span><\/li>/g)].map((m) => m[1].trim())
+    expect(rationales).toHaveLength(6)
+    // Neither all nor none: the fit is finer than one step for the whole memo.
+    const kept = rationales.filter(Boolean).length
+    expect(kept).toBeGreaterThan(0)
+    expect(kept).toBeLessThan(rationales.length)
+    // Those that keep one come first.
+    expect(rationales.slice(0, kept).every(Boolean)).toBe(true)
+    const { text, pages } = await pdfText(await readFile(`${base}.pdf`))
+    const docx = strFromU8(unzipSync(await readFile(`${base}.docx`))['word/document.xml'])
+    expect(pages).toBe(1)
+    for (const rationale of rationales.slice(0, kept)) {
+      expect(text).toContain(rationale)
+      expect(docx).toContain(rationale)
+    }
+    // The first dropped rationale is in no format.
+    const dropped = 'The networks that support rail signalling'
+    expect(html).not.toContain(dropped)
+    expect(text).not.toContain(dropped)
+    expect(docx).not.toContain(dropped)
   })
 
   test('unknown audiences, themes, ids and sentences are errors at the template’s line and column', async () => {

@@ -6,8 +6,18 @@ import type { CondenseStep, MemoContent, MemoLayout, MemoRecommendation, MemoTem
 
 /** How far one attempt at fitting condenses the memo. */
 export interface Condensing {
+  /** The furthest step taken; recommendations past the end of `rationales` take it. */
   step: CondenseStep
+  /** The step whose rationale each recommendation carries, in order (empty: all take `step`). */
+  rationales: CondenseStep[]
   findings: number
+}
+
+/** One line of the header block, named by its field so each format can style the subject. */
+export interface HeaderRow {
+  field: keyof MemoContent['header']
+  label: string
+  value: string
 }
 
 /** The fields a memo's header may take from `dossier memo --to … --from … --date …`. */
@@ -27,7 +37,7 @@ export function memoContent(
     header,
     bottomLine: { framing: template.framing, sentences: selection.bottomLine },
     findings: selection.findings.slice(0, condensing.findings).map((item) => ({ id: item.id, lead: item.lead, summary: firstSentence(item) })),
-    recommendations: selection.recommendations.map((item) => recommendation(item, condensing.step, layout)),
+    recommendations: selection.recommendations.map((item, index) => recommendation(item, condensing.rationales[index] ?? condensing.step, layout)),
     closing: closingLine(meta, layout),
     title: `${layout.text.title}: ${header.subject}`,
     language: meta.language
@@ -43,6 +53,12 @@ export function memoHeader(template: MemoTemplate, isoDate: string, language: st
     subject: overrides.subject ?? template.subject,
     date: written === undefined ? displayDate(isoDate, language) : /^\d{4}-\d{2}(-\d{2})?$/.test(written) ? displayDate(written, language) : written
   }
+}
+
+/** The MEMORANDUM FOR, FROM, DATE and SUBJECT lines, labelled as the layout says. */
+export function headerRows(memo: MemoContent, layout: MemoLayout): HeaderRow[] {
+  const fields = ['to', 'from', 'date', 'subject'] as const
+  return fields.map((field) => ({ field, label: layout.text[field], value: memo.header[field] }))
 }
 
 function firstSentence(item: ReportItem): string {

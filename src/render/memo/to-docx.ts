@@ -11,6 +11,7 @@ import {
 } from 'docx'
 import type { FontFaces } from '../../fonts.js'
 import { embedLater } from '../docx/pack.js'
+import { headerRows } from './content.js'
 import type { MemoContent, MemoLayout } from './types.js'
 
 /** Word measures in twentieths of a point, type in half points, lines in 240ths of one. */
@@ -87,14 +88,8 @@ function title(layout: MemoLayout): Paragraph {
 
 /** The MEMORANDUM FOR, FROM, DATE and SUBJECT lines, ruled off below. */
 function headerBlock(memo: MemoContent, layout: MemoLayout): Paragraph[] {
-  const { text } = layout
-  const rows: [string, string][] = [
-    [text.to, memo.header.to],
-    [text.from, memo.header.from],
-    [text.date, memo.header.date],
-    [text.subject, memo.header.subject]
-  ]
-  return rows.map(([label, value], index) => {
+  const rows = headerRows(memo, layout)
+  return rows.map((row, index) => {
     const last = index === rows.length - 1
     return new Paragraph({
       indent: { left: twips(layout.space.headerLabel), hanging: twips(layout.space.headerLabel) },
@@ -102,8 +97,8 @@ function headerBlock(memo: MemoContent, layout: MemoLayout): Paragraph[] {
       spacing: { after: twips(layout.space.headerRow) },
       border: last ? { bottom: { style: BorderStyle.SINGLE, size: Math.round(layout.space.rule * 8), color: layout.colors.rule.slice(1), space: Math.round(layout.space.afterHeader) } } : undefined,
       children: [
-        new TextRun({ text: label, font: layout.faces.heading, bold: true, size: halfPoints(layout.type.header) }),
-        new TextRun({ text: `\t${value}`, size: halfPoints(layout.type.header), bold: label === text.subject })
+        new TextRun({ text: row.label, font: layout.faces.heading, bold: true, size: halfPoints(layout.type.header) }),
+        new TextRun({ text: `\t${row.value}`, size: halfPoints(layout.type.header), bold: row.field === 'subject' })
       ]
     })
   })

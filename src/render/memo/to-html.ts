@@ -1,6 +1,7 @@
 import { escapeHtml } from '../../format.js'
 import type { FontFaces, FontStyle } from '../../fonts.js'
 import { naturalLineHeight } from './font-metrics.js'
+import { headerRows } from './content.js'
 import type { MemoContent, MemoLayout } from './types.js'
 
 /** The faces the memo sets, by family: its body's regular and bold, its headings' bold. */
@@ -13,12 +14,9 @@ const facesUsed: FontStyle[] = ['normal', 'bold']
  */
 export function toHtml(memo: MemoContent, layout: MemoLayout, fonts: Record<string, FontFaces>, web: Record<string, Partial<Record<FontStyle, string>>>, css: string): string {
   const { text } = layout
-  const header = ([
-    [text.to, memo.header.to, ''],
-    [text.from, memo.header.from, ''],
-    [text.date, memo.header.date, ''],
-    [text.subject, memo.header.subject, ' class="subject"']
-  ] as const).map(([label, value, attributes]) => `<dt>${escapeHtml(label)}</dt><dd${attributes}>${escapeHtml(value)}</dd>`)
+  const header = headerRows(memo, layout).map(
+    (row) => `<dt>${escapeHtml(row.label)}</dt><dd${row.field === 'subject' ? ' class="subject"' : ''}>${escapeHtml(row.value)}</dd>`
+  )
   const bottomLine = [memo.bottomLine.framing, ...memo.bottomLine.sentences].filter(Boolean).join(' ')
   return `<!doctype html>
 <html lang="${escapeHtml(memo.language)}">

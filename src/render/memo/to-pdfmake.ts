@@ -1,4 +1,5 @@
 import type { Content, ContentCanvas, TDocumentDefinitions } from 'pdfmake/interfaces.js'
+import { headerRows } from './content.js'
 import type { MemoContent, MemoLayout } from './types.js'
 
 export interface PdfOptions {
@@ -43,22 +44,15 @@ function title(layout: MemoLayout): Content {
 }
 
 function headerBlock(memo: MemoContent, layout: MemoLayout): Content {
-  const { text } = layout
-  const rows: [string, string][] = [
-    [text.to, memo.header.to],
-    [text.from, memo.header.from],
-    [text.date, memo.header.date],
-    [text.subject, memo.header.subject]
-  ]
   return {
     // No rules and no cell padding: rows are spaced by `space.headerRow` alone, as in the DOCX.
     layout: { hLineWidth: () => 0, vLineWidth: () => 0, paddingLeft: () => 0, paddingRight: () => 0, paddingTop: () => 0, paddingBottom: () => 0 },
     margin: [0, 0, 0, layout.space.afterHeader],
     table: {
       widths: [layout.space.headerLabel, '*'],
-      body: rows.map(([label, value]) => [
-        { text: label, font: layout.faces.heading, bold: true, fontSize: layout.type.header, margin: [0, 0, 0, layout.space.headerRow] },
-        { text: value, fontSize: layout.type.header, bold: label === text.subject, margin: [0, 0, 0, layout.space.headerRow] }
+      body: headerRows(memo, layout).map((row) => [
+        { text: row.label, font: layout.faces.heading, bold: true, fontSize: layout.type.header, margin: [0, 0, 0, layout.space.headerRow] },
+        { text: row.value, fontSize: layout.type.header, bold: row.field === 'subject', margin: [0, 0, 0, layout.space.headerRow] }
       ])
     }
   }
