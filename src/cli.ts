@@ -159,10 +159,11 @@ program
   .option('--to <text>', 'the MEMORANDUM FOR line')
   .option('--from <text>', 'the FROM line')
   .option('--date <text>', 'the DATE line')
+  .option('--subject <text>', 'the SUBJECT line')
   .option('-t, --templates <dir>', 'templates folder (default: dossier’s templates/)')
-  .action(async (id: string, source: string, flags: BuildFlags & { to?: string; from?: string; date?: string }) => {
+  .action(async (id: string, source: string, flags: BuildFlags & { to?: string; from?: string; date?: string; subject?: string }) => {
     const memoOverrides = Object.fromEntries(
-      (['to', 'from', 'date'] as const).filter((key) => flags[key] !== undefined).map((key) => [key, flags[key]!])
+      (['to', 'from', 'date', 'subject'] as const).filter((key) => flags[key] !== undefined).map((key) => [key, flags[key]!])
     )
     const options = { ...buildOptions(source, flags), formats: ['memo'], audience: id, memoOverrides }
     if (!(await runBuild(options))) process.exitCode = EXIT_PROBLEMS
