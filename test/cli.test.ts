@@ -92,6 +92,17 @@ describe('the command line', () => {
     }
   })
 
+  it('memo ID builds one memo, with fields overridden from the command line', async () => {
+    const out = tempDir()
+    const result = cli(['memo', 'us', reportSource, '--out', out, '--from', 'The Korea Chair', '--subject', 'Cyber options for the new year'])
+    expect(result.status, result.stderr).toBe(0)
+    expect(readdirSync(path.join(out, 'memos')).sort()).toEqual(['report.us.docx', 'report.us.html', 'report.us.pdf'])
+    const html = readFileSync(path.join(out, 'memos', 'report.us.html'), 'utf8')
+    expect(html).toContain('The Korea Chair')
+    expect(html).toContain('Cyber options for the new year')
+    expect(cli(['memo', 'nobody', reportSource, '--out', out]).status).toBe(1)
+  })
+
   it('writes into a folder that does not exist yet', () => {
     const out = path.join(tempDir(), 'a', 'b')
     mkdirSync(path.dirname(out), { recursive: true })
