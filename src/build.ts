@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { VFile } from 'vfile'
@@ -58,7 +58,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     name: path.basename(source, path.extname(source)),
     templatesDir: options.templatesDir ?? defaultTemplatesDir(),
     date: fixedDate(file.data.meta?.date),
-    isoDate: process.env.SOURCE_DATE_EPOCH ? fixedDate(undefined).toISOString().slice(0, 10) : (file.data.meta?.date ?? '1980-01-01'),
+    isoDate: sourceDateEpoch() !== undefined ? fixedDate(undefined).toISOString().slice(0, 10) : (file.data.meta?.date ?? '1980-01-01'),
     paper: options.paper,
     audience: options.audience,
     memoOverrides: options.memoOverrides
@@ -70,24 +70,42 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       if (options.check) await renderer.check?.(tree, file, context)
       else outputs.push(...(await renderer.render(tree, file, context)))
     } catch (error) {
-      // A renderer's own failure is still reported as a message, loudly.
+      // A renderer's own failure is still reported as a message, loudly;
+      // with DOSSIER_DEBUG the CLI shows its stack instead.
+      if (process.env.DOSSIER_DEBUG) throw error
       problem(file, `Cannot ${options.check ? 'check' : 'write'} the ${format} edition: ${(error as Error).message}`, undefined, `render-${format}`)
     }
   }
   if (options.check) return { file, written: [] }
   if (hasErrors(file)) return { file, written: [] }
 
-  const outDir = options.outDir ?? 'out'
-  const written: string[] = []
-  for (const output of outputs) {
-    const target = path.join(outDir, output.path)
-    await mkdir(path.dirname(target), { recursive: true })
-    const temporary = `${target}.${process.pid}.tmp`
-    await writeFile(temporary, output.data)
-    await rename(temporary, target)
-    written.push(target)
-  }
+  const written = await writeAll(file, options.outDir ?? 'out', outputs)
   return { file, written }
+}
+
+/**
+ * Write every output to a temporary file beside its target first, and only
+ * when all are written rename them into place: a full disk or an
+ * unwritable folder leaves the previous editions whole.
+ */
+async function writeAll(file: VFile, outDir: string, outputs: OutputFile[]): Promise<string[]> {
+  const staged: Array<{ temporary: string; target: string }> = []
+  try {
+    for (const output of outputs) {
+      const target = path.join(outDir, output.path)
+      const temporary = `${target}.${process.pid}.tmp`
+      await mkdir(path.dirname(target), { recursive: true })
+      staged.push({ temporary, target })
+      await writeFile(temporary, output.data)
+    }
+  } catch (error) {
+    await Promise.all(staged.map(({ temporary }) => rm(temporary, { force: true })))
+    const { code, path: where } = error as NodeJS.ErrnoException
+    problem(file, `Cannot write to \`${where ?? outDir}\` (${code ?? String(error)}), expected a folder dossier may write in`, undefined, 'output-unwritable')
+    return []
+  }
+  for (const { temporary, target } of staged) await rename(temporary, target)
+  return staged.map(({ target }) => target)
 }
 
 function defaultTemplatesDir(): string {
@@ -98,9 +116,15 @@ function defaultTemplatesDir(): string {
  * The date stamped into editions: SOURCE_DATE_EPOCH when set (reproducible
  * builds), else the report's own date, never the clock.
  */
-export function fixedDate(reportDate: string | undefined): Date {
-  const epoch = process.env.SOURCE_DATE_EPOCH
-  if (epoch && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000)
+function fixedDate(reportDate: string | undefined): Date {
+  const epoch = sourceDateEpoch()
+  if (epoch !== undefined) return new Date(epoch * 1000)
   const [year = '1980', month = '01', day = '01'] = (reportDate ?? '').split('-').filter(Boolean)
   return new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)))
+}
+
+/** SOURCE_DATE_EPOCH in seconds, when it is set to one. */
+function sourceDateEpoch(): number | undefined {
+  const epoch = process.env.SOURCE_DATE_EPOCH
+  return epoch && /^\d+$/.test(epoch) ? Number(epoch) : undefined
 }

@@ -160,13 +160,14 @@ program
   .option('--from <text>', 'the FROM line')
   .option('--date <text>', 'the DATE line')
   .option('--subject <text>', 'the SUBJECT line')
+  .option('-q, --quiet', 'print errors only, not warnings')
   .option('-t, --templates <dir>', 'templates folder (default: dossier’s templates/)')
   .action(async (id: string, source: string, flags: BuildFlags & { to?: string; from?: string; date?: string; subject?: string }) => {
     const memoOverrides = Object.fromEntries(
       (['to', 'from', 'date', 'subject'] as const).filter((key) => flags[key] !== undefined).map((key) => [key, flags[key]!])
     )
     const options = { ...buildOptions(source, flags), formats: ['memo'], audience: id, memoOverrides }
-    if (!(await runBuild(options))) process.exitCode = EXIT_PROBLEMS
+    if (!(await runBuild(options, flags.quiet))) process.exitCode = EXIT_PROBLEMS
   })
 
 try {

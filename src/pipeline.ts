@@ -19,7 +19,7 @@ import type { ReportData } from './types.js'
  * The one processor every edition starts from. After `run`, the mdast tree
  * and `file.data` (meta, outline, items, images) are all a renderer may read.
  */
-export function createProcessor() {
+function createProcessor() {
   return (
     unified()
       // Parse: CommonMark.

@@ -13,3 +13,12 @@ export const hangulRuns = new RegExp(`(${hangul.source}+(?:\\s+${hangul.source}+
 export function lineEndingsAsSpaces(value: string): string {
   return value.replace(/[ \t]*\r?\n[ \t]*/g, ' ')
 }
+
+/** `decodeURIComponent` that leaves a malformed escape (`#100%`) as written instead of throwing. */
+export function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    return value
+  }
+}

@@ -41,6 +41,25 @@ describe('problems in a source', () => {
     expect(lines).toEqual(['input.md:7:94  warning  Unknown anchor `#a-fnding`, expected the id of a heading or an item  link-anchor-unknown'])
   })
 
+  it('odd but valid input builds every edition: malformed escapes, directive names like `constructor`', () => {
+    const out = tempDir()
+    const result = cli(['build', 'input.md', '--out', out, '--format', 'html,json,pdf,docx'], { cwd: fixture('odd-input') })
+    expect(result.status, result.stderr).toBe(0)
+    expect(result.stderr).toContain('link-anchor-unknown')
+    expect(result.stderr).toContain('Unknown directive `constructor`')
+    expect(JSON.parse(readFileSync(path.join(out, 'input.json'), 'utf8')).findings).toEqual([])
+  })
+
+  it('an output folder that cannot be written is a problem (exit 1), and nothing is left behind', () => {
+    const dir = tempDir()
+    const notAFolder = path.join(dir, 'out')
+    writeFileSync(notAFolder, 'a file')
+    const result = cli(['build', reportSource, '--out', notAFolder, '--format', 'json'])
+    expect(result.status).toBe(1)
+    expect(result.stderr).toMatch(/error  Cannot write to .*output-unwritable/)
+    expect(readdirSync(dir)).toEqual(['out'])
+  })
+
   it('a missing source is a problem, not a crash', () => {
     const result = cli(['check', 'no-such-file.md'])
     expect(result.status).toBe(1)
@@ -79,14 +98,14 @@ describe('the command line', () => {
     expect(result.status, result.stderr).toBe(0)
   })
 
-  it('builds only the formats asked for, byte-identical twice', () => {
+  it('builds only the formats asked for, byte-identical in two processes', () => {
     const first = tempDir()
     const second = tempDir()
     for (const out of [first, second]) {
-      const result = cli(['build', reportSource, '--out', out, '--format', 'html,json'])
+      const result = cli(['build', reportSource, '--out', out, '--format', 'html,json,pdf,docx'])
       expect(result.status, result.stderr).toBe(0)
     }
-    expect(readdirSync(first).sort()).toEqual(['report.html', 'report.json'])
+    expect(readdirSync(first).sort()).toEqual(['report.docx', 'report.html', 'report.json', 'report.pdf'])
     for (const name of readdirSync(first)) {
       expect(readFileSync(path.join(second, name)).equals(readFileSync(path.join(first, name))), name).toBe(true)
     }

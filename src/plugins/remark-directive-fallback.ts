@@ -3,7 +3,7 @@ import type { Root } from 'mdast'
 import { SKIP, visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
 import { problem } from '../message.js'
-import { itemKinds } from './remark-items.js'
+import { isItemKind, itemKinds } from './remark-items.js'
 
 const source = 'remark-directive-fallback'
 
@@ -17,7 +17,7 @@ export default function remarkDirectiveFallback() {
     const value = String(file.value)
     visit(tree, (node, index, parent) => {
       if (node.type !== 'textDirective' && node.type !== 'leafDirective' && node.type !== 'containerDirective') return
-      if (node.type === 'textDirective' && node.name in itemKinds) return
+      if (node.type === 'textDirective' && isItemKind(node.name)) return
       // A bare `:name` with no label or attributes is prose ("at 10:30"), not markup.
       const bare = node.type === 'textDirective' && node.children.length === 0 && Object.keys(node.attributes ?? {}).length === 0
       const kept = node.type === 'containerDirective' ? 'its content kept' : 'kept as text'

@@ -15,6 +15,11 @@ export const itemKinds: Record<string, ItemKind> = {
   recommendation: 'recommendation'
 }
 
+/** True for a directive name that marks an item (own keys only: not `constructor`). */
+export function isItemKind(name: string): boolean {
+  return Object.hasOwn(itemKinds, name)
+}
+
 /**
  * Read findings, objectives and recommendations into `file.data.items`
  * (their ids are checked by `remarkItemIds`).
@@ -35,7 +40,7 @@ export default function remarkItems() {
         section = { id: node.data?.id ?? '', title: toString(node) }
         return
       }
-      if (node.type !== 'textDirective' || !(node.name in itemKinds)) return
+      if (node.type !== 'textDirective' || !isItemKind(node.name)) return
       const kind = itemKinds[node.name]
       const paragraph = ancestors[ancestors.length - 1]
       const listItem = ancestors[ancestors.length - 2]
@@ -91,13 +96,13 @@ function labelOf(ancestors: Nodes[]): string {
   return parts.join('.')
 }
 
-export function letter(ordinal: number): string {
+function letter(ordinal: number): string {
   let result = ''
   for (let n = ordinal; n > 0; n = Math.floor((n - 1) / 26)) result = String.fromCharCode(97 + ((n - 1) % 26)) + result
   return result
 }
 
-export function roman(ordinal: number): string {
+function roman(ordinal: number): string {
   const table: Array<[number, string]> = [[1000, 'm'], [900, 'cm'], [500, 'd'], [400, 'cd'], [100, 'c'], [90, 'xc'], [50, 'l'], [40, 'xl'], [10, 'x'], [9, 'ix'], [5, 'v'], [4, 'iv'], [1, 'i']]
   let result = ''
   let n = ordinal

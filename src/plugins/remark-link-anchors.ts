@@ -2,6 +2,7 @@ import type { Root } from 'mdast'
 import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
 import { problem } from '../message.js'
+import { safeDecode } from '../text.js'
 import type {} from '../types.js'
 
 const source = 'remark-link-anchors'
@@ -24,13 +25,5 @@ export default function remarkLinkAnchors() {
         problem(file, `Unknown anchor \`${node.url}\`, expected the id of a heading or an item`, node, 'link-anchor-unknown', { source, fatal: false })
       }
     })
-  }
-}
-
-function safeDecode(value: string): string {
-  try {
-    return decodeURIComponent(value)
-  } catch {
-    return value
   }
 }

@@ -20,8 +20,8 @@ import {
   WidthType
 } from 'docx'
 import { problem } from '../../message.js'
-import { itemKinds } from '../../plugins/remark-items.js'
-import { hangulRuns, lineEndingsAsSpaces } from '../../text.js'
+import { isItemKind } from '../../plugins/remark-items.js'
+import { hangulRuns, lineEndingsAsSpaces, safeDecode } from '../../text.js'
 import { bookmarkName } from './bookmark.js'
 import type { Block, Builders, Context, Inline } from './state.js'
 import { bulletReference, orderedReference, twips, twipsOfPoints } from './styles.js'
@@ -95,11 +95,11 @@ export const builders: Builders = {
   break: () => [new TextRun({ break: 1 })],
   html: (node, context) => textRuns(node.value.replace(/<!--[\s\S]*?-->/g, '').replace(/<[^>]*>/g, ''), context),
 
-  link: (node, context) => linkTo(node.url, node.children, node, context),
+  link: (node, context) => linkTo(node.url, node.children, context),
 
   linkReference(node, context) {
     const definition = context.definitions.get(node.identifier)
-    if (definition) return linkTo(definition.url, node.children, node, context)
+    if (definition) return linkTo(definition.url, node.children, context)
     return [...textRuns('[', context), ...context.inlines(node.children, context), ...textRuns(']', context)]
   },
 
@@ -113,13 +113,13 @@ export const builders: Builders = {
   footnoteReference(node, context) {
     const number = context.footnotes.reference(node.identifier)
     if (number !== undefined) return [new FootnoteReferenceRun(number)]
-    problem(context.file, `Missing footnote definition \`[^${node.label ?? node.identifier}]\`, expected one in the report`, node, 'docx-footnote-missing', { source, fatal: false })
+    // remark-gfm makes a reference only where a definition exists.
     return textRuns(`[^${node.label ?? node.identifier}]`, context)
   },
 
   textDirective(node, context) {
     // An item's lead: its own character style, so editors restyle every lead at once.
-    const lead = node.name in itemKinds
+    const lead = isItemKind(node.name)
     return context.inlines(node.children, lead ? { ...context, runStyle: 'ItemLead' } : context)
   }
 }
@@ -193,14 +193,11 @@ function runStyle(context: Context): { style?: string; bold?: boolean; italics?:
   }
 }
 
-function linkTo(url: string, children: PhrasingContent[], node: Nodes, context: Context): Inline[] {
+function linkTo(url: string, children: PhrasingContent[], context: Context): Inline[] {
   const runs = context.inlines(children, { ...context, runStyle: 'Hyperlink' })
   if (url.startsWith('#')) {
-    const id = decodeURIComponent(url.slice(1))
-    if (!context.anchors.has(id)) {
-      problem(context.file, `Unexpected link to \`${url}\`, expected the id of a heading or an item`, node, 'docx-link-anchor', { source, fatal: false })
-    }
-    return [new InternalHyperlink({ anchor: bookmarkName(id), children: runs })]
+    // remarkLinkAnchors has warned of an unknown anchor already.
+    return [new InternalHyperlink({ anchor: bookmarkName(safeDecode(url.slice(1))), children: runs })]
   }
   return [new ExternalHyperlink({ link: url, children: runs })]
 }

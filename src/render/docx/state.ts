@@ -60,8 +60,6 @@ export interface State {
   readonly footnoteDefinitions: ReadonlyMap<string, FootnoteDefinition>
   /** Images read in the pre-pass, by URL as written. */
   readonly images: ReadonlyMap<string, ReportImage>
-  /** Ids of headings and items: what internal links may point at. */
-  readonly anchors: ReadonlySet<string>
   readonly footnotes: FootnoteRegistry
   readonly lists: ListRegistry
   /** Width of the text on the page, in twips. */

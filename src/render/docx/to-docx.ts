@@ -72,7 +72,6 @@ export function toDocx(tree: Root, file: VFile, options: ToDocxOptions): Documen
     definitions,
     footnoteDefinitions,
     images: options.images,
-    anchors: new Set([...(file.data.outline ?? []).map((entry) => entry.id), ...(file.data.items ?? []).map((item) => item.id)]),
     footnotes: createFootnotes(() => footnoteContext!),
     lists: { nextInstance: () => ++instances },
     textWidth,

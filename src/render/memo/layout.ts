@@ -10,13 +10,13 @@ import { parseYamlSource } from './yaml-source.js'
  * Floors no layout may go below, whatever `layout.yaml` says: a memo that
  * needs smaller type or margins to fit is a memo that says too much.
  */
-export const floors = { margin: '0.75in', type: '10pt' }
+const floors = { margin: '0.75in', type: '10pt' }
 
 /** Points per unit. */
 const pointsPer: Record<string, number> = { pt: 1, in: 72, mm: 72 / 25.4, cm: 72 / 2.54 }
 
 /** `0.75in` → 54. */
-export function toPoints(length: string): number | undefined {
+function toPoints(length: string): number | undefined {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(pt|in|mm|cm)\s*$/.exec(length)
   return match ? Number(match[1]) * pointsPer[match[2]] : undefined
 }

@@ -45,7 +45,7 @@ type Complain = (reason: string, key: string, ruleId?: MemoRule) => void
 
 function checkIds(ids: string[], known: string[], key: string, kind: string, complain: Complain): void {
   ids.forEach((id, index) => {
-    if (!known.includes(id)) complain(`Unknown ${kind} \`${id}\`, expected one of ${known.map((k) => `\`${k}\``).join(', ')}`, `${key}.${index}`)
+    if (!known.includes(id)) complain(`Unknown ${kind} \`${id}\`, expected one of ${known.map((k) => `\`${k}\``).join(', ') || 'none (the report’s front matter declares none)'}`, `${key}.${index}`)
   })
 }
 

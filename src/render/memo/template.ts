@@ -31,7 +31,7 @@ export async function loadMemoTemplates(file: VFile, templatesDir: string, only?
 }
 
 /** Parse and check one template; undefined when it cannot be read at all. */
-export function readMemoTemplate(file: VFile, templatePath: string, text: string): MemoTemplate | undefined {
+function readMemoTemplate(file: VFile, templatePath: string, text: string): MemoTemplate | undefined {
   const source = parseYamlSource(text)
   for (const error of source.errors) templateProblem(file, templatePath, error.reason, error.place, 'memo-template-syntax')
   if (source.errors.length > 0) return undefined

@@ -1,8 +1,8 @@
 import type { Definition, FootnoteDefinition, Nodes, Parents, PhrasingContent, Root, RootContent } from 'mdast'
 import { toString } from 'mdast-util-to-string'
 import type { Content, ContentText, TableCell } from 'pdfmake/interfaces.js'
-import { itemKinds } from '../../plugins/remark-items.js'
-import { lineEndingsAsSpaces } from '../../text.js'
+import { isItemKind } from '../../plugins/remark-items.js'
+import { lineEndingsAsSpaces, safeDecode } from '../../text.js'
 import type { PageGeometry, PdfTemplate } from './template.js'
 import { textRuns } from './text-runs.js'
 
@@ -215,7 +215,7 @@ const inlineHandlers: InlineHandlers = {
   },
   textDirective(node, state, context) {
     // An item's lead (`:finding[Lead]{#id}`) is bold, as in the original.
-    return state.inlines(node, node.name in itemKinds ? { ...context, bold: true } : context)
+    return state.inlines(node, isItemKind(node.name) ? { ...context, bold: true } : context)
   }
 }
 
@@ -232,7 +232,7 @@ function styled(run: Inline, context: Context): Inline {
 
 function linkContext(url: string, context: Context): Context {
   // `#id` jumps inside the document; anything else is an external link, never fetched.
-  return url.startsWith('#') ? { ...context, destination: decodeURIComponent(url.slice(1)) } : { ...context, link: url }
+  return url.startsWith('#') ? { ...context, destination: safeDecode(url.slice(1)) } : { ...context, link: url }
 }
 
 function imageBlock(url: string, alt: string, state: State): Content[] {
