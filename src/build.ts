@@ -5,7 +5,7 @@ import { VFile } from 'vfile'
 import { hasErrors, problem } from './message.js'
 import { parseReport } from './pipeline.js'
 import { availableFormats, loadRenderer } from './renderers.js'
-import type { OutputFile, RenderContext } from './types.js'
+import type { MemoOverrides, OutputFile, RenderContext } from './types.js'
 
 export interface BuildOptions {
   /** The Markdown source. Default: `source/report.md`. */
@@ -21,7 +21,7 @@ export interface BuildOptions {
   /** Only this memo audience. */
   audience?: string
   /** Field overrides for memos (`to`, `from`, `date`). */
-  memoOverrides?: Record<string, string>
+  memoOverrides?: MemoOverrides
   /** Parse and check only; write nothing. */
   check?: boolean
 }
@@ -54,11 +54,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const tree = await parseReport(file)
   if (hasErrors(file)) return { file, written: [] }
 
+  const date = fixedDate(file.data.meta?.date)
   const context: RenderContext = {
     name: path.basename(source, path.extname(source)),
-    templatesDir: options.templatesDir ?? defaultTemplatesDir(),
-    date: fixedDate(file.data.meta?.date),
-    isoDate: sourceDateEpoch() !== undefined ? fixedDate(undefined).toISOString().slice(0, 10) : (file.data.meta?.date ?? '1980-01-01'),
+    templatesDir: options.templatesDir ?? path.join(packageRoot, 'templates'),
+    date,
+    // The report's own date keeps its precision ("December 2015"), not a made-up day.
+    isoDate: (sourceDateEpoch() === undefined && file.data.meta?.date) || date.toISOString().slice(0, 10),
     paper: options.paper,
     audience: options.audience,
     memoOverrides: options.memoOverrides
@@ -76,8 +78,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       problem(file, `Cannot ${options.check ? 'check' : 'write'} the ${format} edition: ${(error as Error).message}`, undefined, `render-${format}`)
     }
   }
-  if (options.check) return { file, written: [] }
-  if (hasErrors(file)) return { file, written: [] }
+  if (options.check || hasErrors(file)) return { file, written: [] }
 
   const written = await writeAll(file, options.outDir ?? 'out', outputs)
   return { file, written }
@@ -106,10 +107,6 @@ async function writeAll(file: VFile, outDir: string, outputs: OutputFile[]): Pro
   }
   for (const { temporary, target } of staged) await rename(temporary, target)
   return staged.map(({ target }) => target)
-}
-
-function defaultTemplatesDir(): string {
-  return path.join(packageRoot, 'templates')
 }
 
 /**

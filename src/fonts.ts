@@ -62,6 +62,33 @@ export function glyphCoverage(fontFile: string, codePoints: Iterable<number>): S
   return covered
 }
 
+/**
+ * A face's natural line height as a multiple of its size: (ascent −
+ * descent) / units per em. pdfmake and Word multiply this by the line
+ * spacing; CSS multiplies the size, so HTML needs it to set lines as the
+ * PDF does.
+ */
+export function naturalLineHeight(fontFile: string): number {
+  const font = openFont(fontFile)
+  return (font.ascent - font.descent) / font.unitsPerEm
+}
+
+const fontBytes = new Map<string, Buffer>()
+
+/**
+ * A font file's bytes, read once per process: the files come from npm
+ * packages and do not change while dossier runs (a watch rebuilds, memos
+ * and the report share faces).
+ */
+export function readFont(fontFile: string): Buffer {
+  let bytes = fontBytes.get(fontFile)
+  if (!bytes) {
+    bytes = readFileSync(fontFile)
+    fontBytes.set(fontFile, bytes)
+  }
+  return bytes
+}
+
 const openedFonts = new Map<string, Font>()
 
 function openFont(fontFile: string): Font {

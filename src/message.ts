@@ -10,6 +10,11 @@ export interface ProblemOptions {
   cause?: VFileMessage
   /** Plugin or renderer that reports it. Default: `dossier`. */
   source?: string
+  /**
+   * The file the problem is in, when it is not the source (a template).
+   * The message still goes on the source's vfile, which the build reports.
+   */
+  in?: string
 }
 
 /**
@@ -32,6 +37,7 @@ export function problem(
     cause: options.cause
   })
   message.fatal = options.fatal ?? true
+  if (options.in) message.file = displayPath(options.in)
   return message
 }
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { VFile } from 'vfile'
-import { displayPath, problem } from './message.js'
+import { problem } from './message.js'
 import type { Point, Position } from './types.js'
 
 /**
@@ -48,8 +48,7 @@ export async function loadTemplateData<T>(file: VFile, templatesDir: string, rel
   }
   const report = (reason: string, place: Point | undefined, rule: 'syntax' | 'field') => {
     const position: Position | undefined = place && { start: place, end: place }
-    const message = problem(file, reason, position, `${options.format}-template-${rule}`, { source: `dossier-${options.format}` })
-    message.file = displayPath(templatePath)
+    problem(file, reason, position, `${options.format}-template-${rule}`, { source: `dossier-${options.format}`, in: templatePath })
   }
 
   let data: unknown

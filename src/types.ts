@@ -126,6 +126,9 @@ export interface OutputFile {
   data: string | Uint8Array
 }
 
+/** Memo header fields given on the command line (`dossier memo ID --to …`). */
+export type MemoOverrides = Partial<Record<'to' | 'from' | 'date' | 'subject', string>>
+
 export interface RenderContext {
   /** The source's base name without extension: `report`. */
   name: string
@@ -140,7 +143,7 @@ export interface RenderContext {
   /** Only these memo audiences, when given (`--audience`). */
   audience?: string
   /** Overrides for memo fields (`dossier memo --to …`). */
-  memoOverrides?: Record<string, string>
+  memoOverrides?: MemoOverrides
 }
 
 /**

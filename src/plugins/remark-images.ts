@@ -4,6 +4,7 @@ import type { Definition, Image, ImageReference, Root } from 'mdast'
 import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
 import { problem } from '../message.js'
+import { safeDecode } from '../text.js'
 import type { RefusedImage, ReportImage } from '../types.js'
 
 const source = 'remark-images'
@@ -89,14 +90,6 @@ async function realFolder(folder: string): Promise<string> {
 function isBelow(folder: string, target: string): boolean {
   const relative = path.relative(folder, target)
   return !relative.startsWith('..') && !path.isAbsolute(relative)
-}
-
-function safeDecode(value: string): string {
-  try {
-    return decodeURI(value)
-  } catch {
-    return value
-  }
 }
 
 /** The format and pixel size of a PNG or JPEG file, from its header; undefined for anything else. */

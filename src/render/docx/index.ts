@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises'
 import type { Root } from 'mdast'
 import { toString } from 'mdast-util-to-string'
 import { estimatePageNumbersWith } from 'docx/layout'
 import { EXIT, visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
-import { resolveFonts } from '../../fonts.js'
+import { readFont, resolveFonts } from '../../fonts.js'
 import { shownImages } from '../../plugins/remark-images.js'
 import { hangul } from '../../text.js'
 import type { Renderer, RenderContext, ReportMeta } from '../../types.js'
@@ -57,8 +56,8 @@ async function embeddedFonts(template: DocxTemplate, templatesDir: string, neede
   return Promise.all(
     families.map(async (name) => {
       const files = faces[name]
-      if (name === eastAsia) return { name, data: await readFile(files.normal) }
-      const [data, bold, italic, boldItalic] = await Promise.all([files.normal, files.bold, files.italics, files.bolditalics].map((file) => readFile(file)))
+      if (name === eastAsia) return { name, data: readFont(files.normal) }
+      const [data, bold, italic, boldItalic] = [files.normal, files.bold, files.italics, files.bolditalics].map(readFont)
       // A family without an italic (Noto Sans KR) names its upright file twice: embed it once.
       return {
         name,

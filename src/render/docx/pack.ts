@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { Packer, type Document } from 'docx'
 import { strFromU8, strToU8, unzipSync } from 'fflate'
+import { escapeHtml } from '../../format.js'
 import { deflateOnce, zipEntries } from './zip.js'
 
 /** Package properties docx's `Document` has no option for. */
@@ -194,13 +195,9 @@ function stampCoreProperties(text: Map<string, string>, date: Date, properties: 
   const stamp = date.toISOString().replace(/\.\d{3}Z$/, 'Z')
   core = core.replace(/(<dcterms:(created|modified)\b[^>]*>)[^<]*(<\/dcterms:\2>)/g, (_, open: string, _name: string, close: string) => `${open}${stamp}${close}`)
   if (properties.language && !core.includes('<dc:language>')) {
-    core = core.replace('</cp:coreProperties>', `<dc:language>${escapeXml(properties.language)}</dc:language></cp:coreProperties>`)
+    core = core.replace('</cp:coreProperties>', `<dc:language>${escapeHtml(properties.language)}</dc:language></cp:coreProperties>`)
   }
   text.set('docProps/core.xml', core)
-}
-
-function escapeXml(value: string): string {
-  return value.replace(/[&<>"]/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[char]!)
 }
 
 function escapeRegExp(value: string): string {

@@ -16,12 +16,14 @@ const mediaTypes: Record<string, string> = {
  * Replace each `url("npm:PACKAGE/FILE")` in a stylesheet with the file's
  * bytes as a `data:` URL, so the page is one file that requests nothing.
  */
+/** `url(data:…)` by specifier: package files do not change while dossier runs. */
+const inlined = new Map<string, string>()
+
 export async function inlineNpmUrls(css: string): Promise<string> {
   const pattern = /url\("npm:([^"]+)"\)/g
   const specifiers = [...new Set([...css.matchAll(pattern)].map((match) => match[1]))]
-  const data = new Map<string, string>()
   await Promise.all(
-    specifiers.map(async (specifier) => {
+    specifiers.filter((specifier) => !inlined.has(specifier)).map(async (specifier) => {
       let file: string
       try {
         file = require.resolve(specifier)
@@ -29,8 +31,8 @@ export async function inlineNpmUrls(css: string): Promise<string> {
         throw new Error(`cannot inline \`npm:${specifier}\` from the stylesheet: no such file in the installed packages`)
       }
       const type = mediaTypes[path.extname(file)] ?? 'application/octet-stream'
-      data.set(specifier, `url("data:${type};base64,${(await readFile(file)).toString('base64')}")`)
+      inlined.set(specifier, `url("data:${type};base64,${(await readFile(file)).toString('base64')}")`)
     })
   )
-  return css.replace(pattern, (_, specifier: string) => data.get(specifier)!)
+  return css.replace(pattern, (_, specifier: string) => inlined.get(specifier)!)
 }

@@ -1,5 +1,5 @@
 import { displayDate } from '../../format.js'
-import type { ReportItem, ReportMeta } from '../../types.js'
+import type { MemoOverrides, ReportItem, ReportMeta } from '../../types.js'
 import type { MemoSelection } from './select.js'
 import { firstWords, sentences } from './sentences.js'
 import type { CondenseStep, MemoContent, MemoLayout, MemoRecommendation, MemoTemplate } from './types.js'
@@ -21,7 +21,6 @@ export interface HeaderRow {
 }
 
 /** The fields a memo's header may take from `dossier memo --to … --from … --date …`. */
-export type MemoOverrides = Partial<Record<'to' | 'from' | 'date' | 'subject', string>>
 
 /** The memo's words, condensed as `condensing` says. */
 export function memoContent(

@@ -175,15 +175,9 @@ async function measureOverflow(input: FitInput, condensing: Condensing): Promise
 
 /** The most recommendations, taken in order, that fit with `condensing` (binary search). */
 async function recommendationsThatFit(input: FitInput, condensing: Condensing): Promise<number> {
-  let low = 0
-  let high = input.selection.recommendations.length - 1
-  while (low < high) {
-    const middle = Math.ceil((low + high) / 2)
-    const selection = { ...input.selection, recommendations: input.selection.recommendations.slice(0, middle) }
-    if ((await layoutTrial(input, condensing, selection)).fits) low = middle
-    else high = middle - 1
-  }
-  return low
+  const { recommendations } = input.selection
+  const fits = async (count: number) => (await layoutTrial(input, condensing, { ...input.selection, recommendations: recommendations.slice(0, count) })).fits
+  return (await largestThatFits(recommendations.length - 1, fits)) ?? 0
 }
 
 /** The memo laid out with the fit's reserve kept free at the foot of the page. */

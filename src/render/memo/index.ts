@@ -8,7 +8,7 @@ import { hasErrors } from '../../message.js'
 import { reportData } from '../../pipeline.js'
 import type { OutputFile, RenderContext, Renderer } from '../../types.js'
 import { packDocx } from '../docx/pack.js'
-import { memoHeader, type MemoOverrides } from './content.js'
+import { memoHeader } from './content.js'
 import { fitMemo, type Overflow } from './fit.js'
 import { loadMemoLayout } from './layout.js'
 import { templateProblem } from './problems.js'
@@ -50,10 +50,9 @@ async function renderMemos(tree: Root, file: VFile, context: RenderContext): Pro
   const css = await readFile(path.join(context.templatesDir, 'memo', 'memo.css'), 'utf8')
   const outputs: OutputFile[] = []
   for (const template of templates) {
-    const errorsBefore = errorCount(file)
     const selection = selectContent(file, tree, report, template)
-    if (errorCount(file) > errorsBefore) continue
-    const header = memoHeader(template, context.isoDate, report.meta.language, overrides(context))
+    if (selection.problems > 0) continue
+    const header = memoHeader(template, context.isoDate, report.meta.language, context.memoOverrides)
     const fit = await fitMemo({ template, selection, meta: report.meta, header, layout, fonts, date: context.date })
     if (!fit.fits) {
       reportOverflow(file, template, fit.overflow, selection.recommendations.length)
@@ -67,15 +66,6 @@ async function renderMemos(tree: Root, file: VFile, context: RenderContext): Pro
     )
   }
   return outputs
-}
-
-function errorCount(file: VFile): number {
-  return file.messages.filter((message) => message.fatal === true).length
-}
-
-function overrides(context: RenderContext): MemoOverrides {
-  const given = context.memoOverrides ?? {}
-  return { to: given.to, from: given.from, date: given.date, subject: given.subject }
 }
 
 /** A fatal message at the template's `select`: how far over, and what to cut. */

@@ -12,6 +12,8 @@ export interface MemoSelection {
   bottomLine: string[]
   findings: ReportItem[]
   recommendations: ReportItem[]
+  /** How many problems the template's selection has (each one reported). */
+  problems: number
 }
 
 /**
@@ -34,10 +36,12 @@ export function selectContent(file: VFile, tree: Root, report: ReportData, templ
   const recommendations = report.recommendations.filter((item) => selects(template.select, item))
   // An unknown id already explains an empty selection.
   if (recommendations.length === 0 && unknown === 0) complain('Unexpected selection of no recommendations, expected `select` to match at least one', 'select')
+  const sentences = bottomLine(tree, template, complain)
   return {
-    bottomLine: bottomLine(tree, template, complain),
+    bottomLine: sentences,
     findings: selectFindings(report.findings, template.findings),
-    recommendations
+    recommendations,
+    problems: unknown
   }
 }
 

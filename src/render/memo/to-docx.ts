@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import {
   AlignmentType,
   BorderStyle,
@@ -9,7 +8,7 @@ import {
   TabStopType,
   TextRun
 } from 'docx'
-import type { FontFaces } from '../../fonts.js'
+import { readFont, type FontFaces } from '../../fonts.js'
 import { embedLater } from '../docx/pack.js'
 import { headerRows } from './content.js'
 import type { MemoContent, MemoLayout } from './types.js'
@@ -70,8 +69,8 @@ function embeddedFonts(fonts: Record<string, FontFaces>): FontOptions[] {
   // Embedded when packed, so that docx need not deflate them.
   return Object.entries(fonts).map(([name, faces]) => ({
     name,
-    data: embedLater(readFileSync(faces.normal)),
-    bold: embedLater(readFileSync(faces.bold))
+    data: embedLater(readFont(faces.normal)),
+    bold: embedLater(readFont(faces.bold))
   }))
 }
 

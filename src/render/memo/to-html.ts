@@ -1,6 +1,5 @@
 import { escapeHtml } from '../../format.js'
-import type { FontFaces, FontStyle } from '../../fonts.js'
-import { naturalLineHeight } from './font-metrics.js'
+import { naturalLineHeight, type FontFaces, type FontStyle } from '../../fonts.js'
 import { headerRows } from './content.js'
 import type { MemoContent, MemoLayout } from './types.js'
 

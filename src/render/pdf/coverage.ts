@@ -88,7 +88,7 @@ function texts(tree: Root, fonts: PdfTemplate['fonts']): Located[] {
     const family = display ? fonts.display : fonts.text
     if (node.type === 'text') found.push([node.value, family, node])
     if (node.type === 'inlineCode' || node.type === 'code') found.push([node.value, fonts.code, node])
-    if (node.type === 'image' && node.alt) found.push([node.alt, family, node])
+    if (node.type === 'image' && node.alt) found.push([node.alt, fonts.display, node])
   })
   return found
 }

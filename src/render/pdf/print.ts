@@ -8,8 +8,6 @@ export interface PrintOptions {
   fonts: Record<string, FontFaces>
   /** Stamped as creation date; it also seeds the file ID, so equal inputs give equal bytes. */
   date: Date
-  /** Folders files (images) may be read from, besides the fonts. Default: none. */
-  readableDirs?: string[]
 }
 
 export interface PrintedPdf {
@@ -23,7 +21,7 @@ export type LinkMap = string[][]
 /**
  * Print a pdfmake document definition to PDF bytes, deterministically: the
  * creation date and the file ID come from `date`, never the clock; no URL is
- * fetched; only the fonts and `readableDirs` may be read.
+ * fetched; only the font files may be read (images come as `data:` URLs).
  */
 export async function printPdf(definition: TDocumentDefinitions, options: PrintOptions): Promise<PrintedPdf> {
   const laidOut = await layoutPdf(definition, options)
@@ -73,14 +71,10 @@ interface KitDocument extends NodeJS.ReadableStream {
 
 async function createDocument(definition: TDocumentDefinitions, options: PrintOptions): Promise<KitDocument> {
   const fontFiles = Object.values(options.fonts).flatMap((faces) => Object.values(faces))
-  const readable = (options.readableDirs ?? []).map((dir) => path.resolve(dir) + path.sep)
   // pdfmake keeps fonts and policies on one shared object; they are read
   // synchronously by `createPdf`, so setting them just before is safe.
   pdfmake.setUrlAccessPolicy(() => false)
-  pdfmake.setLocalAccessPolicy((file) => {
-    const resolved = path.resolve(file)
-    return fontFiles.includes(resolved) || readable.some((dir) => resolved.startsWith(dir))
-  })
+  pdfmake.setLocalAccessPolicy((file) => fontFiles.includes(path.resolve(file)))
   pdfmake.setFonts(structuredClone(options.fonts) as TFontDictionary)
   const info = { ...definition.info, creationDate: options.date, modDate: options.date }
   // Pages are kept until the end so that they can be counted and inspected.

@@ -1,6 +1,7 @@
 import type { Definition, FootnoteDefinition, Nodes, Parents, PhrasingContent, Root, RootContent } from 'mdast'
 import { toString } from 'mdast-util-to-string'
 import type { Content, ContentText, TableCell } from 'pdfmake/interfaces.js'
+import { visit } from 'unist-util-visit'
 import { isItemKind } from '../../plugins/remark-items.js'
 import { lineEndingsAsSpaces, safeDecode } from '../../text.js'
 import type { PageGeometry, PdfTemplate } from './template.js'
@@ -92,7 +93,7 @@ const blockHandlers: BlockHandlers = {
     if (node.children.length > 0 && node.children.every((child) => image(child) || (child.type === 'text' && !child.value.trim()))) {
       return node.children.flatMap((child) => {
         if (child.type === 'image') return imageBlock(child.url, child.alt ?? '', state)
-        if (child.type === 'imageReference') return imageBlock(state.definitions.get(child.identifier.toLowerCase())?.url ?? '', child.alt ?? '', state)
+        if (child.type === 'imageReference') return imageBlock(state.definitions.get(child.identifier)?.url ?? '', child.alt ?? '', state)
         return []
       })
     }
@@ -198,7 +199,7 @@ const inlineHandlers: InlineHandlers = {
     return state.inlines(node, linkContext(node.url, context))
   },
   linkReference(node, state, context) {
-    const definition = state.definitions.get(node.identifier.toLowerCase())
+    const definition = state.definitions.get(node.identifier)
     return state.inlines(node, definition ? linkContext(definition.url, context) : context)
   },
   image(node, state, context) {
@@ -236,21 +237,25 @@ function linkContext(url: string, context: Context): Context {
 }
 
 function imageBlock(url: string, alt: string, state: State): Content[] {
-  const name = state.images.get(url)
-  if (!name) return alt ? [{ text: alt, style: 'caption' }] : []
   const { geometry, template } = state
+  // Captions are set in the display face, with its fallbacks, like headings.
+  const family = template.fonts.display
+  const caption = { text: textRuns(alt, family, state.fontFor[family]), style: 'caption', alignment: 'center' as const }
+  const name = state.images.get(url)
+  if (!name) return alt ? [caption] : []
   const image = { image: name, fit: [geometry.textWidth, geometry.textHeight * template.image.maxHeightRatio] as [number, number], alignment: 'center' as const }
-  return alt ? [image, { text: alt, style: 'caption', alignment: 'center' as const }] : [image]
+  return alt ? [image, caption] : [image]
 }
 
 function createState(tree: Root, prepared: Prepared): State {
   const definitions = new Map<string, Definition>()
   const footnoteDefinitions = new Map<string, FootnoteDefinition>()
   // Definitions are collected before the walk, so references may come first.
-  for (const node of walk(tree)) {
-    if (node.type === 'definition') definitions.set(node.identifier.toLowerCase(), node)
-    if (node.type === 'footnoteDefinition') footnoteDefinitions.set(node.identifier, node)
-  }
+  // The first definition of an identifier wins, as in CommonMark and the other editions.
+  visit(tree, (node) => {
+    if (node.type === 'definition' && !definitions.has(node.identifier)) definitions.set(node.identifier, node)
+    if (node.type === 'footnoteDefinition' && !footnoteDefinitions.has(node.identifier)) footnoteDefinitions.set(node.identifier, node)
+  })
   const state: State = {
     ...prepared,
     definitions,
@@ -281,11 +286,6 @@ function oneInline(node: RootContent, state: State, context: Context): Inline[] 
   if (handler) return handler(node, state, context)
   // Unknown nodes: their text, rather than nothing.
   return 'children' in node ? state.inlines(node, context) : 'value' in node ? inlineHandlers.text!({ type: 'text', value: node.value }, state, context) : []
-}
-
-function* walk(node: Nodes): Generator<Nodes> {
-  yield node
-  if ('children' in node) for (const child of node.children) yield* walk(child)
 }
 
 /** The report body and its footnotes, as pdfmake content. */

@@ -2,6 +2,11 @@
 declare module 'fontkit' {
   export interface Font {
     hasGlyphForCodePoint(codePoint: number): boolean
+    /** From the `hhea` table, in font units. */
+    readonly ascent: number
+    readonly descent: number
+    /** From the `head` table. */
+    readonly unitsPerEm: number
   }
   export function openSync(path: string): Font
 }
