@@ -1,4 +1,5 @@
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js'
+import { displayDate } from '../../format.js'
 import type { ReportMeta } from '../../types.js'
 import type { FaceText } from './coverage.js'
 import type { FootnotePlan } from './footnotes.js'
@@ -40,7 +41,7 @@ export function pdfDefinition(parts: DocumentParts): TDocumentDefinitions {
     },
     defaultStyle: template.defaultStyle,
     styles: template.styles,
-    content: [...cover(parts, runs), ...contents(parts), ...parts.converted.content],
+    content: [...cover(parts, runs), ...contents(parts, runs), ...parts.converted.content],
     header(page) {
       if (page === 1) return null
       return {
@@ -77,10 +78,16 @@ export function pdfDefinition(parts: DocumentParts): TDocumentDefinitions {
 
 type Runs = (text: string, family?: string) => Content[]
 
-/** The front matter as the cover and running head print it, each in its face: what `checkCoverage` checks. */
+/**
+ * The front matter and labels as the cover, contents and running head
+ * print them, each in its face: what `checkCoverage` checks.
+ */
 export function printedFrontMatter(meta: ReportMeta, template: PdfTemplate): FaceText[] {
   const { text, display } = template.fonts
+  const { authors, advisers, contents } = template.labels
   return [
+    [displayDate(meta.date, meta.language), display],
+    [`${authors.toUpperCase()}${advisers.toUpperCase()}${contents}`, display],
     [meta.organization?.toUpperCase() ?? '', display],
     [meta.title, display],
     [meta.subtitle ?? '', text],
@@ -93,7 +100,7 @@ export function printedFrontMatter(meta: ReportMeta, template: PdfTemplate): Fac
 function cover(parts: DocumentParts, runs: Runs): Content[] {
   const { meta, template, geometry } = parts
   const names = (label: string, people: string[]): Content[] =>
-    people.length ? [{ text: label.toUpperCase(), style: 'coverLabel' }, { text: people.flatMap((name, index) => [...(index ? ['\n'] : []), ...runs(name, template.fonts.text)]), style: 'coverNames' }] : []
+    people.length ? [{ text: runs(label.toUpperCase()), style: 'coverLabel' }, { text: people.flatMap((name, index) => [...(index ? ['\n'] : []), ...runs(name, template.fonts.text)]), style: 'coverNames' }] : []
   return [
     {
       stack: [
@@ -103,17 +110,17 @@ function cover(parts: DocumentParts, runs: Runs): Content[] {
         { canvas: [{ type: 'line', x1: 0, y1: 0, x2: geometry.textWidth, y2: 0, lineWidth: template.rules.cover, lineColor: template.colors.accent }] },
         ...names(template.labels.authors, meta.authors),
         ...names(template.labels.advisers, meta.advisers),
-        ...(parts.date ? [{ text: parts.date, style: 'coverDate', margin: [0, template.cover.bottomSpace, 0, 0] }] : [])
+        ...(parts.date ? [{ text: runs(parts.date), style: 'coverDate', margin: [0, template.cover.bottomSpace, 0, 0] }] : [])
       ] as Content[],
       margin: [0, template.cover.topSpace, 0, 0]
     }
   ]
 }
 
-function contents(parts: DocumentParts): Content[] {
+function contents(parts: DocumentParts, runs: Runs): Content[] {
   if (parts.converted.content.length === 0) return []
   return [
-    { text: parts.template.labels.contents, style: 'tocTitle', pageBreak: 'before' },
+    { text: runs(parts.template.labels.contents), style: 'tocTitle', pageBreak: 'before' },
     { toc: { numberStyle: 'tocNumber', textStyle: 'tocEntry2' } }
   ]
 }
