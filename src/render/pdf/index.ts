@@ -35,14 +35,16 @@ export const renderer: Renderer = {
     const options = { fonts: coverage.families, date: context.date }
     const date = displayDate(meta.date, meta.language)
 
-    // pdfmake changes a definition as it lays it out: every pass gets a fresh one.
+    // Converted once; pdfmake changes a definition as it lays it out, so
+    // every pass gets a fresh copy.
+    const converted = toPdfmake(tree, prepared)
+    const body = { ...converted, content: withSentinels(converted.content) }
     const definitionFor = (plan: FootnotePlan) => {
-      const converted = toPdfmake(tree, prepared)
-      const definition = pdfDefinition({ converted: { ...converted, content: withSentinels(converted.content) }, meta, date, template, geometry, fontFor: coverage.fontFor, plan })
+      const definition = pdfDefinition({ converted: fresh(body), meta, date, template, geometry, fontFor: coverage.fontFor, plan })
       return { ...definition, images: { ...images.dictionary }, pageBreakBefore: breakBefore(geometry, plan.reserve, headingStyles) }
     }
-    const { notes, noteIds } = toPdfmake(tree, prepared)
-    const plan = await planFootnotes(notes, definitionFor, geometry, template.footnotes.space + template.footnotes.gap, options)
+    const { noteIds } = converted
+    const plan = await planFootnotes(fresh(converted.notes), definitionFor, geometry, template.footnotes.space + template.footnotes.gap, options)
     if (plan.unfit !== undefined) warnUnfit(tree, file, noteIds[plan.unfit - 1])
     const { bytes } = await printPdf(definitionFor(plan), options)
     return [{ path: `${context.name}.pdf`, data: bytes }]
@@ -52,6 +54,19 @@ export const renderer: Renderer = {
     const template = await loadPdfTemplate(file, context.templatesDir)
     if (template) checkCoverage(tree, file, template, context.templatesDir, printedFrontMatter(file.data.meta!, template))
   }
+}
+
+/**
+ * A deep copy of pdfmake content: plain objects and arrays are copied,
+ * anything else (table layout functions) is shared. `structuredClone`
+ * refuses functions.
+ */
+function fresh<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(fresh) as T
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fresh(item)])) as T
+  }
+  return value
 }
 
 /**
