@@ -18,13 +18,32 @@ function fontTable(templatesDir: string): Record<string, FontEntry> {
   return JSON.parse(readFileSync(path.join(templatesDir, 'fonts.json'), 'utf8')) as Record<string, FontEntry>
 }
 
+const faceDescriptors: Record<FontStyle, string> = {
+  normal: 'font-weight: 400; font-style: normal',
+  bold: 'font-weight: 700; font-style: normal',
+  italics: 'font-weight: 400; font-style: italic',
+  bolditalics: 'font-weight: 700; font-style: italic'
+}
+
 /**
- * The WOFF2 files an HTML edition inlines for each family, as npm
- * specifiers; a family without them falls back to the reader's fonts.
+ * `@font-face` rules for the WOFF2 files `fonts.json` lists under `web`,
+ * named by npm specifier for `inlineNpmUrls` to embed. A family or style
+ * without them falls back to the reader's fonts.
  */
-export function webFonts(templatesDir: string, families: string[]): Record<string, Partial<Record<FontStyle, string>>> {
+export function webFontFaces(templatesDir: string, families: string[], styles = Object.keys(faceDescriptors) as FontStyle[]): string {
   const table = fontTable(templatesDir)
-  return Object.fromEntries(families.map((family) => [family, table[family]?.web ?? {}]))
+  return families
+    .flatMap((family) =>
+      styles
+        .filter((style) => table[family]?.web?.[style])
+        .map((style) => `@font-face { font-family: "${family}"; ${faceDescriptors[style]}; font-display: swap; src: url("npm:${table[family].web![style]}") format("woff2"); }`)
+    )
+    .join('\n')
+}
+
+/** The families of `fonts.json` that a stylesheet names (`"Source Serif 4"`), in the table's order. */
+export function familiesNamedIn(templatesDir: string, css: string): string[] {
+  return Object.keys(fontTable(templatesDir)).filter((family) => !family.startsWith('$') && css.includes(`"${family}"`))
 }
 
 const require = createRequire(import.meta.url)

@@ -3,6 +3,7 @@ import path from 'node:path'
 import type { Root } from 'mdast'
 import Mustache from 'mustache'
 import type { VFile } from 'vfile'
+import { familiesNamedIn, webFontFaces } from '../../fonts.js'
 import { displayDate, escapeHtml } from '../../format.js'
 import type { Renderer, RenderContext } from '../../types.js'
 import { inlineNpmUrls } from './inline-assets.js'
@@ -30,7 +31,7 @@ export const renderer: Renderer = {
       advisers: meta.advisers.join(', '),
       keywords: meta.keywords.join(', '),
       outline: (file.data.outline ?? []).filter((entry) => entry.depth <= 2),
-      style: await inlineNpmUrls(style),
+      style: await inlineNpmUrls(`${webFontFaces(context.templatesDir, familiesNamedIn(context.templatesDir, style))}\n${style}`),
       content: toHtmlFragment(tree, file)
     }
     return [{ path: `${context.name}.html`, data: Mustache.render(page, view, {}, { escape: escapeHtml }) }]

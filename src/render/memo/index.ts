@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Root } from 'mdast'
 import type { VFile } from 'vfile'
-import { resolveFonts, webFonts } from '../../fonts.js'
+import { resolveFonts, webFontFaces } from '../../fonts.js'
 import { inlineNpmUrls } from '../html/inline-assets.js'
 import { hasErrors } from '../../message.js'
 import { reportData } from '../../pipeline.js'
@@ -46,7 +46,8 @@ async function renderMemos(tree: Root, file: VFile, context: RenderContext): Pro
   const report = reportData(file)
   const families = [...new Set([layout.faces.body, layout.faces.heading])]
   const fonts = resolveFonts(context.templatesDir, families)
-  const web = webFonts(context.templatesDir, families)
+  // The memo sets regular and bold: its body's regular and bold, its headings' bold.
+  const fontFaces = webFontFaces(context.templatesDir, families, ['normal', 'bold'])
   const css = await readFile(path.join(context.templatesDir, 'memo', 'memo.css'), 'utf8')
   const outputs: OutputFile[] = []
   for (const template of templates) {
@@ -62,7 +63,7 @@ async function renderMemos(tree: Root, file: VFile, context: RenderContext): Pro
     outputs.push(
       { path: `${base}.pdf`, data: fit.pdf.bytes },
       { path: `${base}.docx`, data: await packDocx(toDocx(fit.content, layout, fonts), context.date) },
-      { path: `${base}.html`, data: await inlineNpmUrls(toHtml(fit.content, layout, fonts, web, css)) }
+      { path: `${base}.html`, data: await inlineNpmUrls(toHtml(fit.content, layout, fonts, fontFaces, css)) }
     )
   }
   return outputs

@@ -1,17 +1,14 @@
 import { escapeHtml } from '../../format.js'
-import { naturalLineHeight, type FontFaces, type FontStyle } from '../../fonts.js'
+import { naturalLineHeight, type FontFaces } from '../../fonts.js'
 import { headerRows } from './content.js'
 import type { MemoContent, MemoLayout } from './types.js'
-
-/** The faces the memo sets, by family: its body's regular and bold, its headings' bold. */
-const facesUsed: FontStyle[] = ['normal', 'bold']
 
 /**
  * A memo as one self-contained HTML page: `memo.css` from the templates,
  * the layout's sizes as custom properties, the faces inlined, so it prints
  * on one page like the PDF.
  */
-export function toHtml(memo: MemoContent, layout: MemoLayout, fonts: Record<string, FontFaces>, web: Record<string, Partial<Record<FontStyle, string>>>, css: string): string {
+export function toHtml(memo: MemoContent, layout: MemoLayout, fonts: Record<string, FontFaces>, fontFaces: string, css: string): string {
   const { text } = layout
   const header = headerRows(memo, layout).map(
     (row) => `<dt>${escapeHtml(row.label)}</dt><dd${row.field === 'subject' ? ' class="subject"' : ''}>${escapeHtml(row.value)}</dd>`
@@ -24,7 +21,7 @@ export function toHtml(memo: MemoContent, layout: MemoLayout, fonts: Record<stri
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(memo.title)}</title>
 <style>
-${fontFaces(web)}
+${fontFaces}
 ${customProperties(layout, naturalLineHeight(fonts[layout.faces.body].normal))}
 ${css}</style>
 </head>
@@ -52,17 +49,6 @@ function findings(memo: MemoContent, layout: MemoLayout): string {
 /** The closing line with its URL as a link. */
 function linked(closing: string): string {
   return escapeHtml(closing).replace(/https?:\/\/[^\s<]+?(?=[.,;)]?(?:\s|$))/g, (url) => `<a href="${url}">${url}</a>`)
-}
-
-/** `@font-face` rules naming the WOFF2 files by npm specifier; the renderer inlines them. */
-function fontFaces(web: Record<string, Partial<Record<FontStyle, string>>>): string {
-  return Object.entries(web)
-    .flatMap(([family, files]) =>
-      facesUsed
-        .filter((style) => files[style])
-        .map((style) => `@font-face { font-family: "${family}"; font-weight: ${style === 'bold' ? 700 : 400}; src: url("npm:${files[style]}") format("woff2"); }`)
-    )
-    .join('\n')
 }
 
 function customProperties(layout: MemoLayout, bodyLineHeight: number): string {
