@@ -38,6 +38,7 @@ export function memoContent(
     findings: selection.findings.slice(0, condensing.findings).map((item) => ({ id: item.id, lead: item.lead, summary: firstSentence(item) })),
     recommendations: selection.recommendations.map((item, index) => recommendation(item, condensing.rationales[index] ?? condensing.step, layout)),
     closing: closingLine(meta, layout),
+    url: meta.url,
     title: `${layout.text.title}: ${header.subject}`,
     language: meta.language
   }

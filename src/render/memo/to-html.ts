@@ -33,7 +33,7 @@ ${css}</style>
 ${findings(memo, layout)}<section><h2>${escapeHtml(text.recommendations)}</h2><ol class="items">
 ${memo.recommendations.map((item) => `<li id="${escapeHtml(item.id)}"><span class="marker">${escapeHtml(item.label)}</span><span><strong>${escapeHtml(item.lead)}</strong>${item.rationale ? ` ${escapeHtml(item.rationale)}` : ''}</span></li>`).join('\n')}
 </ol></section>
-<p class="closing">${linked(memo.closing)}</p>
+<p class="closing">${linked(memo)}</p>
 </article>
 </body>
 </html>
@@ -46,9 +46,12 @@ function findings(memo: MemoContent, layout: MemoLayout): string {
   return `<section><h2>${escapeHtml(layout.text.findings)}</h2><ul class="findings">\n${items.join('\n')}\n</ul></section>\n`
 }
 
-/** The closing line with its URL as a link. */
-function linked(closing: string): string {
-  return escapeHtml(closing).replace(/https?:\/\/[^\s<]+?(?=[.,;)]?(?:\s|$))/g, (url) => `<a href="${url}">${url}</a>`)
+/** The closing line with the report's URL as a link. */
+function linked(memo: MemoContent): string {
+  const closing = escapeHtml(memo.closing)
+  if (!memo.url) return closing
+  const url = escapeHtml(memo.url)
+  return closing.replace(url, `<a href="${url}">${url}</a>`)
 }
 
 function customProperties(layout: MemoLayout, bodyLineHeight: number): string {

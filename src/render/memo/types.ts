@@ -102,6 +102,8 @@ export interface MemoContent {
   findings: MemoFinding[]
   recommendations: MemoRecommendation[]
   closing: string
+  /** The full report's address, which `closing` names (a link in the HTML). */
+  url?: string
   /** For the PDF's and DOCX's properties. */
   title: string
   language: string
