@@ -2,9 +2,9 @@ import type { Root, Yaml } from 'mdast'
 import type { Position } from 'unist'
 import type { VFile } from 'vfile'
 import { location } from 'vfile-location'
-import { LineCounter, isMap, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml'
 import { problem } from '../message.js'
 import type { Audience, ReportMeta, Theme } from '../types.js'
+import { parseYamlSource, placeAt } from '../yaml-source.js'
 
 const source = 'remark-meta'
 
@@ -24,65 +24,39 @@ export default function remarkMeta() {
     const node = tree.children.find((child): child is Yaml => child.type === 'yaml')
     if (!node) {
       problem(file, 'Missing front matter, expected a `---` YAML block with at least `title`', { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }, 'front-matter-missing', { source })
-      file.data.meta = normalize({}, () => undefined, file)
+      file.data.meta = normalize({}, () => undefined, file, false)
       return
     }
-    const lineCounter = new LineCounter()
-    const doc = parseDocument(node.value, { lineCounter, prettyErrors: false, uniqueKeys: true })
-    const place = placer(node, lineCounter, file)
-    for (const error of doc.errors) {
-      const firstLine = error.message.split('\n')[0]
-      problem(file, `Malformed front matter: ${firstLine}`, place(error.pos[0], error.pos[1]), 'front-matter-yaml', { source })
+    // The YAML starts on the line after the opening `---`.
+    const line = (node.position?.start.line ?? 1) + 1
+    const yaml = parseYamlSource(node.value, { line, offset: location(file).toOffset({ line, column: 1 }) ?? 0 })
+    for (const error of yaml.errors) {
+      problem(file, `Malformed front matter: ${error.reason.split('\n')[0]}`, error.place, 'front-matter-yaml', { source })
     }
-    if (doc.errors.length > 0) {
-      file.data.meta = normalize({}, () => undefined, file)
+    const data = yaml.value
+    if (yaml.errors.length > 0 || !data || typeof data !== 'object' || Array.isArray(data)) {
+      if (yaml.errors.length === 0) problem(file, 'Unexpected front matter, expected a mapping of keys (`title: …`)', node, 'front-matter-shape', { source })
+      file.data.meta = normalize({}, () => undefined, file, false)
       return
     }
-    if (!isMap(doc.contents)) {
-      problem(file, 'Unexpected front matter, expected a mapping of keys (`title: …`)', place(0, node.value.length), 'front-matter-shape', { source })
-      file.data.meta = normalize({}, () => undefined, file)
-      return
+    for (const [key, place] of yaml.keys) {
+      if (key.includes('.') || knownKeys.includes(key)) continue
+      problem(file, `Unknown front matter key \`${key}\`, expected one of ${knownKeys.map((k) => '`' + k + '`').join(', ')}`, place, 'front-matter-key', { source, fatal: false })
     }
-    const at = (path: (string | number)[]) => {
-      const found = doc.getIn(path, true) as YamlNode | undefined
-      const range = found?.range
-      return range ? place(range[0], range[1]) : place(0, 0)
-    }
-    for (const pair of doc.contents.items) {
-      const key = String((pair.key as { value?: unknown }).value ?? pair.key)
-      if (!knownKeys.includes(key)) {
-        const range = (pair.key as YamlNode).range
-        problem(file, `Unknown front matter key \`${key}\`, expected one of ${knownKeys.map((k) => '`' + k + '`').join(', ')}`, range ? place(range[0], range[1]) : undefined, 'front-matter-key', { source, fatal: false })
-      }
-    }
-    file.data.meta = normalize(doc.toJS() as Record<string, unknown>, at, file, doc)
-  }
-}
-
-/** Map a range inside the YAML text to a position in the source file. */
-function placer(node: Yaml, lines: LineCounter, file: VFile) {
-  const toOffset = location(file).toOffset
-  const yamlStart = (node.position?.start.line ?? 1) + 1
-  return (from: number, to: number): Position => {
-    const point = (offset: number) => {
-      const { line, col } = lines.linePos(offset)
-      const fileLine = yamlStart + line - 1
-      return { line: fileLine, column: col, offset: toOffset({ line: fileLine, column: col }) }
-    }
-    return { start: point(from), end: point(to) }
+    file.data.meta = normalize(data as Record<string, unknown>, (path) => placeAt(yaml.places, path.join('.')), file, true)
   }
 }
 
 type At = (path: (string | number)[]) => Position | undefined
 
-function normalize(data: Record<string, unknown>, at: At, file: VFile, doc?: Document): ReportMeta {
+function normalize(data: Record<string, unknown>, at: At, file: VFile, present: boolean): ReportMeta {
   const fail = (key: (string | number)[], expected: string) => {
     problem(file, `Unexpected value for \`${key.join('.')}\` in front matter, expected ${expected}`, at(key), 'front-matter-field', { source })
   }
   const text = (key: string, required = false): string | undefined => {
     const value = data[key]
     if (value === undefined || value === null) {
-      if (required && doc) problem(file, `Missing \`${key}\` in front matter, expected a string`, at([]), 'front-matter-field', { source })
+      if (required && present) problem(file, `Missing \`${key}\` in front matter, expected a string`, at([]), 'front-matter-field', { source })
       return undefined
     }
     if (typeof value === 'string' || typeof value === 'number') return String(value)

@@ -4,7 +4,7 @@ import type { VFile } from 'vfile'
 import { templateProblem } from './problems.js'
 import { Fields, isRecord } from './read-fields.js'
 import type { CondenseStep, MemoLayout, RationaleMode } from './types.js'
-import { parseYamlSource } from './yaml-source.js'
+import { parseYamlSource } from '../../yaml-source.js'
 
 /**
  * Floors no layout may go below, whatever `layout.yaml` says: a memo that

@@ -1,6 +1,5 @@
 import type { Position } from '../../types.js'
-import type { Places } from './types.js'
-import { placeAt } from './yaml-source.js'
+import { placeAt, type Places } from '../../yaml-source.js'
 
 /** Report a bad value at a key path of a YAML file. */
 export type Complain = (reason: string, key: string) => void

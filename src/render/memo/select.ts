@@ -5,7 +5,7 @@ import type { ReportData, ReportItem } from '../../types.js'
 import { templateProblem, type MemoRule } from './problems.js'
 import { sentences } from './sentences.js'
 import type { MemoTemplate } from './types.js'
-import { placeAt } from './yaml-source.js'
+import { placeAt } from '../../yaml-source.js'
 
 /** What a template takes from the report, before any condensing. */
 export interface MemoSelection {

@@ -4,7 +4,7 @@ import type { VFile } from 'vfile'
 import { templateProblem } from './problems.js'
 import { Fields, isRecord } from './read-fields.js'
 import type { MemoTemplate } from './types.js'
-import { parseYamlSource } from './yaml-source.js'
+import { parseYamlSource } from '../../yaml-source.js'
 
 /** The section the bottom line is drawn from unless a template names another. */
 const defaultBottomLine = { section: 'executive-summary', sentences: [1] }

@@ -1,7 +1,4 @@
-import type { Position } from '../../types.js'
-
-/** Where each value of a memo template sits, by its key path (`select.audiences.1`). */
-export type Places = Map<string, Position>
+import type { Places } from '../../yaml-source.js'
 
 /** A memo template from `templates/memos/ID.yaml`, checked, with defaults applied. */
 export interface MemoTemplate {
