@@ -38,29 +38,27 @@ export function checkCoverage(tree: Root, file: VFile, template: PdfTemplate, te
   for (const [text] of located) for (const char of text) if (!invisible.test(char)) used.add(char.codePointAt(0)!)
 
   const fontFor: Coverage['fontFor'] = {}
+  // Fallbacks are resolved up front but their files opened only when a
+  // character needs one; a fallback never needed is not embedded.
+  const fallbacks = resolveFonts(templatesDir, template.fonts.fallback)
   const fallbackCoverage = new Map<string, Set<number>>()
+  const coversFallback = (fallback: string, codePoint: number) => {
+    if (!fallbackCoverage.has(fallback)) fallbackCoverage.set(fallback, glyphCoverage(fallbacks[fallback].normal, used))
+    return fallbackCoverage.get(fallback)!.has(codePoint)
+  }
+  const needed = new Set<string>()
   for (const family of mainFamilies) {
     const covered = glyphCoverage(families[family].normal, used)
     const table = new Map<number, string | null>()
     for (const codePoint of used) {
       if (covered.has(codePoint)) continue
-      let found: string | null = null
-      for (const fallback of template.fonts.fallback) {
-        if (!families[fallback]) Object.assign(families, resolveFonts(templatesDir, [fallback]))
-        if (!fallbackCoverage.has(fallback)) fallbackCoverage.set(fallback, glyphCoverage(families[fallback].normal, used))
-        if (fallbackCoverage.get(fallback)!.has(codePoint)) {
-          found = fallback
-          break
-        }
-      }
+      const found = template.fonts.fallback.find((fallback) => coversFallback(fallback, codePoint)) ?? null
+      if (found) needed.add(found)
       table.set(codePoint, found)
     }
     fontFor[family] = table
   }
-  // A fallback loaded but never needed is not embedded.
-  for (const fallback of template.fonts.fallback) {
-    if (![...Object.values(fontFor)].some((table) => [...table.values()].includes(fallback))) delete families[fallback]
-  }
+  for (const fallback of needed) families[fallback] = fallbacks[fallback]
 
   const reported = new Set<string>()
   for (const [value, family, node] of located) {
