@@ -13,6 +13,7 @@ import remarkItems from './plugins/remark-items.js'
 import remarkLinkAnchors from './plugins/remark-link-anchors.js'
 import remarkMeta from './plugins/remark-meta.js'
 import remarkOutline from './plugins/remark-outline.js'
+import remarkTitle from './plugins/remark-title.js'
 import type { ReportData } from './types.js'
 
 /**
@@ -29,11 +30,14 @@ function createProcessor() {
       .use(remarkFrontmatter, ['yaml'])
       .use(remarkGfm)
       .use(remarkDirective)
-      // Our transforms, in order: front matter into `file.data.meta`;
-      // heading ids and the outline; items; their ids checked; their
+      // Our transforms, in order: front matter into `file.data.meta`; the
+      // title when the front matter has none (a sole leading `#` heading,
+      // else the file name), headings shifted to make sections; heading
+      // ids and the outline; items; their ids checked; their
       // audiences and themes checked against the front matter; links to
       // anchors checked; unknown directives back to text.
       .use(remarkMeta)
+      .use(remarkTitle)
       .use(remarkOutline)
       .use(remarkItems)
       .use(remarkItemIds)

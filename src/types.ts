@@ -32,18 +32,26 @@ export interface Theme {
 
 /** The front matter of a report, validated and with defaults applied. */
 export interface ReportMeta {
+  /** The front matter's `title`, else what `remarkTitle` infers: the sole leading `#` heading, or the file name. */
   title: string
   subtitle?: string
   /** Running head in print; defaults to the title. */
   shortTitle: string
   organization?: string
+  /** The authors' names (`authors` or `author`). */
   authors: string[]
+  /** Each author's affiliations by name, for the authors given with any (`{name, affiliation}`). */
+  affiliations?: Record<string, string[]>
   advisers: string[]
-  /** ISO 8601 date or year-month, as written in the source (`2015-12`). */
+  /** ISO 8601 year, year-month or date, at the precision written (`December 2015` → `2015-12`). */
   date?: string
-  /** BCP 47 language tag; defaults to `en`. */
+  /** BCP 47 language tag (`language` or `lang`); defaults to `en`. */
   language: string
   url?: string
+  /** A sentence or two about the report, for search engines and document properties. */
+  description?: string
+  abstract?: string
+  /** `keywords` and `tags`, each once. */
   keywords: string[]
   audiences: Audience[]
   themes: Theme[]

@@ -14,7 +14,7 @@ import {
 } from 'docx'
 import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
-import { displayDate } from '../../format.js'
+import { authorCredits, displayDate } from '../../format.js'
 import { problem } from '../../message.js'
 import type { ReportImage, ReportMeta } from '../../types.js'
 import { builders, textRuns } from './handlers.js'
@@ -111,6 +111,7 @@ export function toDocx(tree: Root, file: VFile, options: ToDocxOptions): Documen
   return new Document({
     title: meta.title,
     subject: meta.subtitle,
+    ...(meta.description || meta.abstract ? { description: meta.description ?? meta.abstract } : {}),
     creator: meta.authors.join('; '),
     keywords: meta.keywords.join(', '),
     lastModifiedBy: meta.authors.join('; '),
@@ -198,13 +199,14 @@ function createFootnotes(footnoteContext: () => Context): FootnoteRegistry {
   }
 }
 
-/** The cover: title, subtitle, authors, advisers, organization, date and address, from the front matter. */
+/** The cover: title, subtitle, abstract, authors, advisers, organization, date and address, from the front matter. */
 function cover(meta: ReportMeta, context: Context): Block[] {
   const { labels } = context.template
   const detail = (text: string) => new Paragraph({ style: 'CoverDetail', children: textRuns(text, context) })
   const blocks: Block[] = [new Paragraph({ style: 'Title', children: textRuns(meta.title, context) })]
   if (meta.subtitle) blocks.push(new Paragraph({ style: 'Subtitle', children: textRuns(meta.subtitle, context) }))
-  if (meta.authors.length > 0) blocks.push(detail(`${labels.authors}: ${meta.authors.join(', ')}`))
+  if (meta.abstract) blocks.push(detail(meta.abstract))
+  if (meta.authors.length > 0) blocks.push(detail(`${labels.authors}: ${authorCredits(meta).join(', ')}`))
   if (meta.advisers.length > 0) blocks.push(detail(`${labels.advisers}: ${meta.advisers.join(', ')}`))
   if (meta.organization) blocks.push(detail(meta.organization))
   if (meta.date) blocks.push(detail(displayDate(meta.date, meta.language)))

@@ -4,7 +4,7 @@ import type { Root } from 'mdast'
 import Mustache from 'mustache'
 import type { VFile } from 'vfile'
 import { familiesNamedIn, webFontFaces } from '../../fonts.js'
-import { displayDate, escapeHtml } from '../../format.js'
+import { authorCredits, displayDate, escapeHtml } from '../../format.js'
 import type { Renderer, RenderContext } from '../../types.js'
 import { inlineNpmUrls } from './inline-assets.js'
 import { toHtmlFragment } from './to-html.js'
@@ -27,7 +27,9 @@ export const renderer: Renderer = {
     const view = {
       meta,
       date: displayDate(meta.date, meta.language),
-      authors: meta.authors.join(', '),
+      authors: authorCredits(meta).join(', '),
+      authorNames: meta.authors.join(', '),
+      description: meta.description ?? meta.abstract,
       advisers: meta.advisers.join(', '),
       keywords: meta.keywords.join(', '),
       outline: (file.data.outline ?? []).filter((entry) => entry.depth <= 2),

@@ -1,5 +1,5 @@
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js'
-import { displayDate } from '../../format.js'
+import { authorCredits, displayDate } from '../../format.js'
 import type { ReportMeta } from '../../types.js'
 import type { FaceText } from './coverage.js'
 import type { FootnotePlan } from './footnotes.js'
@@ -34,7 +34,7 @@ export function pdfDefinition(parts: DocumentParts): TDocumentDefinitions {
     info: {
       title: meta.subtitle ? `${meta.title}: ${meta.subtitle}` : meta.title,
       author: meta.authors.join(', '),
-      subject: meta.subtitle ?? meta.title,
+      subject: meta.description ?? meta.subtitle ?? meta.title,
       keywords: meta.keywords.join(', '),
       creator: 'dossier',
       producer: 'dossier (pdfmake)'
@@ -92,7 +92,8 @@ export function printedFrontMatter(meta: ReportMeta, template: PdfTemplate): Fac
     [meta.title, display],
     [meta.subtitle ?? '', text],
     [meta.shortTitle, display],
-    ...meta.authors.map((name): FaceText => [name, text]),
+    [meta.abstract ?? '', text],
+    ...authorCredits(meta).map((name): FaceText => [name, text]),
     ...meta.advisers.map((name): FaceText => [name, text])
   ]
 }
@@ -108,7 +109,8 @@ function cover(parts: DocumentParts, runs: Runs): Content[] {
         { text: runs(meta.title), style: 'coverTitle' },
         ...(meta.subtitle ? [{ text: runs(meta.subtitle, template.fonts.text), style: 'coverSubtitle', italics: true }] : []),
         { canvas: [{ type: 'line', x1: 0, y1: 0, x2: geometry.textWidth, y2: 0, lineWidth: template.rules.cover, lineColor: template.colors.accent }] },
-        ...names(template.labels.authors, meta.authors),
+        ...(meta.abstract ? [{ text: runs(meta.abstract, template.fonts.text), style: 'coverAbstract' }] : []),
+        ...names(template.labels.authors, authorCredits(meta)),
         ...names(template.labels.advisers, meta.advisers),
         ...(parts.date ? [{ text: runs(parts.date), style: 'coverDate', margin: [0, template.cover.bottomSpace, 0, 0] }] : [])
       ] as Content[],

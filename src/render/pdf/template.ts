@@ -106,6 +106,7 @@ export const pdfTemplateDefaults: PdfTemplate = {
     coverOrganization: { font: 'Source Sans 3', fontSize: 11, bold: true, color: '#8a1c2b', characterSpacing: 0.6 },
     coverTitle: { font: 'Source Sans 3', fontSize: 34, bold: true, lineHeight: 0.95, margin: [0, 18, 0, 8] },
     coverSubtitle: { font: 'Source Serif 4', fontSize: 18, italics: true, color: '#5b6169', margin: [0, 0, 0, 28] },
+    coverAbstract: { font: 'Source Serif 4', fontSize: 11, lineHeight: 1.35, margin: [0, 14, 0, 0] },
     coverLabel: { font: 'Source Sans 3', fontSize: 8.5, bold: true, color: '#5b6169', characterSpacing: 0.8, margin: [0, 14, 0, 3] },
     coverNames: { font: 'Source Serif 4', fontSize: 12, lineHeight: 1.3 },
     coverDate: { font: 'Source Sans 3', fontSize: 11, color: '#5b6169' },
