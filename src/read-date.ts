@@ -9,8 +9,9 @@ export type DateReading = { iso: string } | { impossible: string } | { unreadabl
 const monthNames = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december']
 const month = '([a-z]+)\\.?'
 const patterns = {
-  // 2015, 2015-12, 2015-12-16, 2015-12-16T10:30:00Z (the time is checked, then dropped).
-  iso: /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)?)?$/,
+  // 2015, 2015-12, 2015-12-16, 2015-12-16T10:30:00Z, Jekyll's 2015-12-16 10:30:00 -0500
+  // (the time is checked, then dropped: the date is the day as written).
+  iso: /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s?(?:Z|[+-]\d{2}:?\d{2})?)?)?)?$/,
   // December 2015, 16 December 2015, 16 Dec. 2015
   dayMonthYear: new RegExp(`^(?:(\\d{1,2})\\s+)?${month},?\\s+(\\d{4})$`, 'i'),
   // December 16, 2015

@@ -72,7 +72,8 @@ function normalize(data: Record<string, unknown>, at: At, file: VFile): ReportMe
   const text = (key: string): string | undefined => {
     const value = data[key]
     if (value === undefined || value === null) return undefined
-    if (typeof value === 'string' || typeof value === 'number') return String(value)
+    if (typeof value === 'number') return String(value)
+    if (typeof value === 'string') return unwrap(value)
     fail([key], 'a string')
     return undefined
   }
@@ -180,6 +181,19 @@ function normalize(data: Record<string, unknown>, at: At, file: VFile): ReportMe
     audiences: named('audiences') as Audience[],
     themes: named('themes') as Theme[]
   }
+}
+
+/**
+ * Text as a reader reads it: a block scalar's line breaks (`abstract: |`)
+ * are spaces, as in a Markdown paragraph; a blank line still parts
+ * paragraphs.
+ */
+function unwrap(text: string): string {
+  return text
+    .trim()
+    .split(/\n[ \t]*\n\s*/)
+    .map((paragraph) => paragraph.replace(/[ \t]*\n[ \t]*/g, ' '))
+    .join('\n\n')
 }
 
 /** A person's name: text, or CSL's `{given, family}` as Quarto allows. */

@@ -205,7 +205,7 @@ function cover(meta: ReportMeta, context: Context): Block[] {
   const detail = (text: string) => new Paragraph({ style: 'CoverDetail', children: textRuns(text, context) })
   const blocks: Block[] = [new Paragraph({ style: 'Title', children: textRuns(meta.title, context) })]
   if (meta.subtitle) blocks.push(new Paragraph({ style: 'Subtitle', children: textRuns(meta.subtitle, context) }))
-  if (meta.abstract) blocks.push(detail(meta.abstract))
+  for (const paragraph of meta.abstract?.split('\n\n') ?? []) blocks.push(detail(paragraph))
   if (meta.authors.length > 0) blocks.push(detail(`${labels.authors}: ${authorCredits(meta).join(', ')}`))
   if (meta.advisers.length > 0) blocks.push(detail(`${labels.advisers}: ${meta.advisers.join(', ')}`))
   if (meta.organization) blocks.push(detail(meta.organization))

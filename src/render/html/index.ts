@@ -30,6 +30,7 @@ export const renderer: Renderer = {
       authors: authorCredits(meta).join(', '),
       authorNames: meta.authors.join(', '),
       description: meta.description ?? meta.abstract,
+      abstract: meta.abstract?.split('\n\n'),
       advisers: meta.advisers.join(', '),
       keywords: meta.keywords.join(', '),
       outline: (file.data.outline ?? []).filter((entry) => entry.depth <= 2),

@@ -120,9 +120,14 @@ function cover(parts: DocumentParts, runs: Runs): Content[] {
 }
 
 function contents(parts: DocumentParts, runs: Runs): Content[] {
-  if (parts.converted.content.length === 0) return []
+  const [first] = parts.converted.content
+  if (first === undefined) return []
+  // Text before the first section (a plain Markdown file's opening
+  // paragraphs) starts a page of its own, as a section would, rather than
+  // run on under the contents.
+  const preamble = parts.template.page.chapterBreak && (first as { pageBreak?: string }).pageBreak !== 'before'
   return [
     { text: runs(parts.template.labels.contents), style: 'tocTitle', pageBreak: 'before' },
-    { toc: { numberStyle: 'tocNumber', textStyle: 'tocEntry2' } }
-  ]
+    { toc: { numberStyle: 'tocNumber', textStyle: 'tocEntry2' }, ...(preamble ? { pageBreak: 'after' } : {}) }
+  ] as Content[]
 }
