@@ -10,13 +10,14 @@ import { parseYamlSource, placeAt } from '../yaml-source.js'
 
 const source = 'remark-meta'
 
-/** The keys dossier reads, and the other tools' names for some of them (Pandoc, Quarto, Jekyll, Hugo). */
-const ownKeys = [
-  'title', 'subtitle', 'short_title', 'organization', 'authors', 'advisers', 'date', 'language',
-  'url', 'description', 'abstract', 'keywords', 'audiences', 'themes'
+/**
+ * The keys dossier reads, with other tools' names for three of them
+ * (Pandoc's and Quarto's `author` and `lang`, static sites' `tags`).
+ */
+const knownKeys = [
+  'title', 'subtitle', 'short_title', 'organization', 'authors', 'author', 'advisers', 'date',
+  'language', 'lang', 'url', 'description', 'abstract', 'keywords', 'tags', 'audiences', 'themes'
 ]
-const aliases: Record<string, string> = { author: 'authors', lang: 'language', tags: 'keywords' }
-const knownKeys = [...ownKeys, ...Object.keys(aliases)]
 /** Other tools' keys that are one edit from ours but are not slips of them (`theme:` in Marp, Slidev, Quarto). */
 const otherToolKeys = ['theme']
 
@@ -144,13 +145,13 @@ function normalize(data: Record<string, unknown>, at: At, file: VFile): ReportMe
     return result
   }
 
+  // Empty when the front matter gives none: `remarkTitle` infers it, and `short_title` with it.
   const title = text('title') ?? ''
-  const dateValue = data.date
   let date: string | undefined
   if (given('date')) {
-    const reading = readDate(dateValue)
+    const reading = readDate(data.date)
     if ('iso' in reading) date = reading.iso
-    else if ('impossible' in reading) problem(file, `Impossible date \`${String(dateValue)}\` in front matter: ${reading.impossible}`, at(['date']), 'front-matter-field', { source })
+    else if ('impossible' in reading) problem(file, `Impossible date \`${String(data.date)}\` in front matter: ${reading.impossible}`, at(['date']), 'front-matter-field', { source })
     else fail(['date'], 'a date such as `2015-12-16`, `2015-12`, `December 2015` or `16 December 2015`')
   }
   const url = text('url')
