@@ -22,6 +22,8 @@ export interface BuildOptions {
   audience?: string
   /** Field overrides for memos (`to`, `from`, `date`). */
   memoOverrides?: MemoOverrides
+  /** The folder images may be read from. Default: the source's folder. */
+  root?: string
   /** Parse and check only; write nothing. */
   check?: boolean
 }
@@ -51,7 +53,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     problem(file, `Cannot read the source: ${why}, expected a Markdown file`, undefined, 'source-unreadable')
     return { file, written: [] }
   }
-  const tree = await parseReport(file)
+  const tree = await parseReport(file, { root: options.root })
   if (hasErrors(file)) return { file, written: [] }
 
   const date = fixedDate(file.data.meta?.date)

@@ -31,6 +31,7 @@ interface BuildFlags {
   audience?: string
   paper?: string
   templates?: string
+  root?: string
   watch?: boolean
   quiet?: boolean
 }
@@ -85,9 +86,12 @@ function buildOptions(source: string | undefined, flags: BuildFlags): BuildOptio
     formats: flags.format,
     audience: flags.audience,
     paper: flags.paper,
-    templatesDir: flags.templates
+    templatesDir: flags.templates,
+    root: flags.root
   }
 }
+
+const rootHelp = 'folder images may be read from (default: the source’s folder)'
 
 const program = new Command()
   .name('dossier')
@@ -106,6 +110,7 @@ program
   .option('-a, --audience <id>', 'build only the memo whose template has this id')
   .addOption(new Option('-p, --paper <size>', 'paper for the PDF edition (default: the template’s, letter)').choices(['letter', 'a4']))
   .option('-t, --templates <dir>', 'templates folder (default: dossier’s templates/)')
+  .option('--root <dir>', rootHelp)
   .option('-w, --watch', 'rebuild when the source or a template changes')
   .option('-q, --quiet', 'print errors only, not warnings')
   .action(async (source: string, flags: BuildFlags) => {
@@ -129,6 +134,7 @@ program
     return port
   }, 4321)
   .option('-t, --templates <dir>', 'templates folder (default: dossier’s templates/)')
+  .option('--root <dir>', rootHelp)
   .action(async (source: string, flags: BuildFlags & { port: number }) => {
     const { startPreview } = await import('./preview.js')
     const options = buildOptions(source, flags)
@@ -143,9 +149,10 @@ program
   .description('check a report, its templates and memo selections for problems, writing nothing')
   .argument('[source]', 'Markdown source', defaultSource)
   .option('-t, --templates <dir>', 'templates folder (default: dossier’s templates/)')
+  .option('--root <dir>', rootHelp)
   .option('-q, --quiet', 'print errors only, not warnings')
-  .action(async (source: string, flags: { quiet?: boolean; templates?: string }) => {
-    const ok = await runBuild({ source, check: true, templatesDir: flags.templates }, flags.quiet)
+  .action(async (source: string, flags: { quiet?: boolean; templates?: string; root?: string }) => {
+    const ok = await runBuild({ source, check: true, templatesDir: flags.templates, root: flags.root }, flags.quiet)
     if (ok) console.log(`dossier: ${source}: no errors`)
     else process.exitCode = EXIT_PROBLEMS
   })
@@ -162,6 +169,7 @@ program
   .option('--subject <text>', 'the SUBJECT line')
   .option('-q, --quiet', 'print errors only, not warnings')
   .option('-t, --templates <dir>', 'templates folder (default: dossier’s templates/)')
+  .option('--root <dir>', rootHelp)
   .action(async (id: string, source: string, flags: BuildFlags & { to?: string; from?: string; date?: string; subject?: string }) => {
     const memoOverrides = Object.fromEntries(
       (['to', 'from', 'date', 'subject'] as const).filter((key) => flags[key] !== undefined).map((key) => [key, flags[key]!])

@@ -16,11 +16,17 @@ import remarkOutline from './plugins/remark-outline.js'
 import remarkTitle from './plugins/remark-title.js'
 import type { ReportData } from './types.js'
 
+/** How a source is read. */
+export interface ParseOptions {
+  /** The folder images may be read from. Default: the source's folder. */
+  root?: string
+}
+
 /**
  * The one processor every edition starts from. After `run`, the mdast tree
  * and `file.data` (meta, outline, items, images) are all a renderer may read.
  */
-function createProcessor() {
+function createProcessor(options: ParseOptions) {
   return (
     unified()
       // Parse: CommonMark.
@@ -44,16 +50,16 @@ function createProcessor() {
       .use(remarkItemVocabulary)
       .use(remarkLinkAnchors)
       .use(remarkDirectiveFallback)
-      // The pre-pass for every edition: images read from below the
-      // source's folder into `file.data.images`, so renderers stay
-      // synchronous and never read files themselves.
-      .use(remarkImages)
+      // The pre-pass for every edition: images read from inside the root
+      // folder into `file.data.images`, so renderers stay synchronous and
+      // never read files themselves.
+      .use(remarkImages, { root: options.root })
   )
 }
 
 /** Parse and transform a source. Problems are messages on `file`. */
-export async function parseReport(file: VFile): Promise<Root> {
-  const processor = createProcessor()
+export async function parseReport(file: VFile, options: ParseOptions = {}): Promise<Root> {
+  const processor = createProcessor(options)
   const tree = processor.parse(file)
   return (await processor.run(tree, file)) as Root
 }

@@ -95,9 +95,10 @@ export interface ReportData {
 
 /** An image the report shows, read once by `remarkImages` for every edition. */
 export interface ReportImage {
+  /** The file's bytes; for an SVG, the sanitized drawing as UTF-8 (see `sanitizeSvg`). */
   bytes: Uint8Array
-  type: 'png' | 'jpeg'
-  /** Pixels, from the file's header. */
+  type: 'png' | 'jpeg' | 'svg'
+  /** Pixels, from the file's header; for an SVG, CSS pixels from its width, height or viewBox. */
   width: number
   height: number
 }

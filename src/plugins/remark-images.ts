@@ -1,26 +1,39 @@
-import { readFile, realpath } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { open, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { Definition, Image, ImageReference, Root } from 'mdast'
 import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
 import { problem } from '../message.js'
+import { sanitizeSvg } from '../sanitize-svg.js'
 import { safeDecode } from '../text.js'
 import type { RefusedImage, ReportImage } from '../types.js'
 
 const source = 'remark-images'
 
+export interface Options {
+  /**
+   * The folder images may be read from: a file is read only when it is
+   * inside this folder once symbolic links are followed. Absolute, or
+   * relative to the file's `cwd`. Default: the source's folder.
+   */
+  root?: string
+}
+
 /**
  * Read every image the report shows, once, for every edition: the bytes,
- * the format and the pixel size go on `file.data.images`, keyed by the URL
- * as written, so renderers stay synchronous and never touch the disk.
+ * the format and the size go on `file.data.images`, keyed by the URL as
+ * written, so renderers stay synchronous and never touch the disk.
  *
- * Only files below the source's folder (`path.dirname(file.path)`) are
- * read, and no URL is ever fetched. A remote image, one outside that
- * folder, one that cannot be read and one that is not PNG or JPEG are each
- * a warning at the image, and a refusal on `file.data.images`: every
- * edition shows the alt text in its place.
+ * URLs are resolved from the source's folder, and only regular files
+ * inside `root` are read; no URL is ever fetched. PNG and JPEG are kept as
+ * they are; an SVG is kept sanitized (`sanitizeSvg`). A remote image, one
+ * outside the root, one that cannot be read (missing, a folder, a device,
+ * a FIFO) and one of another format are each a warning at the image, and
+ * a refusal on `file.data.images`: every edition shows the alt text in its
+ * place.
  */
-export default function remarkImages() {
+export default function remarkImages(options: Options = {}) {
   return async (tree: Root, file: VFile) => {
     const definitions = new Map<string, Definition>()
     visit(tree, 'definition', (node) => {
@@ -35,8 +48,8 @@ export default function remarkImages() {
     const images = new Map<string, ReportImage | RefusedImage>()
     file.data.images = images
     if (wanted.size === 0) return
-    const folder = file.path ? await realFolder(path.dirname(path.resolve(file.cwd, file.path))) : undefined
-    const results = await Promise.all([...wanted.keys()].map((url) => readImage(url, folder)))
+    const places = file.path ? await placesOf(file, options.root) : undefined
+    const results = await Promise.all([...wanted.keys()].map((url) => readImage(url, places)))
     // Reported in the source's order, whatever order the reads finished in.
     for (const [index, [url, node]] of [...wanted].entries()) {
       const result = results[index]
@@ -48,34 +61,69 @@ export default function remarkImages() {
 
 type Refusal = RefusedImage & { reason: string }
 
-async function readImage(url: string, folder: string | undefined): Promise<ReportImage | Refusal> {
+/** Where URLs are resolved from, the folder they must stay inside (both with links followed), and that folder as the user knows it. */
+interface Places {
+  folder: string
+  root: string
+  rootName: string
+}
+
+async function placesOf(file: VFile, root: string | undefined): Promise<Places> {
+  const folder = await realFolder(path.dirname(path.resolve(file.cwd, file.path)))
+  const given = root === undefined ? folder : path.resolve(file.cwd, root)
+  return { folder, root: await realFolder(given), rootName: path.relative(file.cwd, given) || '.' }
+}
+
+async function readImage(url: string, places: Places | undefined): Promise<ReportImage | Refusal> {
   if (/^[a-z][a-z\d+.-]*:/i.test(url) || url.startsWith('//')) {
-    return { refused: 'image-remote', reason: `Unexpected remote image \`${url}\`, expected a file below the source's folder (nothing is fetched)` }
+    return { refused: 'image-remote', reason: `Unexpected remote image \`${url}\`, expected a file inside the root folder (nothing is fetched)` }
   }
-  if (!folder) {
+  if (!places) {
     return { refused: 'image-unreadable', reason: `Cannot read the image \`${url}\`: the source has no folder, expected a source read from a file` }
   }
+  const { folder, root, rootName } = places
+  const outside = `outside the root folder \`${rootName}\`, expected a file inside it (the source's folder, or \`--root\`)`
   const target = path.resolve(folder, safeDecode(url.split(/[?#]/)[0]))
-  if (!isBelow(folder, target)) {
-    return { refused: 'image-outside', reason: `Unexpected image \`${url}\` outside the source's folder, expected a file below it` }
-  }
+  if (!isBelow(root, target)) return { refused: 'image-outside', reason: `Unexpected image \`${url}\` ${outside}` }
   let bytes: Uint8Array
   try {
-    // A link below the folder that leads out of it is outside too.
-    if (!isBelow(folder, await realpath(target))) {
-      return { refused: 'image-outside', reason: `Unexpected image \`${url}\` leading outside the source's folder, expected a file below it` }
-    }
-    bytes = new Uint8Array(await readFile(target))
+    // A link inside the root that leads out of it is outside too.
+    const real = await realpath(target)
+    if (!isBelow(root, real)) return { refused: 'image-outside', reason: `Unexpected image \`${url}\` leading by a link ${outside}` }
+    bytes = await readRegularFile(real)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? ''
-    const why = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'it is a folder' }[code] ?? String(error)
+    const why = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'it is a folder', ENOTFILE: (error as Error).message }[code] ?? String(error)
     return { refused: 'image-unreadable', reason: `Cannot read the image \`${url}\`: ${why}, expected a file at \`${path.relative(folder, target) || '.'}\`` }
   }
   const measured = measureImage(bytes)
-  if (!measured) {
-    return { refused: 'image-format', reason: `Unexpected image format for \`${url}\`, expected PNG or JPEG` }
+  if (measured) return { bytes, ...measured }
+  const svg = sanitizeSvg(new TextDecoder().decode(bytes))
+  if ('svg' in svg) return { bytes: new TextEncoder().encode(svg.svg), type: 'svg', width: svg.width, height: svg.height }
+  const looksLikeSvg = path.extname(target).toLowerCase() === '.svg'
+  return { refused: 'image-format', reason: `Unexpected image format for \`${url}\`, expected PNG, JPEG or SVG${looksLikeSvg ? ` (as an SVG file: ${svg.reason})` : ''}` }
+}
+
+/**
+ * The bytes of a regular file. A FIFO would block the build until someone
+ * writes to it and a device may act when opened, so the path is checked
+ * before it is opened; it is opened without waiting and without following a
+ * link, and checked again, in case it was swapped in between.
+ */
+async function readRegularFile(file: string): Promise<Uint8Array> {
+  const notFile = (kind: string) => Object.assign(new Error(`it is ${kind}`), { code: 'ENOTFILE' })
+  const kindOf = (stats: Awaited<ReturnType<typeof stat>>) =>
+    stats.isFile() ? undefined : stats.isDirectory() ? 'a folder' : stats.isFIFO() ? 'a FIFO (named pipe)' : stats.isSocket() ? 'a socket' : 'a device'
+  const before = kindOf(await stat(file))
+  if (before) throw notFile(before)
+  const handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0))
+  try {
+    const after = kindOf(await handle.stat())
+    if (after) throw notFile(after)
+    return new Uint8Array(await handle.readFile())
+  } finally {
+    await handle.close()
   }
-  return { bytes, ...measured }
 }
 
 async function realFolder(folder: string): Promise<string> {
@@ -132,6 +180,8 @@ export function measureImage(bytes: Uint8Array): Omit<ReportImage, 'bytes'> | un
   return undefined
 }
 
+const mediaTypes: Record<ReportImage['type'], string> = { png: 'image/png', jpeg: 'image/jpeg', svg: 'image/svg+xml' }
+
 /** The images the plugin read, by URL as written; refused ones are left out. */
 export function shownImages(file: VFile): Map<string, ReportImage> {
   const shown = new Map<string, ReportImage>()
@@ -141,5 +191,5 @@ export function shownImages(file: VFile): Map<string, ReportImage> {
 
 /** An image's bytes as a `data:` URL, for editions that inline it. */
 export function imageDataUrl(image: ReportImage): string {
-  return `data:image/${image.type};base64,${Buffer.from(image.bytes.buffer, image.bytes.byteOffset, image.bytes.byteLength).toString('base64')}`
+  return `data:${mediaTypes[image.type]};base64,${Buffer.from(image.bytes.buffer, image.bytes.byteOffset, image.bytes.byteLength).toString('base64')}`
 }

@@ -24,7 +24,7 @@ import { isItemKind } from '../../plugins/remark-items.js'
 import { hangulRuns, lineEndingsAsSpaces, safeDecode } from '../../text.js'
 import { bookmarkName } from './bookmark.js'
 import type { Block, Builders, Context, Inline } from './state.js'
-import { bulletReference, orderedReference, twips, twipsOfPoints } from './styles.js'
+import { bulletReference, orderedReference, twips, twipsOfPoints, type DocxTemplate } from './styles.js'
 
 const source = 'dossier-docx'
 
@@ -209,20 +209,26 @@ function imageUrl(node: Image | ImageReference, context: Context): string {
 /** Twips in a pixel at Word's 96 pixels to the inch. */
 const twipsPerPixel = 15
 
+/** An image's size on the page in pixels: its own, made smaller to fit the text width and the template's tallest figure. */
+export function figureSize(image: { width: number; height: number }, textWidth: number, template: DocxTemplate): { width: number; height: number } {
+  const maxWidth = textWidth / twipsPerPixel
+  const maxHeight = twips(template.image.maxHeight) / twipsPerPixel
+  const scale = Math.min(1, maxWidth / image.width, maxHeight / image.height)
+  return { width: Math.round(image.width * scale), height: Math.round(image.height * scale) }
+}
+
 function imageRun(url: string, alt: string | null | undefined, title: string | null | undefined, context: Context): Inline[] {
   const image = context.images.get(url)
   if (!image) return textRuns(alt ?? '', context)
-  const maxWidth = context.textWidth / twipsPerPixel
-  const maxHeight = twips(context.template.image.maxHeight) / twipsPerPixel
-  const scale = Math.min(1, maxWidth / image.width, maxHeight / image.height)
-  return [
-    new ImageRun({
-      type: image.type === 'jpeg' ? 'jpg' : 'png',
-      data: image.bytes,
-      transformation: { width: Math.round(image.width * scale), height: Math.round(image.height * scale) },
-      altText: { name: path.posix.basename(url), description: alt ?? '', title: title ?? alt ?? '' }
-    })
-  ]
+  const common = {
+    transformation: figureSize(image, context.textWidth, context.template),
+    altText: { name: path.posix.basename(url), description: alt ?? '', title: title ?? alt ?? '' }
+  }
+  if (image.type === 'svg') {
+    // Word 2016 and later draw the SVG; older Word and other readers show the PNG.
+    return [new ImageRun({ type: 'svg', data: image.bytes, fallback: { type: 'png', data: image.fallback }, ...common })]
+  }
+  return [new ImageRun({ type: image.type === 'jpeg' ? 'jpg' : 'png', data: image.bytes, ...common })]
 }
 
 /**

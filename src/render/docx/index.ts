@@ -9,6 +9,7 @@ import { hangul } from '../../text.js'
 import type { Renderer, RenderContext, ReportMeta } from '../../types.js'
 import { embedLater, packDocx } from './pack.js'
 import { loadDocxTemplate, type DocxTemplate } from './styles.js'
+import { withSvgFallbacks } from './svg-fallbacks.js'
 import { toDocx, type EmbeddedFont } from './to-docx.js'
 
 /**
@@ -25,8 +26,8 @@ export const renderer: Renderer = {
     if (!template) return []
     const meta = file.data.meta!
     // Async work before the walk, so builders stay synchronous; the images
-    // were read by `remarkImages`.
-    const images = shownImages(file)
+    // were read by `remarkImages`, and SVGs get a PNG to stand in for them.
+    const images = withSvgFallbacks(shownImages(file), template, context.templatesDir)
     const fonts = await embeddedFonts(template, context.templatesDir, { eastAsia: hasHangul(tree, meta), code: hasCode(tree) })
     // The layout guesses past what it cannot measure as Word does (a symbol
     // no embedded face has) rather than leave the later page numbers blank.

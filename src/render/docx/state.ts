@@ -4,6 +4,9 @@ import type { VFile } from 'vfile'
 import type { ReportImage } from '../../types.js'
 import type { DocxTemplate } from './styles.js'
 
+/** An image as the Word edition shows it: an SVG comes with the PNG that stands in for it where Word cannot draw SVG. */
+export type DocxImage = (ReportImage & { type: 'png' | 'jpeg' }) | (ReportImage & { type: 'svg'; fallback: Uint8Array })
+
 /** What a block builder gives: paragraphs and tables, in order. */
 export type Block = Paragraph | Table | TableOfContents
 
@@ -59,7 +62,7 @@ export interface State {
   readonly definitions: ReadonlyMap<string, Definition>
   readonly footnoteDefinitions: ReadonlyMap<string, FootnoteDefinition>
   /** Images read in the pre-pass, by URL as written. */
-  readonly images: ReadonlyMap<string, ReportImage>
+  readonly images: ReadonlyMap<string, DocxImage>
   readonly footnotes: FootnoteRegistry
   readonly lists: ListRegistry
   /** Width of the text on the page, in twips. */

@@ -54,7 +54,8 @@ export interface DocxTemplate {
   toc: { levels: string }
   list: { indent: number; hanging: number; ordered: string[]; bullet: string[]; task: { done: string; open: string } }
   table: { border: number; borderColor: string; headerFill: string; cellMargin: number; columnChars: { min: number; max: number } }
-  image: { maxHeight: string }
+  /** Figures: the tallest, and the resolution of the PNG that stands in for an SVG where Word cannot draw one. */
+  image: { maxHeight: string; svgFallbackDpi: number }
   paragraphStyles: Record<string, ParagraphStyleSpec>
   characterStyles: Record<string, RunStyleSpec>
 }
@@ -76,7 +77,7 @@ export const docxTemplateDefaults: DocxTemplate = {
     task: { done: '☒', open: '☐' }
   },
   table: { border: 0.5, borderColor: 'rule', headerFill: 'tableHeader', cellMargin: 4, columnChars: { min: 6, max: 60 } },
-  image: { maxHeight: '7in' },
+  image: { maxHeight: '7in', svgFallbackDpi: 192 },
   paragraphStyles: {
     Normal: { name: 'Normal', face: 'body', size: 11, color: 'text', spacing: { before: 0, after: 8, line: 1.2 } },
     Title: { name: 'Title', basedOn: 'Normal', next: 'Subtitle', face: 'heading', size: 30, bold: true, color: 'heading', spacing: { before: 144, after: 12, line: 1.05 } },
@@ -360,6 +361,12 @@ function eighthPoints(points: number): number {
 const twipsPerUnit: Record<string, number> = { in: 1440, cm: 1440 / 2.54, mm: 1440 / 25.4, pt: 20 }
 
 /** `"8.5in"`, `"2cm"`, `"12pt"`, or a number of points, in twips. */
+/** The width of the text on the page, in twips. */
+export function textWidthOf(template: DocxTemplate): number {
+  const { page } = template
+  return twips(page.width) - twips(page.margin.left) - twips(page.margin.right)
+}
+
 export function twips(measure: string | number): number {
   if (typeof measure === 'number') return twipsOfPoints(measure)
   const match = /^(-?\d+(?:\.\d+)?)\s*(in|cm|mm|pt)$/.exec(measure.trim())

@@ -16,10 +16,10 @@ import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
 import { authorCredits, displayDate } from '../../format.js'
 import { problem } from '../../message.js'
-import type { ReportImage, ReportMeta } from '../../types.js'
+import type { ReportMeta } from '../../types.js'
 import { builders, textRuns } from './handlers.js'
-import type { Block, Context, FootnoteRegistry, Inline, InlineNode } from './state.js'
-import { numberingFromTemplate, stylesFromTemplate, twips, type DocxTemplate } from './styles.js'
+import type { Block, Context, DocxImage, FootnoteRegistry, Inline, InlineNode } from './state.js'
+import { numberingFromTemplate, stylesFromTemplate, textWidthOf, twips, type DocxTemplate } from './styles.js'
 
 /** A font to embed: a family's faces as file bytes. */
 export interface EmbeddedFont {
@@ -32,8 +32,8 @@ export interface EmbeddedFont {
 
 export interface ToDocxOptions {
   template: DocxTemplate
-  /** Images read in the pre-pass, by URL. */
-  images: ReadonlyMap<string, ReportImage>
+  /** Images read in the pre-pass, by URL; SVGs with their PNG fallbacks. */
+  images: ReadonlyMap<string, DocxImage>
   /** Fonts to embed, read by the caller. */
   fonts: EmbeddedFont[]
   /** Works out the page numbers of the table of contents; `estimatePageNumbers` from `docx/layout`. */
@@ -61,7 +61,7 @@ export function toDocx(tree: Root, file: VFile, options: ToDocxOptions): Documen
   })
 
   const { page } = template
-  const textWidth = twips(page.width) - twips(page.margin.left) - twips(page.margin.right)
+  const textWidth = textWidthOf(template)
   let instances = 0
   // The footnote registry builds notes in a context of their own, made
   // from the walk's context once it exists.

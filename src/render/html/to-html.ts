@@ -39,7 +39,8 @@ const handlers: Partial<Handlers> = {
 function inlineImage(state: State, url: string, element: Element): Element | undefined {
   const image = state.options.file?.data.images?.get(url)
   if (!image || !('bytes' in image)) return undefined
-  element.properties = { ...element.properties, src: imageDataUrl(image), width: image.width, height: image.height }
+  // An SVG's size may be fractional CSS pixels; the attributes take whole ones.
+  element.properties = { ...element.properties, src: imageDataUrl(image), width: Math.round(image.width), height: Math.round(image.height) }
   return element
 }
 

@@ -10,7 +10,7 @@ import { pdfDefinition, printedFrontMatter } from './document.js'
 import { breakBefore, planFootnotes, withSentinels, type FootnotePlan } from './footnotes.js'
 import { printPdf } from './print.js'
 import { loadPdfTemplate, pageGeometry } from './template.js'
-import { toPdfmake, type Prepared } from './to-pdfmake.js'
+import { toPdfmake, type PdfFigure, type Prepared } from './to-pdfmake.js'
 
 const headingStyles = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6'])
 
@@ -30,7 +30,7 @@ export const renderer: Renderer = {
     const geometry = pageGeometry(template, context.paper)
     const coverage = checkCoverage(tree, file, template, context.templatesDir, printedFrontMatter(meta, template))
     const images = pdfImages(file)
-    const prepared: Prepared = { template, geometry, fontFor: coverage.fontFor, images: images.names }
+    const prepared: Prepared = { template, geometry, fontFor: coverage.fontFor, images: images.figures }
     // Images come as `data:` URLs: the printer reads no file but the fonts.
     const options = { fonts: coverage.families, date: context.date }
     const date = displayDate(meta.date, meta.language)
@@ -70,19 +70,24 @@ function fresh<T>(value: T): T {
 }
 
 /**
- * The images `remarkImages` read, as pdfmake's dictionary of `data:` URLs
- * under names, and the name of each URL as written: an image shown twice
- * is embedded once.
+ * The images `remarkImages` read: raster images as pdfmake's dictionary of
+ * `data:` URLs under names (an image shown twice is embedded once), SVGs as
+ * their sanitized markup, which pdfmake draws as vectors; and what stands
+ * for each URL as written in the content.
  */
-function pdfImages(file: VFile): { names: Map<string, string>; dictionary: Record<string, string> } {
-  const names = new Map<string, string>()
+function pdfImages(file: VFile): { figures: Map<string, PdfFigure>; dictionary: Record<string, string> } {
+  const figures = new Map<string, PdfFigure>()
   const dictionary: Record<string, string> = {}
   for (const [url, image] of shownImages(file)) {
-    const name = `image-${names.size + 1}`
-    names.set(url, name)
+    if (image.type === 'svg') {
+      figures.set(url, { svg: new TextDecoder().decode(image.bytes) })
+      continue
+    }
+    const name = `image-${Object.keys(dictionary).length + 1}`
+    figures.set(url, { image: name })
     dictionary[name] = imageDataUrl(image)
   }
-  return { names, dictionary }
+  return { figures, dictionary }
 }
 
 /** The layout gave up with a note that may not fit at its page's foot: say which, at its definition. */

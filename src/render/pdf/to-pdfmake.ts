@@ -10,14 +10,17 @@ import { textRuns } from './text-runs.js'
 /** Inline content: pieces of one paragraph. */
 export type Inline = ContentText
 
+/** How a figure is given to pdfmake: a raster image by its name in the definition's `images`, an SVG as its markup. */
+export type PdfFigure = { image: string } | { svg: string }
+
 /** What the caller found before the walk: fonts per character and readable images. */
 export interface Prepared {
   template: PdfTemplate
   geometry: PageGeometry
   /** From `checkCoverage`: per main family, the family that sets each character. */
   fontFor: Record<string, Map<number, string | null>>
-  /** Image URL as written → its name in the definition's `images`. Missing: refused, its alt text stands in. */
-  images: ReadonlyMap<string, string>
+  /** Image URL as written → its figure. Missing: refused, its alt text stands in. */
+  images: ReadonlyMap<string, PdfFigure>
 }
 
 /**
@@ -241,9 +244,10 @@ function imageBlock(url: string, alt: string, state: State): Content[] {
   // Captions are set in the display face, with its fallbacks, like headings.
   const family = template.fonts.display
   const caption = { text: textRuns(alt, family, state.fontFor[family]), style: 'caption', alignment: 'center' as const }
-  const name = state.images.get(url)
-  if (!name) return alt ? [caption] : []
-  const image = { image: name, fit: [geometry.textWidth, geometry.textHeight * template.image.maxHeightRatio] as [number, number], alignment: 'center' as const }
+  const figure = state.images.get(url)
+  if (!figure) return alt ? [caption] : []
+  // An SVG's text without a face it names is set in the display face, as captions are.
+  const image = { ...figure, ...('svg' in figure ? { font: family } : {}), fit: [geometry.textWidth, geometry.textHeight * template.image.maxHeightRatio] as [number, number], alignment: 'center' as const }
   return alt ? [image, caption] : [image]
 }
 
