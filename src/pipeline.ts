@@ -13,6 +13,7 @@ import remarkItems from './plugins/remark-items.js'
 import remarkLinkAnchors from './plugins/remark-link-anchors.js'
 import remarkMeta from './plugins/remark-meta.js'
 import remarkOutline from './plugins/remark-outline.js'
+import remarkRawHtml from './plugins/remark-raw-html.js'
 import remarkTitle from './plugins/remark-title.js'
 import type { ReportData } from './types.js'
 
@@ -50,6 +51,10 @@ function createProcessor(options: ParseOptions) {
       .use(remarkItemVocabulary)
       .use(remarkLinkAnchors)
       .use(remarkDirectiveFallback)
+      // Raw HTML parsed into the mdast it means, for print and Word (the
+      // web edition keeps the HTML as written); an `<img>` becomes an
+      // image before the images are read.
+      .use(remarkRawHtml)
       // The pre-pass for every edition: images read from inside the root
       // folder into `file.data.images`, so renderers stay synchronous and
       // never read files themselves.

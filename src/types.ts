@@ -2,7 +2,7 @@
  * The report model: what the remark plugins extract from a source and every
  * renderer reads from `file.data`. One place for these types.
  */
-import type { Root } from 'mdast'
+import type { BlockContent, Data, DefinitionContent, Parent, PhrasingContent, Root, RootContent } from 'mdast'
 import type { VFile } from 'vfile'
 // Their augmentations of mdast: directive nodes, and `hName`/`hProperties`.
 import type {} from 'mdast-util-directive'
@@ -118,7 +118,57 @@ declare module 'vfile' {
   }
 }
 
+/**
+ * Raw HTML as `remarkRawHtml` read it: the siblings that held it (`html`
+ * nodes, and the Markdown between an open and a close tag), replaced by the
+ * mdast they mean (`children`), with the siblings kept as written in `data`
+ * for the web edition, which parses and sanitizes the HTML itself.
+ */
+export interface ParsedHtmlData extends Data {
+  written: RootContent[]
+}
+
+/** Raw HTML among blocks (`<div>`, `<table>`, `<details>`). */
+export interface ParsedHtmlFlow extends Parent {
+  type: 'parsedHtmlFlow'
+  children: Array<BlockContent | DefinitionContent>
+  data: ParsedHtmlData
+}
+
+/** Raw HTML inside a paragraph, heading or table cell (`<br>`, `<sup>`, `<b>`). */
+export interface ParsedHtmlText extends Parent {
+  type: 'parsedHtmlText'
+  children: PhrasingContent[]
+  data: ParsedHtmlData
+}
+
+/** `<sup>` of raw HTML: mdast has no node for it. */
+export interface Superscript extends Parent {
+  type: 'superscript'
+  children: PhrasingContent[]
+}
+
+/** `<sub>` of raw HTML. */
+export interface Subscript extends Parent {
+  type: 'subscript'
+  children: PhrasingContent[]
+}
+
 declare module 'mdast' {
+  interface RootContentMap {
+    parsedHtmlFlow: ParsedHtmlFlow
+    parsedHtmlText: ParsedHtmlText
+    superscript: Superscript
+    subscript: Subscript
+  }
+  interface BlockContentMap {
+    parsedHtmlFlow: ParsedHtmlFlow
+  }
+  interface PhrasingContentMap {
+    parsedHtmlText: ParsedHtmlText
+    superscript: Superscript
+    subscript: Subscript
+  }
   interface ListItemData {
     /** Set by remarkItems on a list item that holds a finding, objective or recommendation. */
     itemId?: string

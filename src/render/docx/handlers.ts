@@ -39,9 +39,14 @@ export const builders: Builders = {
   // footnote definitions are built where they are first referenced.
   // Deliberately absent: leaf and container directives, which the directive
   // fallback plugin turns into text or their content before any renderer runs.
+  // Raw HTML is left as written only for the web edition: `remarkRawHtml`
+  // put what it means in `parsedHtmlFlow` and `parsedHtmlText` nodes.
   yaml: () => [],
   definition: () => [],
   footnoteDefinition: () => [],
+  html: () => [],
+
+  parsedHtmlFlow: (node, context) => context.blocks(node.children, context),
 
   paragraph(node, context) {
     const [only] = node.children
@@ -93,7 +98,9 @@ export const builders: Builders = {
   delete: (node, context) => context.inlines(node.children, { ...context, strike: true }),
   inlineCode: (node, context) => textRuns(node.value, { ...context, runStyle: 'SourceCodeChar' }),
   break: () => [new TextRun({ break: 1 })],
-  html: (node, context) => textRuns(node.value.replace(/<!--[\s\S]*?-->/g, '').replace(/<[^>]*>/g, ''), context),
+  parsedHtmlText: (node, context) => context.inlines(node.children, context),
+  superscript: (node, context) => context.inlines(node.children, { ...context, script: 'superScript' }),
+  subscript: (node, context) => context.inlines(node.children, { ...context, script: 'subScript' }),
 
   link: (node, context) => linkTo(node.url, node.children, context),
 
@@ -149,7 +156,8 @@ function listItem(item: ListItem, context: Context): Block[] {
   const rest = { ...context, continues: place.level }
   const { task } = context.template.list
   const checkbox = typeof item.checked === 'boolean' ? textRuns(`${item.checked ? task.done : task.open} `, context) : []
-  const [head, ...tail] = item.children
+  // An item that opens with raw HTML (`- <p>…</p>`) is numbered on the HTML's first paragraph.
+  const [head, ...tail] = item.children.flatMap((child) => (child.type === 'parsedHtmlFlow' ? child.children : [child]))
   if (head?.type !== 'paragraph') {
     return [paragraphOf(checkbox, first), ...context.blocks(item.children, rest)]
   }
@@ -183,13 +191,14 @@ export function textRuns(value: string, context: Context): TextRun[] {
  * Strong or Emphasis. What the style cannot say (bold inside a link) is
  * the run's own bold or italics, as Word writes it.
  */
-function runStyle(context: Context): { style?: string; bold?: boolean; italics?: boolean; strike?: boolean } {
+function runStyle(context: Context): { style?: string; bold?: boolean; italics?: boolean; strike?: boolean; superScript?: boolean; subScript?: boolean } {
   const style = context.runStyle ?? (context.strong && !context.emphasis ? 'Strong' : context.emphasis && !context.strong ? 'Emphasis' : undefined)
   return {
     style,
     bold: context.strong && style !== 'Strong' ? true : undefined,
     italics: context.emphasis && style !== 'Emphasis' ? true : undefined,
-    strike: context.strike || undefined
+    strike: context.strike || undefined,
+    ...(context.script && { [context.script]: true })
   }
 }
 

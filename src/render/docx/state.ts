@@ -91,4 +91,6 @@ export interface Context extends State {
   readonly strong?: boolean
   readonly emphasis?: boolean
   readonly strike?: boolean
+  /** Raised or lowered, from raw HTML's `<sup>` and `<sub>`. */
+  readonly script?: 'superScript' | 'subScript'
 }

@@ -130,7 +130,7 @@ export function toDocx(tree: Root, file: VFile, options: ToDocxOptions): Documen
 const blockBuilders = builders as unknown as Partial<Record<string, (node: Nodes, context: Context) => Block[]>>
 const inlineBuilders = builders as unknown as Partial<Record<string, (node: Nodes, context: Context) => Inline[]>>
 
-/** Build block nodes through the table; a stray inline (raw HTML between blocks) gets a paragraph of its own. */
+/** Build block nodes through the table; a stray inline gets a paragraph of its own. */
 function blocks(nodes: readonly Nodes[], context: Context): Block[] {
   const result: Block[] = []
   for (const node of nodes) {
@@ -157,7 +157,8 @@ function inlines(nodes: readonly Nodes[], context: Context): Inline[] {
 }
 
 const inlineTypes = new Set<string>([
-  'text', 'strong', 'emphasis', 'delete', 'inlineCode', 'break', 'html', 'link', 'linkReference', 'image', 'imageReference', 'footnoteReference', 'textDirective'
+  'text', 'strong', 'emphasis', 'delete', 'inlineCode', 'break', 'html', 'link', 'linkReference', 'image', 'imageReference', 'footnoteReference', 'textDirective',
+  'parsedHtmlText', 'superscript', 'subscript'
 ] satisfies Array<InlineNode['type']>)
 
 function isInline(node: Nodes): node is InlineNode {

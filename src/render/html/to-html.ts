@@ -8,6 +8,7 @@ import rehypeStringify from 'rehype-stringify'
 import { unified } from 'unified'
 import type { VFile } from 'vfile'
 import { imageDataUrl } from '../../plugins/remark-images.js'
+import { asWritten } from '../../plugins/remark-raw-html.js'
 import rehypeNoRequests from './rehype-no-requests.js'
 import rehypeSections from './rehype-sections.js'
 
@@ -83,9 +84,12 @@ const processor = unified()
   .use(rehypeSections)
   .use(rehypeStringify)
 
-/** The report's body as an HTML fragment; images come from `file.data.images`. */
+/**
+ * The report's body as an HTML fragment; images come from `file.data.images`.
+ * Raw HTML goes in as written, to be parsed and sanitized here.
+ */
 export function toHtmlFragment(tree: Root, file: VFile): string {
-  return processor.stringify(processor.runSync(tree, file) as HastRoot)
+  return processor.stringify(processor.runSync(asWritten(tree), file) as HastRoot)
 }
 
 

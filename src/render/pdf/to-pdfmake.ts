@@ -32,6 +32,8 @@ export interface Context {
   bold?: boolean
   italics?: boolean
   strike?: boolean
+  /** Raised or lowered, from raw HTML's `<sup>` and `<sub>`. */
+  script?: 'sup' | 'sub'
   /** Style of the block being set (`paragraph`, `listItem`, `footnote`). */
   style?: string
   /** Style of the run being set (`inlineCode`). */
@@ -65,8 +67,9 @@ export function footnoteDestination(number: number): string {
 
 /**
  * Node types deliberately left out of print: front matter (the cover is
- * built from `file.data.meta`), raw HTML, and definitions (used where
- * referenced). Leaf and container directives have no handler: the
+ * built from `file.data.meta`), raw HTML as written (`remarkRawHtml` put
+ * what it means in `parsedHtmlFlow` and `parsedHtmlText` nodes), and
+ * definitions (used where referenced). Leaf and container directives have no handler: the
  * directive fallback plugin turns every one into text or its content before
  * any renderer runs; were one to get through, the fallbacks in `oneBlock`
  * and `oneInline` would keep its words.
@@ -172,6 +175,9 @@ const blockHandlers: BlockHandlers = {
       }
     ]
   },
+  parsedHtmlFlow(node, state, context) {
+    return state.blocks(node, context)
+  },
   thematicBreak(_node, state) {
     return [{ canvas: [{ type: 'line', x1: 0, y1: 0, x2: state.geometry.textWidth, y2: 0, lineWidth: state.template.rules.thematic, lineColor: state.template.colors.rule }], style: 'paragraph' }]
   }
@@ -217,6 +223,15 @@ const inlineHandlers: InlineHandlers = {
     if (index < 0) index = state.footnoteOrder.push(node.identifier) - 1
     return [{ text: String(index + 1), sup: true, style: 'footnoteMark', linkToDestination: footnoteDestination(index + 1), font: context.family }]
   },
+  parsedHtmlText(node, state, context) {
+    return state.inlines(node, context)
+  },
+  superscript(node, state, context) {
+    return state.inlines(node, { ...context, script: 'sup' })
+  },
+  subscript(node, state, context) {
+    return state.inlines(node, { ...context, script: 'sub' })
+  },
   textDirective(node, state, context) {
     // An item's lead (`:finding[Lead]{#id}`) is bold, as in the original.
     return state.inlines(node, isItemKind(node.name) ? { ...context, bold: true } : context)
@@ -228,6 +243,7 @@ function styled(run: Inline, context: Context): Inline {
   if (context.bold) result.bold = true
   if (context.italics) result.italics = true
   if (context.strike) result.decoration = 'lineThrough'
+  if (context.script) result[context.script] = true
   if (context.inlineStyle) result.style = context.inlineStyle
   if (context.link) Object.assign(result, { link: context.link, style: 'link' })
   if (context.destination) Object.assign(result, { linkToDestination: context.destination, style: 'link' })
