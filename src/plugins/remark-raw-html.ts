@@ -220,7 +220,7 @@ const unsupported: Record<string, 'text' | 'nothing'> = {
 }
 
 /** Elements hast-util-to-mdast sets as text, code here; it reads only their text nodes. */
-const verbatim = ['code', 'kbd', 'samp', 'tt', 'var', 'pre', 'listing', 'plaintext', 'xmp', 'textarea']
+const verbatim = ['code', 'kbd', 'samp', 'tt', 'var', 'pre', 'listing', 'plaintext', 'xmp']
 
 /** hast-util-to-mdast's handlers, where dossier wants otherwise. */
 function handlers(file: VFile, warned: Set<string>, written: RootContent[]): Record<string, Handle> {
@@ -242,7 +242,7 @@ function handlers(file: VFile, warned: Set<string>, written: RootContent[]): Rec
     mark: (state, node) => state.all(node),
     // An anchor without `href` is a name, not a link; one the web's sanitizer
     // would not keep (`javascript:`) is no link in print either.
-    a: (state, node) => (linkable(String(node.properties.href ?? '')) ? defaultHandlers.a(state, node) : state.all(node)),
+    a: (state, node, parent) => (linkable(String(node.properties.href ?? '')) ? library.a(state, node, parent) : state.all(node)),
     // `<base>` would move every image and link of the report.
     base: () => undefined
   }
@@ -251,8 +251,10 @@ function handlers(file: VFile, warned: Set<string>, written: RootContent[]): Rec
     own[tagName] = (state, node, parent) => {
       warn(file, warned, node, keep)
       if (keep === 'nothing') return undefined
-      // Form controls: the library keeps their value, or the options chosen; the rest, their children.
-      return formControls.has(tagName) ? library[tagName](state, withText(node), parent) : state.all(node)
+      if (!formControls.has(tagName)) return state.all(node)
+      // Form controls: the library keeps their value, or the options chosen; a space parts one from the next.
+      const space: Nodes = { type: 'text', value: ' ' }
+      return [library[tagName](state, withText(node), parent) ?? [], space].flat()
     }
   }
   return own
