@@ -69,10 +69,10 @@ export function footnoteDestination(number: number): string {
  * Node types deliberately left out of print: front matter (the cover is
  * built from `file.data.meta`), raw HTML as written (`remarkRawHtml` put
  * what it means in `parsedHtmlFlow` and `parsedHtmlText` nodes), and
- * definitions (used where referenced). Leaf and container directives have no handler: the
- * directive fallback plugin turns every one into text or its content before
- * any renderer runs; were one to get through, the fallbacks in `oneBlock`
- * and `oneInline` would keep its words.
+ * definitions (used where referenced). Leaf and container directives have
+ * no handler: the directive fallback plugin turns every one into text or
+ * its content before any renderer runs; were one to get through, the
+ * fallbacks in `oneBlock` and `oneInline` would keep its words.
  */
 const ignored = new Set(['yaml', 'html', 'definition', 'footnoteDefinition'])
 
