@@ -32,7 +32,9 @@ describe('images, read once for every edition', async () => {
       ['image-remote', 15, false],
       ['image-outside', 17, false],
       ['image-unreadable', 19, false],
-      ['image-format', 21, false]
+      ['image-format', 21, false],
+      // Raw HTML's <img> goes through the same checks.
+      ['image-remote', 23, false]
     ])
     expect(file.messages.every((message) => message.reason.endsWith('its alt text stands in'))).toBe(true)
     expect(file.data.images?.get('https://example.com/remote.png')).toEqual({ refused: 'image-remote' })
@@ -70,7 +72,7 @@ describe('images in every edition', async () => {
   it('warns once per refused image, whatever the number of editions', () => {
     expect(result.written).toHaveLength(3)
     const rules = result.file.messages.map((message) => message.ruleId)
-    expect(rules.filter((rule) => rule?.startsWith('image-'))).toEqual(['image-remote', 'image-outside', 'image-unreadable', 'image-format'])
+    expect(rules.filter((rule) => rule?.startsWith('image-'))).toEqual(['image-remote', 'image-outside', 'image-unreadable', 'image-format', 'image-remote'])
   })
 
   it('inlines images in the web page, alt text kept, and sets the alt text of refused ones', () => {
