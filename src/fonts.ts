@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import type { Font } from 'fontkit'
+import type { CjkLanguage } from './text.js'
 
 export type FontStyle = 'normal' | 'bold' | 'italics' | 'bolditalics'
 
@@ -12,6 +13,8 @@ interface FontEntry extends Record<FontStyle, string> {
   package: string
   /** WOFF2 files for HTML editions, as npm specifiers (`@fontsource/…`). */
   web?: Partial<Record<FontStyle, string>>
+  /** The CJK language whose forms of the Han characters the family draws. */
+  language?: CjkLanguage
 }
 
 function fontTable(templatesDir: string): Record<string, FontEntry> {
@@ -44,6 +47,21 @@ export function webFontFaces(templatesDir: string, families: string[], styles = 
 /** The families of `fonts.json` that a stylesheet names (`"Source Serif 4"`), in the table's order. */
 export function familiesNamedIn(templatesDir: string, css: string): string[] {
   return Object.keys(fontTable(templatesDir)).filter((family) => !family.startsWith('$') && css.includes(`"${family}"`))
+}
+
+/**
+ * For each CJK language, the first of `families` (by default every family,
+ * in the table's order) that `fonts.json` says draws that language's forms:
+ * the face its text is set in.
+ */
+export function cjkFaces(templatesDir: string, families?: string[]): Partial<Record<CjkLanguage, string>> {
+  const table = fontTable(templatesDir)
+  const faces: Partial<Record<CjkLanguage, string>> = {}
+  for (const family of families ?? Object.keys(table)) {
+    const language = table[family]?.language
+    if (language && !faces[language]) faces[language] = family
+  }
+  return faces
 }
 
 const require = createRequire(import.meta.url)

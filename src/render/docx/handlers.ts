@@ -21,7 +21,7 @@ import {
 } from 'docx'
 import { problem } from '../../message.js'
 import { isItemKind } from '../../plugins/remark-items.js'
-import { hangulRuns, lineEndingsAsSpaces, safeDecode } from '../../text.js'
+import { cjkRegionalTag, cjkSegments, lineEndingsAsSpaces, safeDecode } from '../../text.js'
 import { bookmarkName } from './bookmark.js'
 import type { Block, Builders, Context, Inline } from './state.js'
 import { bulletReference, orderedReference, twips, twipsOfPoints, type DocxTemplate } from './styles.js'
@@ -164,26 +164,25 @@ function listItem(item: ListItem, context: Context): Block[] {
   return [paragraphOf([...checkbox, ...context.inlines(head.children, context)], first), ...context.blocks(tail, rest)]
 }
 
-/** Text as runs, Hangul in runs of its own marked East Asian so Word picks a Korean face. */
+/**
+ * Text as runs, Japanese, Chinese and Korean in runs of their own marked
+ * East Asian with their language and its face, so that Word draws Han as
+ * that language writes it.
+ */
 export function textRuns(value: string, context: Context): TextRun[] {
-  const text = lineEndingsAsSpaces(value)
   const style = runStyle(context)
-  const runs: TextRun[] = []
-  for (const [index, part] of text.split(hangulRuns).entries()) {
-    if (part === '') continue
-    const korean = index % 2 === 1
-    runs.push(
+  const { han, faces } = context.eastAsian
+  return cjkSegments(lineEndingsAsSpaces(value), han).map(
+    ([text, language]) =>
       new TextRun({
-        text: part,
+        text,
         ...style,
-        ...(korean && {
-          font: { eastAsia: context.template.faces.eastAsia, hint: 'eastAsia' },
-          language: { eastAsia: context.template.eastAsiaLanguage }
+        ...(language && {
+          font: { eastAsia: faces[language] ?? context.template.faces.eastAsia, hint: 'eastAsia' },
+          language: { eastAsia: cjkRegionalTag[language] }
         })
       })
-    )
-  }
-  return runs
+  )
 }
 
 /**

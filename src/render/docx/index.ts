@@ -3,11 +3,12 @@ import { toString } from 'mdast-util-to-string'
 import { estimatePageNumbersWith } from 'docx/layout'
 import { EXIT, visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
-import { readFont, resolveFonts } from '../../fonts.js'
+import { cjkFaces, readFont, resolveFonts } from '../../fonts.js'
 import { shownImages } from '../../plugins/remark-images.js'
-import { hangul } from '../../text.js'
+import { cjkLanguageOf, cjkRegionalTag, cjkSegments, hanLanguage, type CjkLanguage } from '../../text.js'
 import type { Renderer, RenderContext, ReportMeta } from '../../types.js'
 import { embedLater, packDocx } from './pack.js'
+import type { EastAsian } from './state.js'
 import { loadDocxTemplate, type DocxTemplate } from './styles.js'
 import { withSvgFallbacks } from './svg-fallbacks.js'
 import { toDocx, type EmbeddedFont } from './to-docx.js'
@@ -22,19 +23,21 @@ export const renderer: Renderer = {
   format: 'docx',
   description: 'the Word edition, in named styles an editor can keep working in',
   async render(tree: Root, file: VFile, context: RenderContext) {
-    const template = await loadDocxTemplate(file, context.templatesDir)
-    if (!template) return []
+    const loaded = await loadDocxTemplate(file, context.templatesDir)
+    if (!loaded) return []
     const meta = file.data.meta!
+    const { template, eastAsian, languages } = eastAsianText(loaded, context.templatesDir, tree, meta)
     // Async work before the walk, so builders stay synchronous; the images
     // were read by `remarkImages`, and SVGs get a PNG to stand in for them.
     const images = withSvgFallbacks(shownImages(file), template, context.templatesDir)
-    const fonts = await embeddedFonts(template, context.templatesDir, { eastAsia: hasHangul(tree, meta), code: hasCode(tree) })
+    const eastAsia = languages.map((language) => eastAsian.faces[language] ?? template.faces.eastAsia)
+    const fonts = await embeddedFonts(template, context.templatesDir, { eastAsia, code: hasCode(tree) })
     // The layout guesses past what it cannot measure as Word does (a symbol
     // no embedded face has) rather than leave the later page numbers blank.
     // It measures text in the faces themselves: the document gets stand-ins
     // for them, which `packDocx` replaces, so that docx need not deflate them.
     const pageNumbers = estimatePageNumbersWith({ guess: true, fonts: faceFiles(fonts) })
-    const document = toDocx(tree, file, { template, images, fonts: fonts.map(embeddedWhenPacked), pageNumbers })
+    const document = toDocx(tree, file, { template, eastAsian, images, fonts: fonts.map(embeddedWhenPacked), pageNumbers })
     const data = await packDocx(document, context.date, { language: meta.language })
     return [{ path: `${context.name}.docx`, data }]
   },
@@ -44,22 +47,43 @@ export const renderer: Renderer = {
 }
 
 /**
- * The families the template embeds. Those of a role in `needed` only when
- * the document uses them: the East Asian face, six megabytes a face, when
- * there is Hangul to set, and only its regular face, which Word and
- * LibreOffice embolden where needed; the code face when there is code.
+ * The CJK text of the report: the languages it is in, and the East Asian
+ * face of each, the template's own for its language, else the first family
+ * of `fonts.json` for it. In a Japanese, Chinese or Korean report the
+ * report's language and its face are every style's East Asian defaults.
  */
-async function embeddedFonts(template: DocxTemplate, templatesDir: string, needed: Record<string, boolean>): Promise<EmbeddedFont[]> {
-  const roles = template.embed.filter((role) => needed[role] ?? true)
-  const families = [...new Set(roles.map((role) => template.faces[role]).filter((family): family is string => Boolean(family)))]
+function eastAsianText(template: DocxTemplate, templatesDir: string, tree: Root, meta: ReportMeta): { template: DocxTemplate; eastAsian: EastAsian; languages: CjkLanguage[] } {
+  const text = `${toString(tree)}\n${JSON.stringify(meta)}`
+  const han = hanLanguage(meta.language, text)
+  const faces = { ...cjkFaces(templatesDir), ...cjkFaces(templatesDir, [template.faces.eastAsia]) }
+  const found = new Set(cjkSegments(text, han).map(([, language]) => language))
+  const languages = (Object.keys(cjkRegionalTag) as CjkLanguage[]).filter((language) => found.has(language))
+  const own = cjkLanguageOf(meta.language)
+  const defaults = own && { faces: { ...template.faces, eastAsia: faces[own] ?? template.faces.eastAsia }, eastAsiaLanguage: cjkRegionalTag[own] }
+  return { template: { ...template, ...defaults }, eastAsian: { han, faces }, languages }
+}
+
+/**
+ * The families the template embeds: the East Asian faces the report's CJK
+ * text is set in (six to ten megabytes a face), each only its regular
+ * face, which Word and LibreOffice embolden where needed; the code face
+ * only when there is code.
+ */
+async function embeddedFonts(template: DocxTemplate, templatesDir: string, needed: { eastAsia: string[]; code: boolean }): Promise<EmbeddedFont[]> {
+  const families = [
+    ...new Set(
+      template.embed
+        .flatMap((role) => (role === 'eastAsia' ? needed.eastAsia : role === 'code' && !needed.code ? [] : [template.faces[role]]))
+        .filter((family): family is string => Boolean(family))
+    )
+  ]
   const faces = resolveFonts(templatesDir, families)
-  const eastAsia = template.faces.eastAsia
   return Promise.all(
     families.map(async (name) => {
       const files = faces[name]
-      if (name === eastAsia) return { name, data: readFont(files.normal) }
+      if (needed.eastAsia.includes(name)) return { name, data: readFont(files.normal) }
       const [data, bold, italic, boldItalic] = [files.normal, files.bold, files.italics, files.bolditalics].map(readFont)
-      // A family without an italic (Noto Sans KR) names its upright file twice: embed it once.
+      // A family without an italic names its upright file twice: embed it once.
       return {
         name,
         data,
@@ -80,10 +104,6 @@ function faceFiles(fonts: EmbeddedFont[]): Array<{ data: Buffer; name: string }>
 function embeddedWhenPacked(font: EmbeddedFont): EmbeddedFont {
   const later = (face: Buffer | undefined) => face && embedLater(face)
   return { name: font.name, data: embedLater(font.data), bold: later(font.bold), italic: later(font.italic), boldItalic: later(font.boldItalic) }
-}
-
-function hasHangul(tree: Root, meta: ReportMeta): boolean {
-  return hangul.test(toString(tree)) || hangul.test(JSON.stringify(meta))
 }
 
 function hasCode(tree: Root): boolean {

@@ -1,6 +1,7 @@
 import type { Definition, FootnoteDefinition, Nodes, PhrasingContent, RootContent } from 'mdast'
 import type { Paragraph, ParagraphChild, Table, TableOfContents } from 'docx'
 import type { VFile } from 'vfile'
+import type { CjkLanguage } from '../../text.js'
 import type { ReportImage } from '../../types.js'
 import type { DocxTemplate } from './styles.js'
 
@@ -52,6 +53,12 @@ export interface ListPlace {
   level: number
 }
 
+/** How CJK text is marked: the language Han alone is read in, and each language's East Asian face. */
+export interface EastAsian {
+  han: CjkLanguage
+  faces: Partial<Record<CjkLanguage, string>>
+}
+
 /**
  * Shared, for the whole walk. The registries are filled as the walk goes;
  * everything else is read only.
@@ -59,6 +66,7 @@ export interface ListPlace {
 export interface State {
   readonly file: VFile
   readonly template: DocxTemplate
+  readonly eastAsian: EastAsian
   readonly definitions: ReadonlyMap<string, Definition>
   readonly footnoteDefinitions: ReadonlyMap<string, FootnoteDefinition>
   /** Images read in the pre-pass, by URL as written. */

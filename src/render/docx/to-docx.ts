@@ -18,7 +18,7 @@ import { authorCredits, displayDate } from '../../format.js'
 import { problem } from '../../message.js'
 import type { ReportMeta } from '../../types.js'
 import { builders, textRuns } from './handlers.js'
-import type { Block, Context, DocxImage, FootnoteRegistry, Inline, InlineNode } from './state.js'
+import type { Block, Context, DocxImage, EastAsian, FootnoteRegistry, Inline, InlineNode } from './state.js'
 import { numberingFromTemplate, stylesFromTemplate, textWidthOf, twips, type DocxTemplate } from './styles.js'
 
 /** A font to embed: a family's faces as file bytes. */
@@ -32,6 +32,8 @@ export interface EmbeddedFont {
 
 export interface ToDocxOptions {
   template: DocxTemplate
+  /** How CJK runs are marked. */
+  eastAsian: EastAsian
   /** Images read in the pre-pass, by URL; SVGs with their PNG fallbacks. */
   images: ReadonlyMap<string, DocxImage>
   /** Fonts to embed, read by the caller. */
@@ -69,6 +71,7 @@ export function toDocx(tree: Root, file: VFile, options: ToDocxOptions): Documen
   const context: Context = {
     file,
     template,
+    eastAsian: options.eastAsian,
     definitions,
     footnoteDefinitions,
     images: options.images,

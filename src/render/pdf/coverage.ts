@@ -2,18 +2,30 @@ import type { Nodes, Root, Yaml } from 'mdast'
 import type { Position } from 'unist'
 import { visitParents } from 'unist-util-visit-parents'
 import type { VFile } from 'vfile'
-import { glyphCoverage, resolveFonts, type FontFaces } from '../../fonts.js'
+import { cjkFaces, glyphCoverage, resolveFonts, type FontFaces } from '../../fonts.js'
 import { problem } from '../../message.js'
+import { cjkSegments, hanLanguage, type CjkLanguage } from '../../text.js'
 import type { PdfTemplate } from './template.js'
 
 /**
- * For each main family and each character the document uses, the family
- * that sets it: the main family itself, a fallback, or `null` when none has
- * the glyph. Computed once before conversion so that handlers stay pure.
+ * For each main family, the faces that set the characters it lacks.
+ * Computed once before conversion so that handlers stay pure.
  */
 export interface Coverage {
   families: Record<string, FontFaces>
-  fontFor: Record<string, Map<number, string | null>>
+  fontFor: Record<string, Fallbacks>
+}
+
+/** How text set in one main family finds a face for the characters the family lacks. */
+export interface Fallbacks {
+  /** The language Han with no kana or Hangul beside it is read in (`hanLanguage`). */
+  han: CjkLanguage
+  /**
+   * The face that sets each character the family lacks, by the language of
+   * the CJK text it is in (`undefined` outside CJK text), or `null` when no
+   * face has it.
+   */
+  faceFor: Map<CjkLanguage | undefined, Map<number, string | null>>
 }
 
 /** Characters nobody draws a glyph for: controls, spaces, joiners, selectors. */
@@ -26,6 +38,8 @@ export type FaceText = [text: string, family: string]
  * Load the template's families and, only when the document needs them, its
  * fallbacks; warn (with the source position) about every character no font
  * covers in the face it is set in, rather than leave a silent gap in print.
+ * CJK text falls back first to the face of its language (`cjkFaces`), so
+ * that Han is drawn as Japanese, Korean or Chinese readers write it.
  * `frontMatter` is the front matter as printed (cover, running head), which
  * is reported at the front matter block.
  */
@@ -34,42 +48,61 @@ export function checkCoverage(tree: Root, file: VFile, template: PdfTemplate, te
   const families = resolveFonts(templatesDir, mainFamilies)
   const yaml = tree.children.find((node) => node.type === 'yaml')
   const located: Located[] = [...frontMatter.map(([text, family]): Located => [text, family, yaml]), ...texts(tree, template.fonts)]
-  const used = new Set<number>()
-  for (const [text] of located) for (const char of text) if (!invisible.test(char)) used.add(char.codePointAt(0)!)
+  const han = hanLanguage(file.data.meta?.language, located.map(([text]) => text).join('\n'))
+  const used = new Map<CjkLanguage | undefined, Set<number>>()
+  for (const [text] of located) {
+    for (const [segment, language] of cjkSegments(text, han)) {
+      if (!used.has(language)) used.set(language, new Set())
+      for (const char of segment) if (!invisible.test(char)) used.get(language)!.add(char.codePointAt(0)!)
+    }
+  }
+  const usedAnywhere = new Set([...used.values()].flatMap((codePoints) => [...codePoints]))
 
-  const fontFor: Coverage['fontFor'] = {}
   // Fallbacks are resolved up front but their files opened only when a
   // character needs one; a fallback never needed is not embedded.
   const fallbacks = resolveFonts(templatesDir, template.fonts.fallback)
   const fallbackCoverage = new Map<string, Set<number>>()
   const coversFallback = (fallback: string, codePoint: number) => {
-    if (!fallbackCoverage.has(fallback)) fallbackCoverage.set(fallback, glyphCoverage(fallbacks[fallback].normal, used))
+    if (!fallbackCoverage.has(fallback)) fallbackCoverage.set(fallback, glyphCoverage(fallbacks[fallback].normal, usedAnywhere))
     return fallbackCoverage.get(fallback)!.has(codePoint)
   }
+  const languageFaces = cjkFaces(templatesDir, template.fonts.fallback)
+  const fallbackOrder = (language: CjkLanguage | undefined) => {
+    const own = language && languageFaces[language]
+    return own ? [own, ...template.fonts.fallback.filter((fallback) => fallback !== own)] : template.fonts.fallback
+  }
   const needed = new Set<string>()
+  const fontFor: Coverage['fontFor'] = {}
   for (const family of mainFamilies) {
-    const covered = glyphCoverage(families[family].normal, used)
-    const table = new Map<number, string | null>()
-    for (const codePoint of used) {
-      if (covered.has(codePoint)) continue
-      const found = template.fonts.fallback.find((fallback) => coversFallback(fallback, codePoint)) ?? null
-      if (found) needed.add(found)
-      table.set(codePoint, found)
+    const covered = glyphCoverage(families[family].normal, usedAnywhere)
+    const faceFor: Fallbacks['faceFor'] = new Map()
+    for (const [language, codePoints] of used) {
+      const order = fallbackOrder(language)
+      const table = new Map<number, string | null>()
+      for (const codePoint of codePoints) {
+        if (covered.has(codePoint)) continue
+        const found = order.find((fallback) => coversFallback(fallback, codePoint)) ?? null
+        if (found) needed.add(found)
+        table.set(codePoint, found)
+      }
+      faceFor.set(language, table)
     }
-    fontFor[family] = table
+    fontFor[family] = { han, faceFor }
   }
   for (const fallback of needed) families[fallback] = fallbacks[fallback]
 
   const reported = new Set<string>()
   for (const [value, family, node] of located) {
-    for (const char of value) {
-      const codePoint = char.codePointAt(0)!
-      const key = `${family} ${codePoint}`
-      if (reported.has(key) || fontFor[family].get(codePoint) !== null) continue
-      reported.add(key)
-      const name = `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}`
-      const place = node?.type === 'yaml' ? placeIn(node, char) : node
-      problem(file, `Unexpected character ${name} (“${char}”) that no print font covers, expected one of ${[family, ...template.fonts.fallback].join(', ')} to have it`, place, 'pdf-missing-glyph', { fatal: false, source: 'dossier-pdf' })
+    for (const [segment, language] of cjkSegments(value, han)) {
+      for (const char of segment) {
+        const codePoint = char.codePointAt(0)!
+        const key = `${family} ${codePoint}`
+        if (reported.has(key) || fontFor[family].faceFor.get(language)?.get(codePoint) !== null) continue
+        reported.add(key)
+        const name = `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}`
+        const place = node?.type === 'yaml' ? placeIn(node, char) : node
+        problem(file, `Unexpected character ${name} (“${char}”) that no print font covers, expected one of ${[family, ...template.fonts.fallback].join(', ')} to have it`, place, 'pdf-missing-glyph', { fatal: false, source: 'dossier-pdf' })
+      }
     }
   }
   return { families, fontFor }

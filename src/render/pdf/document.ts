@@ -1,7 +1,7 @@
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js'
 import { authorCredits, displayDate } from '../../format.js'
 import type { ReportMeta } from '../../types.js'
-import type { FaceText } from './coverage.js'
+import type { Coverage, FaceText } from './coverage.js'
 import type { FootnotePlan } from './footnotes.js'
 import type { PageGeometry, PdfTemplate } from './template.js'
 import { textRuns } from './text-runs.js'
@@ -14,7 +14,7 @@ export interface DocumentParts {
   date: string
   template: PdfTemplate
   geometry: PageGeometry
-  fontFor: Record<string, Map<number, string | null>>
+  fontFor: Coverage['fontFor']
   plan: FootnotePlan
 }
 

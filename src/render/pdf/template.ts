@@ -17,7 +17,7 @@ export interface PdfTemplate {
     text: string
     display: string
     code: string
-    /** Families tried, in order, for characters the main faces lack. Loaded only when needed. */
+    /** Families tried, in order, for characters the main faces lack; CJK text tries its language's first (`language` in fonts.json). Loaded only when needed. */
     fallback: string[]
   }
   colors: Record<'text' | 'accent' | 'muted' | 'rule' | 'link' | 'codeBackground' | 'quoteRule' | 'tableHeader' | 'tableRule', string>
@@ -59,7 +59,7 @@ export const pdfTemplateDefaults: PdfTemplate = {
     margins: { left: 78, top: 84, right: 78, bottom: 78 },
     chapterBreak: true
   },
-  fonts: { text: 'Source Serif 4', display: 'Source Sans 3', code: 'Source Code Pro', fallback: ['Noto Sans KR'] },
+  fonts: { text: 'Source Serif 4', display: 'Source Sans 3', code: 'Source Code Pro', fallback: ['Noto Sans KR', 'Noto Sans JP', 'Noto Sans SC', 'Noto Sans TC'] },
   colors: {
     text: '#1d1d1f',
     accent: '#8a1c2b',

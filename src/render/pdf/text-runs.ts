@@ -1,20 +1,24 @@
 import type { ContentText } from 'pdfmake/interfaces.js'
-import { hangul } from '../../text.js'
+import { cjkSegments, hangul } from '../../text.js'
+import type { Fallbacks } from './coverage.js'
 
 /** A word joined by a hyphen (`low-intensity`): pdfmake would justify the gap after the hyphen. */
 const hyphenated = /[\p{L}\p{N}.]-[\p{L}\p{N}]/u
 
 /**
  * Split text into runs a font can set: characters the main family lacks go
- * in the family `fontFor` names. Words holding Hangul are kept whole
- * (`noWrap`), because pdfmake's line breaker would otherwise break between
- * any two syllables; the spaces between them stay breakable. Hyphenated
- * words are kept whole too: pdfmake would stretch the gap after the hyphen
- * in justified lines.
+ * in the face `fallbacks` names for them in the language of their text.
+ * pdfmake breaks lines as Unicode's line breaking algorithm (UAX #14)
+ * says, which is already Japanese and Chinese practice: between any two
+ * ideographs or kana, never before closing punctuation and small kana
+ * (。、」ッー) nor after opening punctuation (「（). Korean breaks between
+ * words instead, so words holding Hangul are kept whole (`noWrap`); the
+ * spaces between them stay breakable. Hyphenated words are kept whole too:
+ * pdfmake would stretch the gap after the hyphen in justified lines.
  */
-export function textRuns(value: string, family: string, fontFor: Map<number, string | null> | undefined): ContentText[] {
+export function textRuns(value: string, family: string, fallbacks: Fallbacks | undefined): ContentText[] {
   const runs: ContentText[] = []
-  for (const [text, font] of byFont(value, family, fontFor)) {
+  for (const [text, font] of byFont(value, family, fallbacks)) {
     const words = hangul.test(text) || hyphenated.test(text) ? joinPlain(text.split(/(\s+)/u).filter(Boolean)) : [text]
     for (const word of words) {
       const run: ContentText = { text: word }
@@ -41,15 +45,19 @@ function joinPlain(words: string[]): string[] {
   return joined
 }
 
-function byFont(value: string, family: string, fontFor: Map<number, string | null> | undefined): Array<[string, string]> {
+function byFont(value: string, family: string, fallbacks: Fallbacks | undefined): Array<[string, string]> {
   const runs: Array<[string, string]> = []
-  for (const char of value) {
-    // Characters no font has stay in the main family; the pre-pass warned.
-    const font = fontFor?.get(char.codePointAt(0)!) ?? family
-    // Spaces and punctuation go with the run they are in.
-    const last = runs[runs.length - 1]
-    if (last && (last[1] === font || /\s/u.test(char))) last[0] += char
-    else runs.push([char, font])
+  const segments = fallbacks ? cjkSegments(value, fallbacks.han) : [[value, undefined] as const]
+  for (const [segment, language] of segments) {
+    const faceFor = fallbacks?.faceFor.get(language)
+    for (const char of segment) {
+      // Characters no font has stay in the main family; the pre-pass warned.
+      const font = faceFor?.get(char.codePointAt(0)!) ?? family
+      // Spaces and punctuation go with the run they are in.
+      const last = runs[runs.length - 1]
+      if (last && (last[1] === font || /\s/u.test(char))) last[0] += char
+      else runs.push([char, font])
+    }
   }
   return runs
 }

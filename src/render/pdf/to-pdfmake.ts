@@ -4,6 +4,7 @@ import type { Content, ContentText, TableCell } from 'pdfmake/interfaces.js'
 import { visit } from 'unist-util-visit'
 import { isItemKind } from '../../plugins/remark-items.js'
 import { lineEndingsAsSpaces, safeDecode } from '../../text.js'
+import type { Coverage } from './coverage.js'
 import type { PageGeometry, PdfTemplate } from './template.js'
 import { textRuns } from './text-runs.js'
 
@@ -17,8 +18,8 @@ export type PdfFigure = { image: string } | { svg: string }
 export interface Prepared {
   template: PdfTemplate
   geometry: PageGeometry
-  /** From `checkCoverage`: per main family, the family that sets each character. */
-  fontFor: Record<string, Map<number, string | null>>
+  /** From `checkCoverage`: per main family, the faces that set the characters it lacks. */
+  fontFor: Coverage['fontFor']
   /** Image URL as written → its figure. Missing: refused, its alt text stands in. */
   images: ReadonlyMap<string, PdfFigure>
 }
