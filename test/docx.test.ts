@@ -150,8 +150,9 @@ describe('docx: the report', () => {
     expect(expected.length).toBeGreaterThan(30)
   })
 
-  it('embeds no code face, as the report has no code', () => {
+  it('embeds no code face and no CJK face, as the report has neither code nor CJK text', () => {
     expect(docx.parts['word/fontTable.xml']).not.toContain('Source Code Pro')
+    expect(docx.parts['word/fontTable.xml']).not.toMatch(/Noto Sans (JP|SC|TC|KR)/)
   })
 
   it('is byte-identical when built again, in this process or another', async () => {

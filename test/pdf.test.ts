@@ -106,6 +106,11 @@ describe('the print edition', async () => {
     expect(report.bytes.toString('latin1')).toMatch(/\/Lang \(en\)/)
   })
 
+  it('embeds no CJK face, as the report has no CJK text', () => {
+    expect(report.bytes.toString('latin1')).toMatch(/\/BaseFont \/[A-Z]{6}\+SourceSerif4-Regular/)
+    expect(report.bytes.toString('latin1')).not.toMatch(/NotoSans(JP|SC|TC|KR)/)
+  })
+
   it('is byte-identical when built twice', async () => {
     const again = await print(reportSource)
     expect(again.bytes.equals(report.bytes)).toBe(true)

@@ -238,7 +238,7 @@ function color(template: DocxTemplate, name: string | undefined): string | undef
 function runProperties(template: DocxTemplate, spec: RunStyleSpec) {
   const family = face(template, spec.face)
   return {
-    // The East Asian slot stays the document default's, so Hangul keeps its face in every style.
+    // The East Asian slot stays the document default's, so CJK text keeps its face in every style.
     font: family ? { ascii: family, hAnsi: family, cs: family } : undefined,
     size: spec.size === undefined ? undefined : halfPoints(spec.size),
     bold: spec.bold,
