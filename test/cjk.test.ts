@@ -171,6 +171,25 @@ describe('Korean and Japanese in one document', () => {
   })
 })
 
+describe('Han alone in an English report', () => {
+  it('reads it as Simplified Chinese, or as Japanese when the report has kana anywhere', async () => {
+    const out = tempDir('dossier-cjk-en-')
+    const marked: Record<string, unknown> = {}
+    for (const name of ['han-only', 'with-kana']) {
+      const source = fixture('cjk-english', `${name}.md`)
+      const result = await build({ source, outDir: out, formats: ['docx'] })
+      expect(result.file.messages.map(String)).toEqual([])
+      const parts = unzipSync(new Uint8Array(readFileSync(path.join(out, `${name}.docx`))))
+      const document = strFromU8(parts['word/document.xml'])
+      marked[name] = runs(document).find((run) => /\p{Script=Han}/u.test(run.text))
+    }
+    expect(marked).toEqual({
+      'han-only': { face: 'Noto Sans SC', language: 'zh-CN', text: '外交部' },
+      'with-kana': { face: 'Noto Sans JP', language: 'ja-JP', text: '外務省' }
+    })
+  }, 60_000)
+})
+
 // Debian's Chromium, as in browser.test.ts.
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const hasChromium = existsSync(executablePath)

@@ -1,5 +1,4 @@
 import type { Root } from 'mdast'
-import { toString } from 'mdast-util-to-string'
 import { estimatePageNumbersWith } from 'docx/layout'
 import { EXIT, visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
@@ -49,17 +48,25 @@ export const renderer: Renderer = {
 /**
  * The CJK text of the report: the languages it is in, and the East Asian
  * face of each, the template's own for its language, else the first family
- * of `fonts.json` for it. In a Japanese, Chinese or Korean report the
- * report's language and its face are every style's East Asian defaults.
+ * of `fonts.json` for it. In a report with CJK text, the styles' East Asian
+ * defaults become the report's language (or, in a report in another
+ * language, the one Han alone is read in) and its face.
  */
 function eastAsianText(template: DocxTemplate, templatesDir: string, tree: Root, meta: ReportMeta): { template: DocxTemplate; eastAsian: EastAsian; languages: CjkLanguage[] } {
-  const text = `${toString(tree)}\n${JSON.stringify(meta)}`
+  // Each node's text apart, so that CJK runs of two paragraphs do not join into one.
+  const texts = [JSON.stringify(meta)]
+  visit(tree, (node) => {
+    if (node.type === 'image' && node.alt) texts.push(node.alt)
+    else if (node.type !== 'yaml' && 'value' in node) texts.push(node.value)
+  })
+  const text = texts.join('\n')
   const han = hanLanguage(meta.language, text)
   const faces = { ...cjkFaces(templatesDir), ...cjkFaces(templatesDir, [template.faces.eastAsia]) }
   const found = new Set(cjkSegments(text, han).map(([, language]) => language))
   const languages = (Object.keys(cjkRegionalTag) as CjkLanguage[]).filter((language) => found.has(language))
-  const own = cjkLanguageOf(meta.language)
-  const defaults = own && { faces: { ...template.faces, eastAsia: faces[own] ?? template.faces.eastAsia }, eastAsiaLanguage: cjkRegionalTag[own] }
+  // What Word sets in the defaults: the table of contents, code blocks.
+  const main = cjkLanguageOf(meta.language) ?? (languages.length > 0 ? han : undefined)
+  const defaults = main && { faces: { ...template.faces, eastAsia: faces[main] ?? template.faces.eastAsia }, eastAsiaLanguage: cjkRegionalTag[main] }
   return { template: { ...template, ...defaults }, eastAsian: { han, faces }, languages }
 }
 
