@@ -7,6 +7,8 @@ declare module 'fontkit' {
     readonly descent: number
     /** From the `head` table. */
     readonly unitsPerEm: number
+    /** Shape a string; its advance width is in font units. */
+    layout(text: string): { advanceWidth: number }
   }
   export function openSync(path: string): Font
 }

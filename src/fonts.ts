@@ -110,6 +110,12 @@ export function naturalLineHeight(fontFile: string): number {
   return (font.ascent - font.descent) / font.unitsPerEm
 }
 
+/** How wide `text` is set in a face at `size` points, as a layout would measure it. */
+export function advanceWidth(fontFile: string, text: string, size: number): number {
+  const font = openFont(fontFile)
+  return (font.layout(text).advanceWidth / font.unitsPerEm) * size
+}
+
 const fontBytes = new Map<string, Buffer>()
 
 /**

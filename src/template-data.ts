@@ -25,6 +25,12 @@ export interface TemplateOptions {
   /** The format the template is for: rule ids are `FORMAT-template-syntax` and `FORMAT-template-field`. */
   format: string
   shape?: TemplateShape
+  /**
+   * Resolve design tokens (`{color.heading}`) in the defaults and the file
+   * before they are checked (`designTokens`); a token naming nothing is a
+   * field problem at its place.
+   */
+  tokens?: <V>(value: V) => { value: V; unknown: Array<{ path: Array<string | number>; token: string }> }
 }
 
 /**
@@ -37,8 +43,9 @@ export interface TemplateOptions {
  * key's path, and the result is undefined (the renderer writes nothing).
  * Keys starting with `$` are comments.
  */
-export async function loadTemplateData<T>(file: VFile, templatesDir: string, relativePath: string, defaults: T, options: TemplateOptions): Promise<T | undefined> {
+export async function loadTemplateData<T>(file: VFile, templatesDir: string, relativePath: string, tokenDefaults: WithTokens<T>, options: TemplateOptions): Promise<T | undefined> {
   const templatePath = path.join(templatesDir, relativePath)
+  const defaults = (options.tokens ? options.tokens(tokenDefaults).value : tokenDefaults) as T
   let text: string
   try {
     text = await readFile(templatePath, 'utf8')
@@ -61,7 +68,12 @@ export async function loadTemplateData<T>(file: VFile, templatesDir: string, rel
     return undefined
   }
 
-  const problems = check(data, defaults, [], options.shape ?? {})
+  const tokens = options.tokens?.(data)
+  if (tokens) data = tokens.value
+  const problems = [
+    ...(tokens?.unknown ?? []).map(({ path: keys, token }) => ({ path: keys, reason: `Unknown design token \`${token}\` at \`${keyPath(keys)}\`, expected one that templates/design.json has (\`{color.heading}\`, \`{size.body}\`)` })),
+    ...check(data, defaults, [], options.shape ?? {})
+  ]
   if (problems.length > 0) {
     const places = jsonPlaces(text)
     for (const { path: keys, reason } of problems) report(reason, pointAt(text, places.get(keys.join('\0')) ?? 0), 'field')
@@ -70,6 +82,9 @@ export async function loadTemplateData<T>(file: VFile, templatesDir: string, rel
   // A copy: renderers hand parts of it to libraries that may change them.
   return merge(structuredClone(defaults), data) as T
 }
+
+/** A template's type as its defaults are written: any value may be a design token (`{size.body}`). */
+export type WithTokens<T> = T extends string | number ? T | string : T extends Array<infer U> ? Array<WithTokens<U>> : T extends object ? { [K in keyof T]: WithTokens<T[K]> } : T
 
 interface Problem {
   path: Array<string | number>

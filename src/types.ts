@@ -48,6 +48,10 @@ export interface ReportMeta {
   /** BCP 47 language tag (`language` or `lang`); defaults to `en`. */
   language: string
   url?: string
+  /** The copyright line as the front matter gives it (`copyright`, or `rights`), printed on the imprint page. */
+  copyright?: string
+  /** A short note about the organization or the report, printed on the imprint page. */
+  about?: string
   /** A sentence or two about the report, for search engines and document properties. */
   description?: string
   abstract?: string

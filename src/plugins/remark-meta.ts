@@ -16,7 +16,8 @@ const source = 'remark-meta'
  */
 const knownKeys = [
   'title', 'subtitle', 'short_title', 'organization', 'authors', 'author', 'advisers', 'date',
-  'language', 'lang', 'url', 'description', 'abstract', 'keywords', 'tags', 'audiences', 'themes'
+  'language', 'lang', 'url', 'description', 'abstract', 'keywords', 'tags', 'audiences', 'themes',
+  'copyright', 'rights', 'about'
 ]
 /** Other tools' keys that are one edit from ours but are not slips of them (`theme:` in Marp, Slidev, Quarto). */
 const otherToolKeys = ['theme']
@@ -176,6 +177,8 @@ function normalize(data: Record<string, unknown>, at: At, file: VFile): ReportMe
     date,
     language,
     url,
+    copyright: text('copyright') ?? text('rights'),
+    about: text('about'),
     description: text('description'),
     abstract: text('abstract'),
     keywords: [...new Set([...list('keywords'), ...list('tags')])],

@@ -1,11 +1,20 @@
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js'
+import { advanceWidth, type FontFaces } from '../../fonts.js'
 import { authorCredits, displayDate } from '../../format.js'
 import type { ReportMeta } from '../../types.js'
 import type { Coverage, FaceText } from './coverage.js'
 import type { FootnotePlan } from './footnotes.js'
-import type { PageGeometry, PdfTemplate } from './template.js'
+import { wrap } from './paginate.js'
+import { pdfmakeStyles, type PageGeometry, type PdfTemplate } from './template.js'
 import { textRuns } from './text-runs.js'
 import type { Converted } from './to-pdfmake.js'
+
+/** A line of the contents: a section, a subsection or an item, and where it points. */
+export interface ContentsEntry {
+  kind: 'section' | 'subsection' | 'item'
+  id: string
+  text: string
+}
 
 export interface DocumentParts {
   converted: Converted
@@ -14,19 +23,34 @@ export interface DocumentParts {
   date: string
   template: PdfTemplate
   geometry: PageGeometry
+  /** The families the document is set in, as files: line heights and widths are read from them. */
+  families: Record<string, FontFaces>
   fontFor: Coverage['fontFor']
   plan: FootnotePlan
+  contents: ContentsEntry[]
+}
+
+/** A node as pdfmake leaves it after laying it out. */
+interface Laid {
+  style?: unknown
+  outlineText?: string
+  positions?: Array<{ pageNumber: number; top: number }>
 }
 
 /**
- * The whole print edition as a pdfmake document: cover, contents, body,
- * running head and folio on every page but the cover, footnotes at the foot
- * of the pages that cite them.
+ * The whole print edition as a pdfmake document: cover, imprint, contents,
+ * body; a running head naming the chapter and a folio on the pages after
+ * the front matter; footnotes at the foot of the pages that cite them.
  */
 export function pdfDefinition(parts: DocumentParts): TDocumentDefinitions {
   const { meta, template, geometry, plan } = parts
   const { margins } = geometry
   const runs = (text: string, family = template.fonts.display) => textRuns(text, family, parts.fontFor[family])
+  const front = [...cover(parts, runs), ...imprint(parts, runs)]
+  // The page the body starts on: the running head and folio start with the contents, after the cover and imprint.
+  const frontPages = front.length > 0 && imprint(parts, runs).length > 0 ? 2 : 1
+  const chapters = chapterHeadings(parts.converted.content)
+  const { defaultStyle, styles } = pdfmakeStyles(template, parts.families)
   return {
     pageSize: { width: geometry.width, height: geometry.height },
     pageMargins: [margins.left, margins.top, margins.right, margins.bottom],
@@ -39,21 +63,32 @@ export function pdfDefinition(parts: DocumentParts): TDocumentDefinitions {
       creator: 'dossier',
       producer: 'dossier (pdfmake)'
     },
-    defaultStyle: template.defaultStyle,
-    styles: template.styles,
-    content: [...cover(parts, runs), ...contents(parts, runs), ...parts.converted.content],
+    defaultStyle,
+    styles,
+    content: [...front, ...contents(parts, runs), ...parts.converted.content],
     header(page) {
-      if (page === 1) return null
+      if (page <= frontPages) return null
+      // The chapter in force at the page's top: the last to start above it.
+      const chapter = chapters.filter((node) => {
+        const at = node.positions?.[0]
+        return at !== undefined && (at.pageNumber < page || (at.pageNumber === page && at.top <= margins.top + 1))
+      }).at(-1)
       return {
         margin: [margins.left, template.header.offset, margins.right, 0],
         stack: [
-          { text: runs(meta.shortTitle), style: 'runningHead' },
+          {
+            columns: [
+              { text: runs(meta.shortTitle), style: 'runningHead', width: 'auto' },
+              { text: chapter ? runs(chapter.outlineText ?? '') : '', style: 'runningHead', alignment: 'right', width: '*' }
+            ],
+            columnGap: 12
+          },
           { canvas: [{ type: 'line', x1: 0, y1: template.header.ruleGap, x2: geometry.textWidth, y2: template.header.ruleGap, lineWidth: template.header.rule, lineColor: template.colors.rule }] }
         ]
       }
     },
     footer(page) {
-      if (page === 1) return null
+      if (page <= frontPages) return null
       return { text: String(page), style: 'pageNumber', alignment: 'center', margin: [0, template.footer.offset, 0, 0] }
     },
     background(page) {
@@ -76,22 +111,40 @@ export function pdfDefinition(parts: DocumentParts): TDocumentDefinitions {
   }
 }
 
+/** The chapter headings (`h1`) of the body, in order: pdfmake gives them positions as it lays them out. */
+function chapterHeadings(content: Content[]): Laid[] {
+  const found: Laid[] = []
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(walk)
+    if (!value || typeof value !== 'object') return
+    const node = value as Laid & { stack?: unknown }
+    if (node.style === 'h1') found.push(node)
+    walk(node.stack)
+  }
+  walk(content)
+  return found
+}
+
 type Runs = (text: string, family?: string) => Content[]
 
 /**
- * The front matter and labels as the cover, contents and running head
- * print them, each in its face: what `checkCoverage` checks.
+ * The front matter and labels as the cover, imprint, contents and running
+ * head print them, each in its face: what `checkCoverage` checks.
  */
 export function printedFrontMatter(meta: ReportMeta, template: PdfTemplate): FaceText[] {
   const { text, display } = template.fonts
   const { authors, advisers, contents } = template.labels
   return [
     [displayDate(meta.date, meta.language), display],
-    [`${authors.toUpperCase()}${advisers.toUpperCase()}${contents}`, display],
+    [`${authors.toUpperCase()}${advisers.toUpperCase()}${contents}${template.contents.leader}`, display],
     [meta.organization?.toUpperCase() ?? '', display],
+    [meta.organization ?? '', display],
     [meta.title, display],
     [meta.subtitle ?? '', text],
     [meta.shortTitle, display],
+    [meta.copyright ?? '', display],
+    [meta.about ?? '', display],
+    [meta.url ?? '', display],
     [meta.abstract ?? '', text],
     ...authorCredits(meta).map((name): FaceText => [name, text]),
     ...meta.advisers.map((name): FaceText => [name, text])
@@ -119,15 +172,59 @@ function cover(parts: DocumentParts, runs: Runs): Content[] {
   ]
 }
 
-function contents(parts: DocumentParts, runs: Runs): Content[] {
-  const [first] = parts.converted.content
-  if (first === undefined) return []
-  // Text before the first section (a plain Markdown file's opening
-  // paragraphs) starts a page of its own, as a section would, rather than
-  // run on under the contents.
-  const preamble = parts.template.page.chapterBreak && (first as { pageBreak?: string }).pageBreak !== 'before'
-  return [
-    { text: runs(parts.template.labels.contents), style: 'tocTitle', pageBreak: 'before' },
-    { toc: { numberStyle: 'tocNumber', textStyle: 'tocEntry2' }, ...(preamble ? { pageBreak: 'after' } : {}) }
+/**
+ * The imprint, on the cover's back: the organization, a note about it, the
+ * copyright line and the report's address, each only if the front matter
+ * gives it. Nothing is made up: without any of them there is no imprint.
+ */
+function imprint(parts: DocumentParts, runs: Runs): Content[] {
+  const { meta, template } = parts
+  const blocks: Content[] = [
+    ...(meta.organization ? [{ text: runs(meta.organization), style: 'imprintOrganization' }] : []),
+    ...(meta.about ? [{ text: runs(meta.about), style: 'imprint' }] : []),
+    ...(meta.copyright ? [{ text: runs(meta.copyright), style: 'imprint' }] : []),
+    ...(meta.url ? [{ text: runs(meta.url), style: 'imprint', link: meta.url }] : [])
   ] as Content[]
+  if (blocks.length === 0) return []
+  return [{ stack: blocks, pageBreak: 'before', margin: [0, template.cover.topSpace, 0, 0] }]
+}
+
+/**
+ * The contents: each entry's title, a leader of dots and its page number
+ * on the title's last line, at its baseline. pdfmake has no leader tabs,
+ * so the title is wrapped here as pdfmake will wrap it (word by word, with
+ * the face's own widths) to know how many dots fill its last line; the
+ * page number is a `pageReference`, filled in as the page is printed.
+ */
+function contents(parts: DocumentParts, runs: Runs): Content[] {
+  const { template, geometry } = parts
+  if (parts.contents.length === 0) return []
+  const styleName = { section: 'tocEntry1', subsection: 'tocEntry2', item: 'tocItem' } as const
+  const entries = parts.contents.filter((entry) => entry.kind !== 'item' || template.contents.items)
+  return [
+    { text: runs(template.labels.contents), style: 'tocTitle', pageBreak: 'before' },
+    ...entries.map((entry): Content => {
+      const name = styleName[entry.kind]
+      const style = { ...template.defaultStyle, ...template.styles[name] }
+      const size = style.fontSize ?? 10
+      const face = parts.families[String(style.font ?? template.fonts.display)]
+      const width = (text: string, bold = Boolean(style.bold)) => advanceWidth(bold ? face.bold : face.normal, text, size)
+      const indent = Array.isArray(style.margin) ? Number(style.margin[0]) : 0
+      const available = geometry.textWidth - indent - template.contents.numberWidth
+      const lines = wrap(entry.text, available, width)
+      const { leader, leaderSpacing } = template.contents
+      const dot = width(leader, false) + leaderSpacing
+      // One dot fewer than would fit, so that rounding never sends the leader to a line of its own.
+      const dots = Math.max(0, Math.floor((available - lines.at(-1)! - width(' ', false) - leaderSpacing) / dot) - 1)
+      const lineHeight = size * Number(style.lineHeight ?? 1)
+      return {
+        columns: [
+          { width: '*', text: [...runs(entry.text).map((run) => ({ ...(run as object), linkToDestination: entry.id })), { text: ` ${leader.repeat(dots)}`, characterSpacing: leaderSpacing, color: template.colors.muted, bold: false, noWrap: true }] },
+          { width: template.contents.numberWidth, text: '00', pageReference: entry.id, alignment: 'right', noWrap: true, marginTop: (lines.length - 1) * lineHeight }
+        ],
+        columnGap: 0,
+        style: name
+      } as Content
+    })
+  ]
 }

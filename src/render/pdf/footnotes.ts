@@ -1,4 +1,5 @@
 import type { Content, Node, TDocumentDefinitions } from 'pdfmake/interfaces.js'
+import { keyedNodes } from './paginate.js'
 import { layoutLinks, type PrintOptions } from './print.js'
 import type { PageGeometry } from './template.js'
 import { footnoteDestination } from './to-pdfmake.js'
@@ -60,24 +61,25 @@ function isStack(item: unknown): item is { stack: Content[] } {
 }
 
 /**
- * pdfmake's `pageBreakBefore`: break before a block that would reach into
- * the notes' room, and before a heading left alone at the foot of a page.
+ * pdfmake's `pageBreakBefore`, on a page that keeps room for notes: break
+ * before a block that would reach into that room. The page planner
+ * (paginate.ts) has already placed every other break; this catches what
+ * its arithmetic and the layout's differ on. Each block's end is its
+ * sentinel's position, looked up, not searched for.
  */
-export function breakBefore(geometry: PageGeometry, reserve: number[], headingStyles: Set<string>) {
+export function breakBefore(geometry: PageGeometry, reserve: number[], content: Content[]) {
   const bottom = geometry.height - geometry.margins.bottom
-  return (node: Node, helpers: { getFollowingNodesOnPage(): Node[] }): boolean => {
+  const { sentinels } = keyedNodes(content)
+  return (node: Node): boolean => {
     const key = node.headlineLevel
     if (typeof key !== 'number' || key <= 0 || !node.startPosition) return false
     // A block at the top of its page cannot be helped by a break.
     if (node.startPosition.top <= geometry.margins.top + 1) return false
     const page = node.pageNumbers?.[0] ?? 1
-    const following = helpers.getFollowingNodesOnPage()
-    const end = following.findIndex((other) => other.headlineLevel === -key)
-    if (end < 0) return (reserve[page - 1] ?? 0) > 0 || headingStyles.has(String(node.style))
-    const limit = bottom - (reserve[page - 1] ?? 0)
-    if (following[end].startPosition!.top > limit) return true
-    // A heading needs something of its section after it on the same page.
-    return headingStyles.has(String(node.style)) && !following.slice(end + 1).some((other) => typeof other.headlineLevel === 'number' && other.headlineLevel > 0)
+    const room = reserve[page - 1] ?? 0
+    if (room <= 0) return false
+    const end = (sentinels.get(key) as { positions?: Array<{ pageNumber: number; top: number }> } | undefined)?.positions?.[0]
+    return !end || end.pageNumber !== page || end.top > bottom - room
   }
 }
 

@@ -1,18 +1,20 @@
 import type { FootnoteDefinition, Root } from 'mdast'
+import { toString } from 'mdast-util-to-string'
 import { EXIT, visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
 import { displayDate } from '../../format.js'
 import { problem } from '../../message.js'
 import { imageDataUrl, shownImages } from '../../plugins/remark-images.js'
 import type { Renderer, RenderContext } from '../../types.js'
+import type { Content } from 'pdfmake/interfaces.js'
+import { advanceWidth } from '../../fonts.js'
 import { checkCoverage } from './coverage.js'
-import { pdfDefinition, printedFrontMatter } from './document.js'
+import { pdfDefinition, printedFrontMatter, type ContentsEntry } from './document.js'
 import { breakBefore, planFootnotes, withSentinels, type FootnotePlan } from './footnotes.js'
-import { printPdf } from './print.js'
-import { loadPdfTemplate, pageGeometry } from './template.js'
+import { applyPagePlan, keyedNodes, measureBlocks, planPages } from './paginate.js'
+import { layoutLinks, printPdf } from './print.js'
+import { lineHeightOf, loadPdfTemplate, pageGeometry } from './template.js'
 import { toPdfmake, type PdfFigure, type Prepared } from './to-pdfmake.js'
-
-const headingStyles = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6'])
 
 /**
  * The print edition, `NAME.pdf`. Async work (template, fonts and their
@@ -30,7 +32,9 @@ export const renderer: Renderer = {
     const geometry = pageGeometry(template, context.paper)
     const coverage = checkCoverage(tree, file, template, context.templatesDir, printedFrontMatter(meta, template))
     const images = pdfImages(file)
-    const prepared: Prepared = { template, geometry, fontFor: coverage.fontFor, images: images.figures }
+    const bold = coverage.families[template.fonts.text].bold
+    const bodySize = Number(template.defaultStyle.fontSize ?? 12)
+    const prepared: Prepared = { template, geometry, fontFor: coverage.fontFor, images: images.figures, leadWidth: (text) => advanceWidth(bold, text, bodySize) }
     // Images come as `data:` URLs: the printer reads no file but the fonts.
     const options = { fonts: coverage.families, date: context.date }
     const date = displayDate(meta.date, meta.language)
@@ -39,10 +43,21 @@ export const renderer: Renderer = {
     // every pass gets a fresh copy.
     const converted = toPdfmake(tree, prepared)
     const body = { ...converted, content: withSentinels(converted.content) }
+    // The body starts on a page of its own, at the page's top.
+    Object.assign(keyedNodes(body.content).blocks.get(1) ?? {}, { pageBreak: 'before', marginTop: 0 })
+    const contents = contentsEntries(tree, file)
+    // Where pages break is planned from one layout of the body as it comes
+    // (see paginate.ts), then for each footnote plan's room at the pages' feet.
+    let measured: ReturnType<typeof measureBlocks> | undefined
     const definitionFor = (plan: FootnotePlan) => {
-      const definition = pdfDefinition({ converted: fresh(body), meta, date, template, geometry, fontFor: coverage.fontFor, plan })
-      return { ...definition, images: { ...images.dictionary }, pageBreakBefore: breakBefore(geometry, plan.reserve, headingStyles) }
+      const copy = fresh(body)
+      if (measured) applyPagePlan(copy.content, planPages(measured.blocks, geometry, plan.reserve, measured.firstPage))
+      const definition = pdfDefinition({ converted: copy, meta, date, template, geometry, families: coverage.families, fontFor: coverage.fontFor, plan, contents })
+      return { ...definition, images: { ...images.dictionary }, pageBreakBefore: breakBefore(geometry, plan.reserve, copy.content) }
     }
+    const probe = definitionFor({ reserve: [], notesOnPage: [], heights: [] })
+    await layoutLinks(probe, options)
+    measured = measureBlocks(probe.content as Content[], (style) => lineHeightOf(template, style))
     const { noteIds } = converted
     const plan = await planFootnotes(fresh(converted.notes), definitionFor, geometry, template.footnotes.space + template.footnotes.gap, options)
     if (plan.unfit !== undefined) warnUnfit(tree, file, noteIds[plan.unfit - 1])
@@ -54,6 +69,18 @@ export const renderer: Renderer = {
     const template = await loadPdfTemplate(file, context.templatesDir)
     if (template) checkCoverage(tree, file, template, context.templatesDir, printedFrontMatter(file.data.meta!, template))
   }
+}
+
+/** What the contents list: sections and subsections, and the items under them, in reading order. */
+function contentsEntries(tree: Root, file: VFile): ContentsEntry[] {
+  const items = new Map((file.data.items ?? []).map((item) => [item.id, item]))
+  const entries: ContentsEntry[] = []
+  visit(tree, (node) => {
+    if (node.type === 'heading' && node.depth <= 2 && node.data?.id) entries.push({ kind: node.depth === 1 ? 'section' : 'subsection', id: node.data.id, text: toString(node) })
+    const item = node.type === 'listItem' && node.data?.itemId ? items.get(node.data.itemId) : undefined
+    if (item) entries.push({ kind: 'item', id: item.id, text: item.lead.replace(/:$/, '') })
+  })
+  return entries
 }
 
 /**

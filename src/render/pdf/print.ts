@@ -66,7 +66,45 @@ interface KitDocument extends NodeJS.ReadableStream {
   bufferedPageRange(): { start: number; count: number }
   switchToPage(index: number): void
   page: { annotations: Array<{ data: { A?: { data: { D?: unknown } } } }> }
+  outline: KitOutline
   end(): void
+}
+
+/** A PDFKit outline item: its destination (`[page, 'XYZ', left, top, zoom]`) is written when the document ends. */
+interface KitOutline {
+  outlineData: { Dest?: unknown[] }
+  children: KitOutline[]
+}
+
+/**
+ * Point each bookmark at the top left of its heading. pdfmake adds the
+ * bookmarks without a place, and PDFKit then aims them at the page's top
+ * right corner; the headings' positions are on the definition's nodes once
+ * laid out, in the same order as the bookmarks.
+ */
+function placeBookmarks(document: KitDocument, definition: TDocumentDefinitions): void {
+  const headings: Array<{ left: number; top: number }> = []
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(walk)
+    if (!value || typeof value !== 'object') return
+    const node = value as { outline?: boolean; positions?: Array<{ left: number; top: number }>; stack?: unknown; ul?: unknown; ol?: unknown }
+    if (node.outline && node.positions?.[0]) headings.push(node.positions[0])
+    walk(node.stack)
+    walk(node.ul)
+    walk(node.ol)
+  }
+  walk(definition.content)
+  const height = (definition.pageSize as { height: number } | undefined)?.height ?? 0
+  const items: KitOutline[] = []
+  const flatten = (outline: KitOutline) => outline.children.forEach((child) => (items.push(child), flatten(child)))
+  flatten(document.outline)
+  items.forEach((item, index) => {
+    const dest = item.outlineData.Dest
+    const at = headings[index]
+    if (!dest || !at) return
+    dest[2] = at.left
+    dest[3] = height - at.top
+  })
 }
 
 async function createDocument(definition: TDocumentDefinitions, options: PrintOptions): Promise<KitDocument> {
@@ -79,7 +117,9 @@ async function createDocument(definition: TDocumentDefinitions, options: PrintOp
   const info = { ...definition.info, creationDate: options.date, modDate: options.date }
   // Pages are kept until the end so that they can be counted and inspected.
   const created = pdfmake.createPdf({ ...definition, info }, { bufferPages: true })
-  return (await created.getStream()) as unknown as KitDocument
+  const document = (await created.getStream()) as unknown as KitDocument
+  placeBookmarks(document, definition)
+  return document
 }
 
 function collect(document: KitDocument): Promise<Buffer> {

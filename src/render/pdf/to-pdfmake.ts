@@ -5,8 +5,12 @@ import { visit } from 'unist-util-visit'
 import { isItemKind } from '../../plugins/remark-items.js'
 import { lineEndingsAsSpaces, safeDecode } from '../../text.js'
 import type { Coverage } from './coverage.js'
+import { wrap } from './paginate.js'
 import type { PageGeometry, PdfTemplate } from './template.js'
 import { textRuns } from './text-runs.js'
+
+/** Room a list level takes from the measure, generously: what a lead's lines are reckoned in. */
+const leadIndent = 24
 
 /** Inline content: pieces of one paragraph. */
 export type Inline = ContentText
@@ -22,6 +26,8 @@ export interface Prepared {
   fontFor: Coverage['fontFor']
   /** Image URL as written → its figure. Missing: refused, its alt text stands in. */
   images: ReadonlyMap<string, PdfFigure>
+  /** How wide text is in the body face, bold, at the body size: for the lines an item's lead takes. */
+  leadWidth(text: string): number
 }
 
 /**
@@ -90,8 +96,8 @@ const blockHandlers: BlockHandlers = {
       outline: Boolean(id),
       outlineText: toString(node),
       outlineParentId: parentId,
-      pageBreak: node.depth === 1 && state.template.page.chapterBreak ? ('before' as const) : undefined,
-      ...(node.depth <= 2 && id ? { tocItem: true, tocStyle: `tocEntry${node.depth}`, tocNumberStyle: 'tocNumber' } : {})
+      // A chapter on a new page starts at the page's top, without the space above it.
+      ...(node.depth === 1 && state.template.page.chapterBreak ? { pageBreak: 'before' as const, marginTop: 0 } : {})
     }
     return [heading as Content]
   },
@@ -142,7 +148,7 @@ const blockHandlers: BlockHandlers = {
   },
   list(node, state, context) {
     const inner = node.ordered ? { ...context, orderedDepth: context.orderedDepth + 1 } : context
-    const items = node.children.map((item) => ({ stack: state.blocks(item, inner) }))
+    const items = node.children.map((item) => ({ stack: blockHandlers.listItem!(item, state, inner) }))
     if (!node.ordered) return [{ ul: items, style: 'list' }]
     const { numbering } = state.template.list
     return [{ ol: items, type: numbering[context.orderedDepth % numbering.length], start: node.start ?? 1, style: 'list' }]
@@ -152,6 +158,15 @@ const blockHandlers: BlockHandlers = {
     const first = blocks[0]
     // The item's anchor goes on its first line, which is where a link to it should land.
     if (node.data?.itemId && first && typeof first === 'object' && 'text' in first) Object.assign(first, { id: node.data.itemId })
+    // A run-in lead (an item's, or a bold phrase) must not end a page: the
+    // page planner keeps its lines with a line of what follows, and a lead
+    // that stands alone above a list with the list.
+    const [paragraph, next] = node.children
+    const lead = paragraph?.type === 'paragraph' ? paragraph.children[0] : undefined
+    if (paragraph?.type === 'paragraph' && first && typeof first === 'object' && lead && (lead.type === 'strong' || (lead.type === 'textDirective' && isItemKind(lead.name)))) {
+      if (paragraph.children.length === 1 && next?.type === 'list') Object.assign(first, { keepWithNext: true })
+      else Object.assign(first, { leadLines: wrap(toString(lead), state.geometry.textWidth - leadIndent * context.orderedDepth, state.leadWidth).length })
+    }
     return blocks
   },
   table(node, state, context) {
