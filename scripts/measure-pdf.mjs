@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { toString } from 'mdast-util-to-string'
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs'
+import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs'
 import { visit, SKIP } from 'unist-util-visit'
 
 /** Letters and digits only, lowercased: how a line is found in the source whatever the quotes, hyphens and spaces. */
@@ -51,6 +51,31 @@ export async function readPdf(bytes) {
     }
     await walk(await document.getOutline(), 1)
     return { pages, outline }
+  } finally {
+    await document.destroy()
+  }
+}
+
+/** Every run of text with its page, type size and fill colour (`#1f3a5f`), from the pages' drawing operations. */
+export async function readTextColors(bytes) {
+  const document = await getDocument({ data: new Uint8Array(bytes), verbosity: 0, isEvalSupported: false }).promise
+  try {
+    const runs = []
+    for (let number = 1; number <= document.numPages; number++) {
+      const { fnArray, argsArray } = await (await document.getPage(number)).getOperatorList()
+      let color = '#000000'
+      let size = 0
+      fnArray.forEach((fn, index) => {
+        const args = argsArray[index]
+        if (fn === OPS.setFillRGBColor) color = String(args[0])
+        else if (fn === OPS.setFont) size = args[1]
+        else if (fn === OPS.showText) {
+          const text = args[0].map((glyph) => glyph?.unicode ?? '').join('')
+          if (text.trim()) runs.push({ page: number, size, color, text })
+        }
+      })
+    }
+    return runs
   } finally {
     await document.destroy()
   }

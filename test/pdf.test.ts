@@ -49,12 +49,12 @@ async function parsed(source: string): Promise<{ tree: Root; outline: OutlineEnt
 }
 
 /**
- * Page text as a reader reads it: running head and folio removed, list
- * markers (which pdf.js reads after their line) dropped, a word split by a
- * line break after its hyphen joined again.
+ * Page text as a reader reads it: running head (short title and chapter)
+ * and folio removed, list markers (which pdf.js reads after their line)
+ * dropped, a word split by a line break after its hyphen joined again.
  */
 function bodyText(pages: string[], shortTitle: string): string {
-  const foot = new RegExp(`\\n${shortTitle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n\\d+\\s*$`)
+  const foot = new RegExp(`\\n${shortTitle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^\\n]*\\n\\d+\\s*$`)
   const text = pages.map((page) => page.replace(foot, '')).join('\n')
   return normalize(text.replace(/\t(\d+|[a-z])\./g, '').replace(/(\S)-\s+(\p{L})/gu, '$1-$2'))
 }
@@ -76,16 +76,22 @@ describe('the print edition', async () => {
     expect(missing.map((paragraph) => [paragraph, text.slice(from, from + 200)])).toEqual([])
   })
 
-  it('has a cover, contents with page numbers, and a running head on the other pages', () => {
+  it('has a cover, an imprint, contents with page numbers, and a running head naming the chapter on the other pages', () => {
     expect(normalize(report.pages[0])).toContain(normalize('North Korea’s Cyber Operations'))
     expect(report.pages[0]).toContain('Jenny Jun')
     expect(report.pages[0]).toContain('Victor D. Cha')
     expect(report.pages[0]).toContain('December 2015')
     expect(report.pages[0]).not.toMatch(/\n1\s*$/)
-    expect(report.pages[1]).toMatch(/Executive Summary\s+3/)
+    // The imprint: what the front matter gives (organization, address), nothing else.
+    expect(report.pages[1]).toContain('Center for Strategic and International Studies, Office of the Korea Chair')
+    expect(report.pages[1]).toContain('https://www.csis.org/analysis/north-koreas-cyber-operations')
+    expect(report.pages[1]).not.toMatch(/©|copyright/i)
+    expect(report.pages[2]).toMatch(/Executive Summary[ .]+4/)
     for (const [index, page] of report.pages.entries()) {
-      if (index > 0) expect(page).toMatch(new RegExp(`${index + 1}\\s*$`))
+      if (index > 1) expect(page).toMatch(new RegExp(`${index + 1}\\s*$`))
     }
+    const chapterPage = report.pages.findIndex((page) => page.startsWith('This section builds') || /\nThis section builds/.test(page))
+    expect(report.pages[chapterPage + 1]).toMatch(/North Korea’s Cyber Operations\s+The Strategic Context of DPRK’s Cyber Operations\n\d+\s*$/)
   })
 
   it('has bookmarks for the headings, nested as they are', () => {
