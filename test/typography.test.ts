@@ -102,8 +102,17 @@ describe.skipIf(!soffice)('the Word edition as LibreOffice sets it (needs soffic
     const converted = spawnSync('soffice', ['--headless', '--convert-to', 'pdf', '--outdir', out, path.join(out, 'report.docx')], { encoding: 'utf8', timeout: 120_000 })
     expect(converted.status, converted.stderr).toBe(0)
     const bytes = readFileSync(path.join(out, 'report.pdf'))
-    const figures = measure(await readPdf(bytes), await blocks())
+    const pdf = await readPdf(bytes)
+    const figures = measure(pdf, await blocks())
     expectPublished(figures, 'DOCX')
+    // The contents' page numbers, written into the file by dossier, are where LibreOffice sets each section.
+    const contents = pdf.pages.find((page: { lines: Array<{ text: string }> }) => page.lines.some((line) => line.text === 'Contents'))!
+    const sections = pdf.outline.filter((entry: { depth: number }) => entry.depth === 1)
+    expect(sections).toHaveLength(5)
+    for (const section of sections) {
+      const line = contents.lines.find((candidate: { text: string }) => candidate.text.startsWith(section.title))
+      expect(line?.text, section.title).toMatch(new RegExp(`\\.{5,}\\s*${section.page}$`))
+    }
     const body = figures.leading.find((entry: { size: number }) => entry.size === design.size.body)!
     expect(Math.abs(body.leading / (design.leading.body * design.size.body) - 1)).toBeLessThan(0.05)
     const runs = await readTextColors(bytes)

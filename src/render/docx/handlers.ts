@@ -60,7 +60,8 @@ export const builders: Builders = {
     return [
       new Paragraph({
         heading: headingLevels[Math.min(node.depth, headingLevels.length) - 1],
-        children: id ? [new Bookmark({ id: bookmarkName(id), children })] : children
+        children: id ? [new Bookmark({ id: bookmarkName(id), children })] : children,
+        ...opensPage(context)
       })
     ]
   },
@@ -131,21 +132,26 @@ export const builders: Builders = {
   }
 }
 
-const headingLevels = [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3]
+const headingLevels = [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3, HeadingLevel.HEADING_4, HeadingLevel.HEADING_5, HeadingLevel.HEADING_6]
 
 /**
  * A paragraph in its place: numbered when it starts a list item, indented
  * as the item it continues, otherwise in the style of where it is. An
  * item's bookmark goes around its first paragraph's content.
  */
-function paragraphOf(children: Inline[], context: Context, style?: string): Paragraph {
+function paragraphOf(children: Inline[], context: Context, style?: string, keepNext?: boolean): Paragraph {
   const content = context.bookmark ? [new Bookmark({ id: bookmarkName(context.bookmark), children })] : children
   if (context.numbered) {
     const { reference, instance, level } = context.numbered
-    return new Paragraph({ style: 'ListParagraph', numbering: { reference, instance, level }, children: content })
+    return new Paragraph({ style: 'ListParagraph', numbering: { reference, instance, level }, children: content, keepNext })
   }
   const continued = context.continues === undefined ? undefined : continueStyles[Math.min(context.continues, continueStyles.length - 1)]
-  return new Paragraph({ style: style ?? continued ?? context.paragraphStyle, children: content })
+  return new Paragraph({ style: style ?? continued ?? context.paragraphStyle, children: content, ...opensPage(context) })
+}
+
+/** A paragraph that opens the body starts a page, at its top (Word and LibreOffice keep the space above after a break). */
+function opensPage(context: Context) {
+  return context.opensPage ? { pageBreakBefore: true, spacing: { before: 0 } } : {}
 }
 
 const continueStyles = ['ListContinue', 'ListContinue2', 'ListContinue3']
@@ -161,7 +167,13 @@ function listItem(item: ListItem, context: Context): Block[] {
   if (head?.type !== 'paragraph') {
     return [paragraphOf(checkbox, first), ...context.blocks(item.children, rest)]
   }
-  return [paragraphOf([...checkbox, ...context.inlines(head.children, context)], first), ...context.blocks(tail, rest)]
+  // A bold phrase opening an item is its lead, set as an item's lead is;
+  // one standing alone above a list keeps with it.
+  const [opening, ...after] = head.children
+  const lead = opening?.type === 'strong'
+  const runs = lead ? [...context.inlines(opening.children, { ...context, runStyle: 'ItemLead' }), ...context.inlines(after, context)] : context.inlines(head.children, context)
+  const standing = lead && after.length === 0 && tail[0]?.type === 'list'
+  return [paragraphOf([...checkbox, ...runs], first, undefined, standing || undefined), ...context.blocks(tail, rest)]
 }
 
 /**

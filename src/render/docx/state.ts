@@ -94,6 +94,8 @@ export interface Context extends State {
   readonly continues?: number
   /** Bookmark to put around the next paragraph's content (an item's id). */
   readonly bookmark?: string
+  /** The paragraph built here opens the body: it starts a page, without the space above it. */
+  readonly opensPage?: boolean
   /** Character style of runs here: Hyperlink, Item Lead, Source Code Char. */
   readonly runStyle?: string
   readonly strong?: boolean

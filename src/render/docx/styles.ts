@@ -9,7 +9,8 @@ import {
   type IStylesOptions
 } from 'docx'
 import type { VFile } from 'vfile'
-import { loadTemplateData, type TemplateShape } from '../../template-data.js'
+import { designTokens, loadDesign } from '../../design.js'
+import { loadTemplateData, type TemplateShape, type WithTokens } from '../../template-data.js'
 
 /** A run's look in the style dictionary: sizes in points, colours and faces by name. */
 export interface RunStyleSpec {
@@ -27,11 +28,17 @@ export interface RunStyleSpec {
 export interface ParagraphStyleSpec extends RunStyleSpec {
   next?: string
   alignment?: 'left' | 'center' | 'right' | 'both'
-  /** Points; `line` is a multiple of single spacing. */
-  spacing?: { before?: number; after?: number; line?: number }
+  /**
+   * Points. `leading` is baseline to baseline as a multiple of the type
+   * size, as in the PDF and CSS (set exactly); `line` a multiple of Word's
+   * single spacing, which is the face's own line height.
+   */
+  spacing?: { before?: number; after?: number; line?: number; leading?: number }
   indent?: { left?: number; right?: number; firstLine?: number; hanging?: number }
   keepNext?: boolean
   keepLines?: boolean
+  /** Word's widow and orphan control: no paragraph leaves one line alone at a page's foot or head. */
+  widowControl?: boolean
   pageBreakBefore?: boolean
   outlineLevel?: number
   borderBottom?: { size: number; color: string }
@@ -42,7 +49,8 @@ export interface DocxTemplate {
   page: {
     width: string
     height: string
-    margin: Record<'top' | 'right' | 'bottom' | 'left' | 'header' | 'footer', string>
+    /** Lengths with a unit (`1in`), or points. */
+    margin: Record<'top' | 'right' | 'bottom' | 'left' | 'header' | 'footer', string | number>
   }
   /** Face roles (`body`, `heading`, `eastAsia`, `code`) to font families. */
   faces: Record<string, string>
@@ -60,13 +68,22 @@ export interface DocxTemplate {
   characterStyles: Record<string, RunStyleSpec>
 }
 
-/** dossier's Word template: what `templates/docx/styles.json` ships, and what a templates folder's own is merged over. */
-export const docxTemplateDefaults: DocxTemplate = {
-  page: { width: '8.5in', height: '11in', margin: { top: '1in', right: '1.1in', bottom: '1in', left: '1.1in', header: '0.5in', footer: '0.5in' } },
-  faces: { body: 'Source Serif 4', heading: 'Source Sans 3', eastAsia: 'Noto Sans KR', code: 'Source Code Pro' },
+/** dossier's Word template: what `templates/docx/styles.json` ships, and what a templates folder's own is merged over. Values in braces are tokens of `templates/design.json`. */
+export const docxTemplateDefaults: WithTokens<DocxTemplate> = {
+  page: { width: '8.5in', height: '11in', margin: { top: 84, right: '{page.margin}', bottom: 78, left: '{page.margin}', header: 40, footer: 36 } },
+  faces: { body: '{face.text}', heading: '{face.display}', eastAsia: 'Noto Sans KR', code: '{face.code}' },
   embed: ['body', 'heading', 'eastAsia', 'code'],
   eastAsiaLanguage: 'ko-KR',
-  colors: { text: '1A1A1A', heading: '1F3A5F', accent: '8B1E2D', muted: '5F6670', link: '1F5FA8', rule: 'B8BEC6', tableHeader: 'E6EBF1' },
+  colors: {
+    text: '{color.text}',
+    heading: '{color.heading}',
+    lead: '{color.lead}',
+    accent: '{color.accent}',
+    muted: '{color.muted}',
+    link: '{color.link}',
+    rule: '{color.rule}',
+    tableHeader: '{color.tableHeader}'
+  },
   labels: { contents: 'Contents', authors: 'Authors', advisers: 'Senior advisers' },
   toc: { levels: '1-2' },
   list: {
@@ -79,81 +96,43 @@ export const docxTemplateDefaults: DocxTemplate = {
   table: { border: 0.5, borderColor: 'rule', headerFill: 'tableHeader', cellMargin: 4, columnChars: { min: 6, max: 60 } },
   image: { maxHeight: '7in', svgFallbackDpi: 192 },
   paragraphStyles: {
-    Normal: { name: 'Normal', face: 'body', size: 11, color: 'text', spacing: { before: 0, after: 8, line: 1.2 } },
-    Title: { name: 'Title', basedOn: 'Normal', next: 'Subtitle', face: 'heading', size: 30, bold: true, color: 'heading', spacing: { before: 144, after: 12, line: 1.05 } },
-    Subtitle: { name: 'Subtitle', basedOn: 'Normal', next: 'Normal', face: 'heading', size: 18, color: 'accent', spacing: { before: 0, after: 36 } },
-    CoverDetail: { name: 'Cover Detail', basedOn: 'Normal', face: 'heading', size: 11.5, color: 'muted', spacing: { before: 0, after: 4 } },
-    TOCHeading: {
-      name: 'TOC Heading',
-      basedOn: 'Normal',
-      next: 'Normal',
-      face: 'heading',
-      size: 18,
-      bold: true,
-      color: 'heading',
-      spacing: { before: 0, after: 18 },
-      pageBreakBefore: true
-    },
-    TOC1: { name: 'toc 1', basedOn: 'Normal', next: 'Normal', face: 'heading', size: 12, bold: true, spacing: { before: 8, after: 4 } },
-    TOC2: { name: 'toc 2', basedOn: 'Normal', next: 'Normal', face: 'heading', size: 11, indent: { left: 14 }, spacing: { before: 0, after: 3 } },
-    TOC3: { name: 'toc 3', basedOn: 'Normal', next: 'Normal', face: 'heading', size: 10.5, indent: { left: 28 }, spacing: { before: 0, after: 2 } },
-    Heading1: {
-      name: 'heading 1',
-      basedOn: 'Normal',
-      next: 'Normal',
-      face: 'heading',
-      size: 20,
-      bold: true,
-      color: 'heading',
-      spacing: { before: 0, after: 14, line: 1.05 },
-      keepNext: true,
-      keepLines: true,
-      pageBreakBefore: true,
-      outlineLevel: 0
-    },
-    Heading2: {
-      name: 'heading 2',
-      basedOn: 'Normal',
-      next: 'Normal',
-      face: 'heading',
-      size: 14,
-      bold: true,
-      color: 'heading',
-      spacing: { before: 16, after: 6 },
-      keepNext: true,
-      keepLines: true,
-      outlineLevel: 1
-    },
-    Heading3: {
-      name: 'heading 3',
-      basedOn: 'Normal',
-      next: 'Normal',
-      face: 'heading',
-      size: 12,
-      bold: true,
-      color: 'accent',
-      spacing: { before: 12, after: 4 },
-      keepNext: true,
-      keepLines: true,
-      outlineLevel: 2
-    },
+    Normal: { name: 'Normal', face: 'body', size: '{size.body}', color: 'text', spacing: { before: 0, after: '{space.paragraph}', leading: '{leading.body}' }, widowControl: true },
+    Title: { name: 'Title', basedOn: 'Normal', next: 'Subtitle', face: 'heading', size: '{size.title}', bold: true, color: 'heading', spacing: { before: 12, after: 8, leading: 1.05 } },
+    Subtitle: { name: 'Subtitle', basedOn: 'Normal', next: 'Normal', face: 'body', size: '{size.subtitle}', italic: true, color: 'muted', spacing: { before: 0, after: 28, leading: '{leading.heading}' } },
+    CoverOrganization: { name: 'Cover Organization', basedOn: 'Normal', face: 'heading', size: 11, bold: true, color: 'accent', spacing: { before: 120, after: 0, leading: '{leading.heading}' } },
+    CoverRule: { name: 'Cover Rule', basedOn: 'Normal', size: 4, spacing: { before: 0, after: 6, leading: 1 }, borderBottom: { size: 2, color: 'accent' } },
+    CoverLabel: { name: 'Cover Label', basedOn: 'Normal', face: 'heading', size: '{size.note}', bold: true, color: 'muted', spacing: { before: 14, after: 3, leading: '{leading.heading}' } },
+    CoverDetail: { name: 'Cover Detail', basedOn: 'Normal', face: 'body', size: 12, spacing: { before: 0, after: 0, leading: '{leading.body}' } },
+    CoverDate: { name: 'Cover Date', basedOn: 'Normal', face: 'heading', size: 11, color: 'muted', spacing: { before: 90, after: 0, leading: '{leading.heading}' } },
+    ImprintOrganization: { name: 'Imprint Organization', basedOn: 'Normal', face: 'heading', size: '{size.small}', bold: true, spacing: { before: 120, after: 2, leading: '{leading.body}' } },
+    Imprint: { name: 'Imprint', basedOn: 'Normal', face: 'heading', size: '{size.small}', color: 'muted', spacing: { before: 0, after: 8, leading: '{leading.body}' } },
+    TOCHeading: { name: 'TOC Heading', basedOn: 'Normal', next: 'Normal', face: 'heading', size: '{size.h1}', bold: true, color: 'heading', spacing: { before: 0, after: 20, leading: '{leading.heading}' }, pageBreakBefore: true },
+    TOC1: { name: 'toc 1', basedOn: 'Normal', next: 'Normal', face: 'heading', size: 11, bold: true, color: 'heading', spacing: { before: 9, after: 2, leading: '{leading.heading}' } },
+    TOC2: { name: 'toc 2', basedOn: 'Normal', next: 'Normal', face: 'heading', size: 10, indent: { left: 14 }, spacing: { before: 1, after: 1, leading: '{leading.heading}' } },
+    TOC3: { name: 'toc 3', basedOn: 'Normal', next: 'Normal', face: 'heading', size: '{size.small}', indent: { left: 28 }, spacing: { before: 1, after: 1, leading: '{leading.heading}' } },
+    Heading1: { name: 'heading 1', basedOn: 'Normal', next: 'Normal', face: 'heading', size: '{size.h1}', bold: true, color: 'heading', spacing: { before: '{space.section}', after: '{space.afterHeading}', leading: '{leading.heading}' }, keepNext: true, keepLines: true, outlineLevel: 0 },
+    Heading2: { name: 'heading 2', basedOn: 'Normal', next: 'Normal', face: 'heading', size: '{size.h2}', bold: true, color: 'heading', spacing: { before: 16, after: 6, leading: '{leading.heading}' }, keepNext: true, keepLines: true, outlineLevel: 1 },
+    Heading3: { name: 'heading 3', basedOn: 'Normal', next: 'Normal', face: 'heading', size: '{size.h3}', bold: true, color: 'heading', spacing: { before: 12, after: 4, leading: '{leading.heading}' }, keepNext: true, keepLines: true, outlineLevel: 2 },
+    Heading4: { name: 'heading 4', basedOn: 'Normal', next: 'Normal', face: 'heading', size: '{size.h4}', bold: true, color: 'heading', spacing: { before: 10, after: 4, leading: '{leading.heading}' }, keepNext: true, keepLines: true, outlineLevel: 3 },
+    Heading5: { name: 'heading 5', basedOn: 'Normal', next: 'Normal', face: 'heading', size: '{size.body}', bold: true, italic: true, color: 'heading', spacing: { before: 8, after: 4, leading: '{leading.heading}' }, keepNext: true, keepLines: true, outlineLevel: 4 },
+    Heading6: { name: 'heading 6', basedOn: 'Normal', next: 'Normal', face: 'heading', size: '{size.body}', italic: true, color: 'heading', spacing: { before: 8, after: 4, leading: '{leading.heading}' }, keepNext: true, keepLines: true, outlineLevel: 5 },
     Quote: { name: 'Quote', basedOn: 'Normal', next: 'Normal', italic: true, color: 'muted', spacing: { before: 4, after: 8 }, indent: { left: 28, right: 28 } },
-    ListParagraph: { name: 'List Paragraph', basedOn: 'Normal', spacing: { before: 0, after: 6 } },
+    ListParagraph: { name: 'List Paragraph', basedOn: 'Normal', spacing: { before: 0, after: '{space.item}' } },
     ListContinue: { name: 'List Continue', basedOn: 'ListParagraph', indent: { left: 22 } },
     ListContinue2: { name: 'List Continue 2', basedOn: 'ListParagraph', indent: { left: 44 } },
     ListContinue3: { name: 'List Continue 3', basedOn: 'ListParagraph', indent: { left: 66 } },
-    FootnoteText: { name: 'footnote text', basedOn: 'Normal', size: 9, spacing: { before: 0, after: 2, line: 1 } },
-    Header: { name: 'header', basedOn: 'Normal', face: 'heading', size: 9, color: 'muted', spacing: { before: 0, after: 0, line: 1 } },
-    Footer: { name: 'footer', basedOn: 'Normal', face: 'heading', size: 9, color: 'muted', alignment: 'right', spacing: { before: 0, after: 0, line: 1 } },
-    TableText: { name: 'Table Text', basedOn: 'Normal', size: 10, spacing: { before: 0, after: 0, line: 1.1 } },
+    FootnoteText: { name: 'footnote text', basedOn: 'Normal', size: '{size.note}', spacing: { before: 0, after: 2, leading: '{leading.tight}' } },
+    Header: { name: 'header', basedOn: 'Normal', face: 'heading', size: '{size.note}', color: 'muted', spacing: { before: 0, after: 0, leading: 1.2 } },
+    Footer: { name: 'footer', basedOn: 'Normal', face: 'heading', size: '{size.small}', color: 'muted', alignment: 'center', spacing: { before: 0, after: 0, leading: 1.2 } },
+    TableText: { name: 'Table Text', basedOn: 'Normal', face: 'heading', size: '{size.small}', spacing: { before: 0, after: 0, leading: '{leading.tight}' } },
     TableHeading: { name: 'Table Heading', basedOn: 'TableText', face: 'heading', bold: true, keepNext: true },
-    Caption: { name: 'caption', basedOn: 'Normal', next: 'Normal', face: 'heading', size: 9, italic: true, color: 'muted', alignment: 'center' },
+    Caption: { name: 'caption', basedOn: 'Normal', next: 'Normal', face: 'heading', size: '{size.note}', italic: true, color: 'muted', alignment: 'center', spacing: { leading: '{leading.tight}' } },
     Figure: { name: 'Figure', basedOn: 'Normal', next: 'Caption', alignment: 'center', keepNext: true, spacing: { before: 6, after: 4, line: 1 } },
-    SourceCode: { name: 'Source Code', basedOn: 'Normal', face: 'code', size: 9, spacing: { before: 0, after: 8, line: 1 }, indent: { left: 14 } },
-    HorizontalRule: { name: 'Horizontal Rule', basedOn: 'Normal', next: 'Normal', size: 4, spacing: { before: 6, after: 12, line: 1 }, borderBottom: { size: 0.75, color: 'rule' } }
+    SourceCode: { name: 'Source Code', basedOn: 'Normal', face: 'code', size: '{size.small}', spacing: { before: 0, after: 8, leading: '{leading.tight}' }, indent: { left: 14 } },
+    HorizontalRule: { name: 'Horizontal Rule', basedOn: 'Normal', next: 'Normal', size: 4, spacing: { before: 6, after: 12, leading: 1 }, borderBottom: { size: 0.75, color: 'rule' } }
   },
   characterStyles: {
-    ItemLead: { name: 'Item Lead', bold: true, color: 'heading' },
+    ItemLead: { name: 'Item Lead', bold: true, color: 'lead' },
     Hyperlink: { name: 'Hyperlink', color: 'link', underline: true },
     FootnoteReference: { name: 'footnote reference', superScript: true },
     Strong: { name: 'Strong', bold: true },
@@ -168,10 +147,11 @@ const paragraphStyleKeys: Required<ParagraphStyleSpec> = {
   ...runStyleKeys,
   next: '',
   alignment: 'left',
-  spacing: { before: 0, after: 0, line: 0 },
+  spacing: { before: 0, after: 0, line: 0, leading: 0 },
   indent: { left: 0, right: 0, firstLine: 0, hanging: 0 },
   keepNext: false,
   keepLines: false,
+  widowControl: false,
   pageBreakBefore: false,
   outlineLevel: 0,
   borderBottom: { size: 0, color: '' }
@@ -182,8 +162,10 @@ const paragraphStyleKeys: Required<ParagraphStyleSpec> = {
  * project restyles only what it names. A broken one is reported on `file`,
  * naming the template; then undefined.
  */
-export function loadDocxTemplate(file: VFile, templatesDir: string): Promise<DocxTemplate | undefined> {
-  return loadTemplateData(file, templatesDir, 'docx/styles.json', docxTemplateDefaults, { format: 'docx', shape })
+export async function loadDocxTemplate(file: VFile, templatesDir: string): Promise<DocxTemplate | undefined> {
+  const design = await loadDesign(file, templatesDir)
+  if (!design) return undefined
+  return loadTemplateData<DocxTemplate>(file, templatesDir, 'docx/styles.json', docxTemplateDefaults, { format: 'docx', shape, tokens: designTokens(design) })
 }
 
 export function stylesFromTemplate(template: DocxTemplate, language: string): IStylesOptions {
@@ -195,7 +177,7 @@ export function stylesFromTemplate(template: DocxTemplate, language: string): IS
     next: spec.next,
     quickFormat: true,
     run: runProperties(template, spec),
-    paragraph: paragraphProperties(template, spec)
+    paragraph: paragraphProperties(template, spec, sizeOf(template, id))
   }))
   const characterStyles: ICharacterStyleOptions[] = Object.entries(template.characterStyles).map(([id, spec]) => ({
     id,
@@ -230,9 +212,21 @@ function face(template: DocxTemplate, role: string | undefined): string | undefi
   return family
 }
 
+/** A colour by name, as Word writes it: hex without `#`. */
 function color(template: DocxTemplate, name: string | undefined): string | undefined {
   if (name === undefined) return undefined
-  return template.colors[name] ?? name
+  return (template.colors[name] ?? name).replace(/^#/, '')
+}
+
+/** A paragraph style's type size, its own or the one it is based on. */
+function sizeOf(template: DocxTemplate, id: string): number {
+  const seen = new Set<string>()
+  for (let at: string | undefined = id; at && !seen.has(at); at = template.paragraphStyles[at]?.basedOn) {
+    seen.add(at)
+    const size = template.paragraphStyles[at]?.size
+    if (size !== undefined) return size
+  }
+  return 11
 }
 
 function runProperties(template: DocxTemplate, spec: RunStyleSpec) {
@@ -249,14 +243,16 @@ function runProperties(template: DocxTemplate, spec: RunStyleSpec) {
   }
 }
 
-function paragraphProperties(template: DocxTemplate, spec: ParagraphStyleSpec) {
+function paragraphProperties(template: DocxTemplate, spec: ParagraphStyleSpec, size: number) {
+  const { leading, line } = spec.spacing ?? {}
   return {
     alignment: spec.alignment === undefined ? undefined : alignments[spec.alignment],
     spacing: spec.spacing && {
       before: spec.spacing.before === undefined ? undefined : twipsOfPoints(spec.spacing.before),
       after: spec.spacing.after === undefined ? undefined : twipsOfPoints(spec.spacing.after),
-      line: spec.spacing.line === undefined ? undefined : Math.round(spec.spacing.line * singleLine),
-      lineRule: spec.spacing.line === undefined ? undefined : LineRuleType.AUTO
+      // Leading is set exactly, so Word and LibreOffice keep the design's lines whatever the face's own line height.
+      line: leading !== undefined ? twipsOfPoints(leading * size) : line === undefined ? undefined : Math.round(line * singleLine),
+      lineRule: leading !== undefined ? LineRuleType.EXACT : line === undefined ? undefined : LineRuleType.AUTO
     },
     indent: spec.indent && {
       left: spec.indent.left === undefined ? undefined : twipsOfPoints(spec.indent.left),
@@ -266,6 +262,7 @@ function paragraphProperties(template: DocxTemplate, spec: ParagraphStyleSpec) {
     },
     keepNext: spec.keepNext,
     keepLines: spec.keepLines,
+    widowControl: spec.widowControl,
     pageBreakBefore: spec.pageBreakBefore,
     outlineLevel: spec.outlineLevel,
     border: spec.borderBottom && {

@@ -4,8 +4,12 @@ import {
   ExternalHyperlink,
   Footer,
   Header,
+  PageBreak,
   PageNumber,
   Paragraph,
+  SimpleField,
+  Tab,
+  TabStopType,
   TableOfContents,
   TextRun,
   type FileChild,
@@ -83,7 +87,14 @@ export function toDocx(tree: Root, file: VFile, options: ToDocxOptions): Documen
   }
   footnoteContext = { ...context, paragraphStyle: 'FootnoteText' }
 
-  const body = blocks(tree.children, context)
+  // The body starts on a page of its own: its first heading or paragraph
+  // opens the page (sections run on, so no style breaks the page for it).
+  const opening = tree.children.findIndex((node) => node.type !== 'yaml' && node.type !== 'definition' && node.type !== 'footnoteDefinition')
+  const first = tree.children[opening]
+  const body =
+    first?.type === 'heading' || first?.type === 'paragraph'
+      ? [...blocks(tree.children.slice(0, opening + 1), { ...context, opensPage: true }), ...blocks(tree.children.slice(opening + 1), context)]
+      : [new Paragraph({ children: [new PageBreak()] }), ...blocks(tree.children, context)]
   const section: ISectionOptions = {
     properties: {
       titlePage: true,
@@ -102,7 +113,16 @@ export function toDocx(tree: Root, file: VFile, options: ToDocxOptions): Documen
     headers: {
       // The cover has neither running head nor page number.
       first: new Header({ children: [new Paragraph({ style: 'Header' })] }),
-      default: new Header({ children: [new Paragraph({ style: 'Header', children: textRuns(meta.shortTitle, context) })] })
+      // The short title, and at the right margin the chapter in force: Word's STYLEREF field.
+      default: new Header({
+        children: [
+          new Paragraph({
+            style: 'Header',
+            tabStops: [{ type: TabStopType.RIGHT, position: textWidth }],
+            children: [...textRuns(meta.shortTitle, context), new TextRun({ children: [new Tab()] }), new SimpleField('STYLEREF "heading 1"')]
+          })
+        ]
+      })
     },
     footers: {
       first: new Footer({ children: [new Paragraph({ style: 'Footer' })] }),
@@ -203,26 +223,36 @@ function createFootnotes(footnoteContext: () => Context): FootnoteRegistry {
   }
 }
 
-/** The cover: title, subtitle, abstract, authors, advisers, organization, date and address, from the front matter. */
+/**
+ * The cover, as the PDF's: organization, title, subtitle, a rule, the
+ * abstract, authors and advisers under their labels, the date; then the
+ * imprint page (organization, about, copyright line, address), only with
+ * what the front matter gives.
+ */
 function cover(meta: ReportMeta, context: Context): Block[] {
   const { labels } = context.template
-  const detail = (text: string) => new Paragraph({ style: 'CoverDetail', children: textRuns(text, context) })
-  const blocks: Block[] = [new Paragraph({ style: 'Title', children: textRuns(meta.title, context) })]
-  if (meta.subtitle) blocks.push(new Paragraph({ style: 'Subtitle', children: textRuns(meta.subtitle, context) }))
-  for (const paragraph of meta.abstract?.split('\n\n') ?? []) blocks.push(detail(paragraph))
-  if (meta.authors.length > 0) blocks.push(detail(`${labels.authors}: ${authorCredits(meta).join(', ')}`))
-  if (meta.advisers.length > 0) blocks.push(detail(`${labels.advisers}: ${meta.advisers.join(', ')}`))
-  if (meta.organization) blocks.push(detail(meta.organization))
-  if (meta.date) blocks.push(detail(displayDate(meta.date, meta.language)))
-  if (meta.url) {
-    blocks.push(
-      new Paragraph({
-        style: 'CoverDetail',
-        children: [new ExternalHyperlink({ link: meta.url, children: textRuns(meta.url, { ...context, runStyle: 'Hyperlink' }) })]
-      })
-    )
-  }
-  return blocks
+  const paragraph = (style: string, text: string) => new Paragraph({ style, children: textRuns(text, context) })
+  const names = (label: string, people: string[]) =>
+    people.length > 0 ? [paragraph('CoverLabel', label.toUpperCase()), ...people.map((name) => paragraph('CoverDetail', name))] : []
+  const blocks: Block[] = [
+    ...(meta.organization ? [paragraph('CoverOrganization', meta.organization.toUpperCase())] : []),
+    paragraph('Title', meta.title),
+    ...(meta.subtitle ? [paragraph('Subtitle', meta.subtitle)] : []),
+    new Paragraph({ style: 'CoverRule' }),
+    ...(meta.abstract?.split('\n\n') ?? []).map((text) => paragraph('CoverDetail', text)),
+    ...names(labels.authors, authorCredits(meta)),
+    ...names(labels.advisers, meta.advisers),
+    ...(meta.date ? [paragraph('CoverDate', displayDate(meta.date, meta.language))] : [])
+  ]
+  const link = (url: string) => [new ExternalHyperlink({ link: url, children: textRuns(url, { ...context, runStyle: 'Hyperlink' }) })]
+  const imprint: Array<[style: string, children: Inline[]]> = [
+    ...(meta.organization ? [['ImprintOrganization', textRuns(meta.organization, context)] as [string, Inline[]]] : []),
+    ...(meta.about ? [['Imprint', textRuns(meta.about, context)] as [string, Inline[]]] : []),
+    ...(meta.copyright ? [['Imprint', textRuns(meta.copyright, context)] as [string, Inline[]]] : []),
+    ...(meta.url ? [['Imprint', link(meta.url)] as [string, Inline[]]] : [])
+  ]
+  // The imprint has the cover's back to itself.
+  return [...blocks, ...imprint.map(([style, children], index) => new Paragraph({ style, children, pageBreakBefore: index === 0 }))]
 }
 
 /**
