@@ -4,7 +4,8 @@ import type { VFile } from 'vfile'
 import { templateProblem } from './problems.js'
 import { Fields, isRecord } from './read-fields.js'
 import type { CondenseStep, MemoLayout, RationaleMode } from './types.js'
-import { parseYamlSource } from '../../yaml-source.js'
+import { loadDesign, resolveTokens } from '../../design.js'
+import { parseYamlSource, placeAt } from '../../yaml-source.js'
 
 /**
  * Floors no layout may go below, whatever `layout.yaml` says: a memo that
@@ -29,8 +30,15 @@ export async function loadMemoLayout(file: VFile, templatesDir: string): Promise
   const source = parseYamlSource(await readFile(layoutPath, 'utf8'))
   let failed = source.errors.length > 0
   for (const error of source.errors) templateProblem(file, layoutPath, error.reason, error.place, 'memo-layout')
-  if (failed || !isRecord(source.value)) return undefined
-  const fields = new Fields(source.value, source.places, (reason, key) => {
+  const design = await loadDesign(file, templatesDir)
+  if (failed || !design || !isRecord(source.value)) return undefined
+  // Faces and colours name the house design's (`{color.heading}`), as the report's templates do.
+  const tokens = resolveTokens(source.value, design)
+  for (const { path: keys, token } of tokens.unknown) {
+    failed = true
+    templateProblem(file, layoutPath, `Unknown design token \`${token}\` at \`${keys.join('.')}\`, expected one that templates/design.json has (\`{color.heading}\`)`, placeAt(source.places, keys.join('.')), 'memo-layout')
+  }
+  const fields = new Fields(tokens.value, source.places, (reason, key) => {
     failed = true
     templateProblem(file, layoutPath, reason, fields.placeOf(key), 'memo-layout')
   })
