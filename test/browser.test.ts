@@ -1,11 +1,11 @@
-import { readdirSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { PDFParse } from 'pdf-parse'
 import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build } from '../src/build.js'
-import { fixture, reportSource, tempDir } from './helpers.js'
+import { fixture, reportSource, root, tempDir } from './helpers.js'
 
 // Debian's Chromium (.ci/run installs it), headless, with nothing that
 // phones home: any request the page makes is its own.
@@ -58,6 +58,52 @@ describe('the HTML editions in a browser', () => {
     await page.goto(`${pathToFileURL(path.join(out, 'report.html')).href}#information-sharing`)
     const target = await page.evaluate(() => document.querySelector(':target')?.querySelector('.lead')?.textContent)
     expect(target).toBe('Encourage greater information sharing arrangements beyond intelligence and government agencies.')
+    await page.close()
+  })
+
+  it('fits a phone: no horizontal scroll at 390 px', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } })
+    await page.goto(pathToFileURL(path.join(out, 'report.html')).href)
+    await page.evaluate(() => document.fonts.ready)
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+    await page.close()
+  })
+
+  it('keeps the contents at hand on a wide screen: a sticky sidebar beside the column, headings in the design’s colour', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    await page.goto(pathToFileURL(path.join(out, 'report.html')).href)
+    await page.evaluate(() => document.fonts.ready)
+    await page.evaluate(() => window.scrollTo(0, 3000))
+    const layout = await page.evaluate(() => {
+      const nav = document.querySelector('nav.toc')!.getBoundingClientRect()
+      const main = document.querySelector('main')!.getBoundingClientRect()
+      const paragraph = document.querySelector('main p')!.getBoundingClientRect()
+      return { navTop: nav.top, navRight: nav.right, mainLeft: main.left, column: paragraph.width, scroll: document.documentElement.scrollWidth, heading: getComputedStyle(document.querySelector('main h2')!).color }
+    })
+    // Scrolled far down, the contents are still in view, left of the text.
+    expect(layout.navTop).toBeGreaterThanOrEqual(0)
+    expect(layout.navTop).toBeLessThan(100)
+    expect(layout.navRight).toBeLessThan(layout.mainLeft)
+    // A reading measure, not the window's width.
+    expect(layout.column).toBeLessThan(640)
+    expect(layout.scroll).toBeLessThanOrEqual(1280)
+    const design = JSON.parse(readFileSync(path.join(root, 'templates', 'design.json'), 'utf8')) as { color: { heading: string } }
+    const [r, g, b] = [1, 3, 5].map((at) => parseInt(design.color.heading.slice(at, at + 2), 16))
+    expect(layout.heading).toBe(`rgb(${r}, ${g}, ${b})`)
+    await page.close()
+  })
+
+  it('printed from the browser, has folios and a running head, and the report’s address once', async () => {
+    const page = await browser.newPage()
+    await page.goto(pathToFileURL(path.join(out, 'report.html')).href)
+    await page.evaluate(() => document.fonts.ready)
+    const parser = new PDFParse({ data: new Uint8Array(await page.pdf({ preferCSSPageSize: true })) })
+    const text = await parser.getText()
+    await parser.destroy()
+    const fourth = text.pages[3].text
+    expect(fourth).toMatch(/^North Korea’s Cyber Operations/)
+    expect(fourth.split('\n')).toContain('4')
+    expect(text.pages.map((one) => one.text).join('\n').match(/csis\.org\/analysis\/north-koreas-cyber-operations/g)).toHaveLength(1)
     await page.close()
   })
 

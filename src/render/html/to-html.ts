@@ -9,6 +9,7 @@ import { unified } from 'unified'
 import type { VFile } from 'vfile'
 import { imageDataUrl } from '../../plugins/remark-images.js'
 import { asWritten } from '../../plugins/remark-raw-html.js'
+import rehypeAnchorLinks from './rehype-anchor-links.js'
 import rehypeNoRequests from './rehype-no-requests.js'
 import rehypeSections from './rehype-sections.js'
 
@@ -82,6 +83,8 @@ const processor = unified()
   .use(rehypeNoRequests)
   // Each top-level heading and what follows it becomes a <section>.
   .use(rehypeSections)
+  // A link to copy on every heading and item.
+  .use(rehypeAnchorLinks)
   .use(rehypeStringify)
 
 /**
