@@ -19,8 +19,8 @@ const knownKeys = [
   'language', 'lang', 'url', 'description', 'abstract', 'keywords', 'tags', 'audiences', 'themes',
   'copyright', 'rights', 'about'
 ]
-/** Other tools' keys that are one edit from ours but are not slips of them (`theme:` in Marp, Slidev, Quarto). */
-const otherToolKeys = ['theme']
+/** Other tools' keys that are one edit from ours but are not slips of them (`theme:` in Marp, Slidev, Quarto; Jekyll's `layout:`, two from `about`). */
+const otherToolKeys = ['theme', 'layout']
 
 /**
  * Read the YAML front matter into `file.data.meta`, checked and with

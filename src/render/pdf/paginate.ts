@@ -234,7 +234,8 @@ export function planPages(blocks: MeasuredBlock[], geometry: PageGeometry, reser
     // A widow: one more line goes over, if what stays is still enough.
     if (onPage - 1 >= Math.max(least, 2)) {
       const slack = limit(page) - (placed[index - 1] + units[index - 1].height)
-      const gaps = blocks.map((_, at) => at).filter((at) => firstUnit[at] > start && firstUnit[at] <= firstUnit[unit.block])
+      const gaps: number[] = []
+      for (let at = units[start].block; at <= unit.block; at++) if (firstUnit[at] > start) gaps.push(at)
       if (gaps.length > 0) {
         for (const at of gaps) plan.stretch.set(blocks[at].key, (plan.stretch.get(blocks[at].key) ?? 0) + (slack + 1) / gaps.length)
         return true
