@@ -19,7 +19,7 @@ const knownKeys = [
   'language', 'lang', 'url', 'description', 'abstract', 'keywords', 'tags', 'audiences', 'themes',
   'copyright', 'rights', 'about'
 ]
-/** Other tools' keys that are one edit from ours but are not slips of them (`theme:` in Marp, Slidev, Quarto; Jekyll's `layout:`, two from `about`). */
+/** Other tools' keys that are one edit from ours but are not slips of them (`theme:` in Marp, Slidev, Quarto; Jekyll's `layout:`, close to `about`). */
 const otherToolKeys = ['theme', 'layout']
 
 /**
