@@ -5,6 +5,7 @@ import { VFile } from 'vfile'
 import { hasErrors, problem } from './message.js'
 import { parseReport } from './pipeline.js'
 import { availableFormats, loadRenderer } from './renderers.js'
+import { templateLayers } from './templates.js'
 import type { MemoOverrides, OutputFile, RenderContext } from './types.js'
 
 export interface BuildOptions {
@@ -14,7 +15,11 @@ export interface BuildOptions {
   outDir?: string
   /** Formats to write. Default: every format in `src/render/`. */
   formats?: string[]
-  /** Templates folder. Default: dossier's own `templates/`. */
+  /**
+   * A templates folder whose files override the same files of a
+   * `templates/` folder beside the source, if there is one, and of
+   * dossier's own `templates/`.
+   */
   templatesDir?: string
   /** Paper for print editions: `letter` or `a4`. Default: the template's. */
   paper?: string
@@ -59,7 +64,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const date = fixedDate(file.data.meta?.date)
   const context: RenderContext = {
     name: path.basename(source, path.extname(source)),
-    templatesDir: options.templatesDir ?? path.join(packageRoot, 'templates'),
+    templates: templateLayers(source, options.templatesDir),
     date,
     // The report's own date keeps its precision ("December 2015"), not a made-up day.
     isoDate: (sourceDateEpoch() === undefined && file.data.meta?.date) || date.toISOString().slice(0, 10),

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { build, packageRoot, type BuildOptions } from './build.js'
 import { hasErrors } from './message.js'
+import { memoDefinitionsFolder } from './render/memo/definitions.js'
 import { reportProblems } from './report-problems.js'
 import { availableFormats } from './renderers.js'
+import { templateWatchTargets } from './templates.js'
 
 /** Exit codes: 0 fine, 1 problems in the source, 2 a wrong command line, 3 a bug of ours. */
 const EXIT_PROBLEMS = 1
@@ -24,6 +26,16 @@ function parseFormats(value: string): string[] {
   }
   return formats
 }
+
+/** `--templates DIR`: a folder that exists, or a wrong command line. */
+function parseTemplatesFolder(value: string): string {
+  if (!existsSync(value) || !statSync(value).isDirectory()) throw new InvalidArgumentError(`no folder \`${value}\`, expected a folder of templates to use over dossier’s own`)
+  return value
+}
+
+/** The same option on every command. */
+const templatesOption = () =>
+  new Option('-t, --templates <dir>', 'a folder of templates used over dossier’s own: only the files it holds').argParser(parseTemplatesFolder)
 
 interface BuildFlags {
   out: string
@@ -57,7 +69,7 @@ async function runBuild(options: BuildOptions, quiet = false): Promise<boolean> 
 async function watch(options: BuildOptions, quiet: boolean, onBuilt?: () => void): Promise<void> {
   const { watch: watchFiles } = await import('chokidar')
   const source = options.source ?? defaultSource
-  const targets = [source, options.templatesDir ?? path.join(packageRoot, 'templates')]
+  const targets = [source, memoDefinitionsFolder(source), ...templateWatchTargets(source, options.templatesDir)]
   let running: Promise<unknown> = Promise.resolve()
   let timer: NodeJS.Timeout | undefined
   const rebuild = () => {
@@ -107,9 +119,9 @@ program
   .argument('[source]', 'Markdown source', defaultSource)
   .option('-o, --out <dir>', 'output folder', 'out')
   .addOption(new Option('-f, --format <list>', `formats to build, comma-separated: ${availableFormats().join(', ')}`).argParser(parseFormats))
-  .option('-a, --audience <id>', 'build only the memo whose template has this id')
+  .option('-a, --audience <id>', 'build only the memo with this id')
   .addOption(new Option('-p, --paper <size>', 'paper for the PDF edition (default: the template’s, letter)').choices(['letter', 'a4']))
-  .option('-t, --templates <dir>', 'templates folder (default: dossier’s templates/)')
+  .addOption(templatesOption())
   .option('--root <dir>', rootHelp)
   .option('-w, --watch', 'rebuild when the source or a template changes')
   .option('-q, --quiet', 'print errors only, not warnings')
@@ -133,7 +145,7 @@ program
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('expected a port number')
     return port
   }, 4321)
-  .option('-t, --templates <dir>', 'templates folder (default: dossier’s templates/)')
+  .addOption(templatesOption())
   .option('--root <dir>', rootHelp)
   .action(async (source: string, flags: BuildFlags & { port: number }) => {
     const { startPreview } = await import('./preview.js')
@@ -146,9 +158,9 @@ program
 
 program
   .command('check')
-  .description('check a report, its templates and memo selections for problems, writing nothing')
+  .description('check a report, its templates and memo definitions for problems, writing nothing')
   .argument('[source]', 'Markdown source', defaultSource)
-  .option('-t, --templates <dir>', 'templates folder (default: dossier’s templates/)')
+  .addOption(templatesOption())
   .option('--root <dir>', rootHelp)
   .option('-q, --quiet', 'print errors only, not warnings')
   .action(async (source: string, flags: { quiet?: boolean; templates?: string; root?: string }) => {
@@ -159,8 +171,8 @@ program
 
 program
   .command('memo')
-  .description('build one audience’s memo, overriding template fields without editing files')
-  .argument('<id>', 'memo template id (a file in templates/memos/)')
+  .description('build one audience’s memo, overriding its definition’s fields without editing files')
+  .argument('<id>', 'memo id (a definition in memos/ beside the source)')
   .argument('[source]', 'Markdown source', defaultSource)
   .option('-o, --out <dir>', 'output folder', 'out')
   .option('--to <text>', 'the MEMORANDUM FOR line')
@@ -168,7 +180,7 @@ program
   .option('--date <text>', 'the DATE line')
   .option('--subject <text>', 'the SUBJECT line')
   .option('-q, --quiet', 'print errors only, not warnings')
-  .option('-t, --templates <dir>', 'templates folder (default: dossier’s templates/)')
+  .addOption(templatesOption())
   .option('--root <dir>', rootHelp)
   .action(async (id: string, source: string, flags: BuildFlags & { to?: string; from?: string; date?: string; subject?: string }) => {
     const memoOverrides = Object.fromEntries(

@@ -1,5 +1,6 @@
 import type { VFile } from 'vfile'
 import { loadTemplateData } from './template-data.js'
+import type { TemplateLayers } from './templates.js'
 
 /**
  * The house design, `templates/design.json`: what every edition shares.
@@ -43,9 +44,9 @@ export const designDefaults: Design = {
   measure: { min: 60, max: 75 }
 }
 
-/** Read `design.json` from `templatesDir` over the defaults; undefined, with a message on `file`, when it is broken. */
-export function loadDesign(file: VFile, templatesDir: string): Promise<Design | undefined> {
-  return loadTemplateData(file, templatesDir, 'design.json', designDefaults, { format: 'design' })
+/** Read `design.json` from each template layer over the defaults; undefined, with a message on `file`, when it is broken. */
+export function loadDesign(file: VFile, templates: TemplateLayers): Promise<Design | undefined> {
+  return loadTemplateData(file, templates, 'design.json', designDefaults, { format: 'design' })
 }
 
 /** A token as a template writes it: `{color.heading}`. */

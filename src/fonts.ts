@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import type { Font } from 'fontkit'
+import { templateFiles, type TemplateLayers } from './templates.js'
 import type { CjkLanguage } from './text.js'
 
 export type FontStyle = 'normal' | 'bold' | 'italics' | 'bolditalics'
@@ -17,8 +18,10 @@ interface FontEntry extends Record<FontStyle, string> {
   language?: CjkLanguage
 }
 
-function fontTable(templatesDir: string): Record<string, FontEntry> {
-  return JSON.parse(readFileSync(path.join(templatesDir, 'fonts.json'), 'utf8')) as Record<string, FontEntry>
+/** `fonts.json` of every template layer, family by family: a layer adds families or replaces them whole. */
+function fontTable(templates: TemplateLayers): Record<string, FontEntry> {
+  const tables = templateFiles(templates, 'fonts.json').map((file) => JSON.parse(readFileSync(file, 'utf8')) as Record<string, FontEntry>)
+  return Object.assign({}, ...tables) as Record<string, FontEntry>
 }
 
 const faceDescriptors: Record<FontStyle, string> = {
@@ -33,8 +36,8 @@ const faceDescriptors: Record<FontStyle, string> = {
  * named by npm specifier for `inlineNpmUrls` to embed. A family or style
  * without them falls back to the reader's fonts.
  */
-export function webFontFaces(templatesDir: string, families: string[], styles = Object.keys(faceDescriptors) as FontStyle[]): string {
-  const table = fontTable(templatesDir)
+export function webFontFaces(templates: TemplateLayers, families: string[], styles = Object.keys(faceDescriptors) as FontStyle[]): string {
+  const table = fontTable(templates)
   return families
     .flatMap((family) =>
       styles
@@ -45,8 +48,8 @@ export function webFontFaces(templatesDir: string, families: string[], styles = 
 }
 
 /** The families of `fonts.json` that a stylesheet names (`"Source Serif 4"`), in the table's order. */
-export function familiesNamedIn(templatesDir: string, css: string): string[] {
-  return Object.keys(fontTable(templatesDir)).filter((family) => !family.startsWith('$') && css.includes(`"${family}"`))
+export function familiesNamedIn(templates: TemplateLayers, css: string): string[] {
+  return Object.keys(fontTable(templates)).filter((family) => !family.startsWith('$') && css.includes(`"${family}"`))
 }
 
 /**
@@ -54,8 +57,8 @@ export function familiesNamedIn(templatesDir: string, css: string): string[] {
  * in the table's order) that `fonts.json` says draws that language's forms:
  * the face its text is set in.
  */
-export function cjkFaces(templatesDir: string, families?: string[]): Partial<Record<CjkLanguage, string>> {
-  const table = fontTable(templatesDir)
+export function cjkFaces(templates: TemplateLayers, families?: string[]): Partial<Record<CjkLanguage, string>> {
+  const table = fontTable(templates)
   const faces: Partial<Record<CjkLanguage, string>> = {}
   for (const family of families ?? Object.keys(table)) {
     const language = table[family]?.language
@@ -71,8 +74,8 @@ const require = createRequire(import.meta.url)
  * their npm packages ship. Nothing comes from the system, so every machine
  * embeds the same bytes.
  */
-export function resolveFonts(templatesDir: string, families: string[]): Record<string, FontFaces> {
-  const table = fontTable(templatesDir)
+export function resolveFonts(templates: TemplateLayers, families: string[]): Record<string, FontFaces> {
+  const table = fontTable(templates)
   const result: Record<string, FontFaces> = {}
   for (const family of families) {
     const entry = table[family]

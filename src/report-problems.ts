@@ -14,25 +14,26 @@ import { statistics } from 'vfile-statistics'
  */
 export function reportProblems(files: VFile[], options: { quiet?: boolean } = {}): string {
   const lines: string[] = []
+  const shown: VFileMessage[] = []
   for (const file of files) {
-    const messages = [...file.messages].sort(compareMessage)
+    const messages = file.messages.filter((message) => message.fatal || !options.quiet).sort(compareMessage)
+    shown.push(...messages)
     for (const message of messages) {
-      if (options.quiet && !message.fatal) continue
       lines.push(formatLine(message, file))
       const cause = message.cause as VFileMessage | undefined
       if (cause && typeof cause === 'object' && 'reason' in cause) lines.push(`  ${formatPlace(cause, file)}  note  ${cause.reason}`)
     }
   }
-  const stats = statistics(files)
+  const stats = statistics(shown)
   if (stats.total > 0) {
-    const parts = [stats.fatal && `${stats.fatal} error${stats.fatal === 1 ? '' : 's'}`, stats.nonfatal && `${stats.nonfatal} warning${stats.nonfatal === 1 ? '' : 's'}`]
-    lines.push('', parts.filter(Boolean).join(', '))
+    const count = (n: number, what: string) => n > 0 && `${n} ${what}${n === 1 ? '' : 's'}`
+    lines.push('', [count(stats.fatal, 'error'), count(stats.warn, 'warning'), count(stats.info, 'note')].filter(Boolean).join(', '))
   }
   return lines.join('\n')
 }
 
 function formatLine(message: VFileMessage, file: VFile): string {
-  const severity = message.fatal ? 'error' : message.fatal === false ? 'warning' : 'info'
+  const severity = message.fatal ? 'error' : message.fatal === false ? 'warning' : 'note'
   return [formatPlace(message, file), severity, message.reason, message.ruleId ?? ''].filter(Boolean).join('  ')
 }
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
-import path from 'node:path'
 import type { VFile } from 'vfile'
 import { problem } from './message.js'
+import { templateFiles, type TemplateLayers } from './templates.js'
 import type { Point, Position } from './types.js'
 
 /**
@@ -34,25 +34,29 @@ export interface TemplateOptions {
 }
 
 /**
- * A renderer's template as data: `relativePath` below `templatesDir`,
- * deep-merged over `defaults` (objects key by key, arrays and values
- * whole), so a templates folder holds only what it changes; without the
- * file, the defaults. The file is checked against the defaults' shape: a
- * JSON syntax error, a value of the wrong kind or an unknown key is a fatal
- * message on `file` that names the template, its line and column and the
- * key's path, and the result is undefined (the renderer writes nothing).
- * Keys starting with `$` are comments.
+ * A renderer's template as data: `relativePath` in each template layer,
+ * deep-merged over `defaults` from the lowest layer up (objects key by key,
+ * arrays and values whole), so a templates folder holds only what it
+ * changes. Each file is checked against the defaults' shape: a JSON syntax
+ * error, a value of the wrong kind or an unknown key is a fatal message on
+ * `file` that names that file, its line and column and the key's path, and
+ * the result is undefined (the renderer writes nothing). Keys starting with
+ * `$` are comments.
  */
-export async function loadTemplateData<T>(file: VFile, templatesDir: string, relativePath: string, tokenDefaults: WithTokens<T>, options: TemplateOptions): Promise<T | undefined> {
-  const templatePath = path.join(templatesDir, relativePath)
+export async function loadTemplateData<T>(file: VFile, layers: TemplateLayers, relativePath: string, tokenDefaults: WithTokens<T>, options: TemplateOptions): Promise<T | undefined> {
   const defaults = (options.tokens ? options.tokens(tokenDefaults).value : tokenDefaults) as T
-  let text: string
-  try {
-    text = await readFile(templatePath, 'utf8')
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return structuredClone(defaults)
-    throw error
+  // A copy: renderers hand parts of it to libraries that may change them.
+  let merged: unknown = structuredClone(defaults)
+  for (const templatePath of templateFiles(layers, relativePath)) {
+    const data = readTemplateData(file, templatePath, await readFile(templatePath, 'utf8'), defaults, options)
+    if (data === undefined) return undefined
+    merged = merge(merged, data)
   }
+  return merged as T
+}
+
+/** One layer's file, parsed and checked; undefined (with messages on `file`) when it is wrong. */
+function readTemplateData(file: VFile, templatePath: string, text: string, defaults: unknown, options: TemplateOptions): unknown {
   const report = (reason: string, place: Point | undefined, rule: 'syntax' | 'field') => {
     const position: Position | undefined = place && { start: place, end: place }
     problem(file, reason, position, `${options.format}-template-${rule}`, { source: `dossier-${options.format}`, in: templatePath })
@@ -79,8 +83,7 @@ export async function loadTemplateData<T>(file: VFile, templatesDir: string, rel
     for (const { path: keys, reason } of problems) report(reason, pointAt(text, places.get(keys.join('\0')) ?? 0), 'field')
     return undefined
   }
-  // A copy: renderers hand parts of it to libraries that may change them.
-  return merge(structuredClone(defaults), data) as T
+  return data
 }
 
 /** A template's type as its defaults are written: any value may be a design token (`{size.body}`). */

@@ -4,6 +4,7 @@
  */
 import type { BlockContent, Data, DefinitionContent, Parent, PhrasingContent, Root, RootContent } from 'mdast'
 import type { VFile } from 'vfile'
+import type { TemplateLayers } from './templates.js'
 // Their augmentations of mdast: directive nodes, and `hName`/`hProperties`.
 import type {} from 'mdast-util-directive'
 import type {} from 'mdast-util-to-hast'
@@ -195,8 +196,8 @@ export type MemoOverrides = Partial<Record<'to' | 'from' | 'date' | 'subject', s
 export interface RenderContext {
   /** The source's base name without extension: `report`. */
   name: string
-  /** The folder holding templates (`templates/`). */
-  templatesDir: string
+  /** Template folders, highest first; read a template with `templateFile(context.templates, …)`. */
+  templates: TemplateLayers
   /** Fixed creation date, from SOURCE_DATE_EPOCH or the front matter. */
   date: Date
   /** The same date as ISO text at its own precision (`2015-12`), for display. */

@@ -4,6 +4,7 @@ import { EXIT, visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
 import { cjkFaces, readFont, resolveFonts } from '../../fonts.js'
 import { shownImages } from '../../plugins/remark-images.js'
+import type { TemplateLayers } from '../../templates.js'
 import { cjkLanguageOf, cjkRegionalTag, cjkSegments, hanLanguage, type CjkLanguage } from '../../text.js'
 import type { Renderer, RenderContext, ReportMeta } from '../../types.js'
 import { embedLater, packDocx } from './pack.js'
@@ -22,15 +23,15 @@ export const renderer: Renderer = {
   format: 'docx',
   description: 'the Word edition, in named styles an editor can keep working in',
   async render(tree: Root, file: VFile, context: RenderContext) {
-    const loaded = await loadDocxTemplate(file, context.templatesDir)
+    const loaded = await loadDocxTemplate(file, context.templates)
     if (!loaded) return []
     const meta = file.data.meta!
-    const { template, eastAsian, languages } = eastAsianText(loaded, context.templatesDir, tree, meta)
+    const { template, eastAsian, languages } = eastAsianText(loaded, context.templates, tree, meta)
     // Async work before the walk, so builders stay synchronous; the images
     // were read by `remarkImages`, and SVGs get a PNG to stand in for them.
-    const images = withSvgFallbacks(shownImages(file), template, context.templatesDir)
+    const images = withSvgFallbacks(shownImages(file), template, context.templates)
     const eastAsia = languages.map((language) => eastAsian.faces[language] ?? template.faces.eastAsia)
-    const fonts = await embeddedFonts(template, context.templatesDir, { eastAsia, code: hasCode(tree) })
+    const fonts = await embeddedFonts(template, context.templates, { eastAsia, code: hasCode(tree) })
     // The layout guesses past what it cannot measure as Word does (a symbol
     // no embedded face has) rather than leave the later page numbers blank.
     // It measures text in the faces themselves: the document gets stand-ins
@@ -41,7 +42,7 @@ export const renderer: Renderer = {
     return [{ path: `${context.name}.docx`, data }]
   },
   async check(_tree: Root, file: VFile, context: RenderContext) {
-    await loadDocxTemplate(file, context.templatesDir)
+    await loadDocxTemplate(file, context.templates)
   }
 }
 
@@ -52,7 +53,7 @@ export const renderer: Renderer = {
  * defaults become the report's language (or, in a report in another
  * language, the one Han alone is read in) and its face.
  */
-function eastAsianText(template: DocxTemplate, templatesDir: string, tree: Root, meta: ReportMeta): { template: DocxTemplate; eastAsian: EastAsian; languages: CjkLanguage[] } {
+function eastAsianText(template: DocxTemplate, templates: TemplateLayers, tree: Root, meta: ReportMeta): { template: DocxTemplate; eastAsian: EastAsian; languages: CjkLanguage[] } {
   // Each node's text apart, so that CJK runs of two paragraphs do not join into one.
   const texts = [JSON.stringify(meta)]
   visit(tree, (node) => {
@@ -61,7 +62,7 @@ function eastAsianText(template: DocxTemplate, templatesDir: string, tree: Root,
   })
   const text = texts.join('\n')
   const han = hanLanguage(meta.language, text)
-  const faces = { ...cjkFaces(templatesDir), ...cjkFaces(templatesDir, [template.faces.eastAsia]) }
+  const faces = { ...cjkFaces(templates), ...cjkFaces(templates, [template.faces.eastAsia]) }
   const found = new Set(cjkSegments(text, han).map(([, language]) => language))
   const languages = (Object.keys(cjkRegionalTag) as CjkLanguage[]).filter((language) => found.has(language))
   // What Word sets in the defaults: the table of contents, code blocks.
@@ -76,7 +77,7 @@ function eastAsianText(template: DocxTemplate, templatesDir: string, tree: Root,
  * face, which Word and LibreOffice embolden where needed; the code face
  * only when there is code.
  */
-async function embeddedFonts(template: DocxTemplate, templatesDir: string, needed: { eastAsia: string[]; code: boolean }): Promise<EmbeddedFont[]> {
+async function embeddedFonts(template: DocxTemplate, templates: TemplateLayers, needed: { eastAsia: string[]; code: boolean }): Promise<EmbeddedFont[]> {
   const families = [
     ...new Set(
       template.embed
@@ -84,7 +85,7 @@ async function embeddedFonts(template: DocxTemplate, templatesDir: string, neede
         .filter((family): family is string => Boolean(family))
     )
   ]
-  const faces = resolveFonts(templatesDir, families)
+  const faces = resolveFonts(templates, families)
   return Promise.all(
     families.map(async (name) => {
       const files = faces[name]

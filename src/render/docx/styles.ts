@@ -11,6 +11,7 @@ import {
 import type { VFile } from 'vfile'
 import { designTokens, loadDesign } from '../../design.js'
 import { loadTemplateData, type TemplateShape, type WithTokens } from '../../template-data.js'
+import type { TemplateLayers } from '../../templates.js'
 
 /** A run's look in the style dictionary: sizes in points, colours and faces by name. */
 export interface RunStyleSpec {
@@ -158,14 +159,14 @@ const paragraphStyleKeys: Required<ParagraphStyleSpec> = {
 }
 
 /**
- * Read `docx/styles.json` from `templatesDir` over the defaults, so a
- * project restyles only what it names. A broken one is reported on `file`,
+ * Read `docx/styles.json` from each template layer over the defaults, so
+ * a project restyles only what it names. A broken one is reported on `file`,
  * naming the template; then undefined.
  */
-export async function loadDocxTemplate(file: VFile, templatesDir: string): Promise<DocxTemplate | undefined> {
-  const design = await loadDesign(file, templatesDir)
+export async function loadDocxTemplate(file: VFile, templates: TemplateLayers): Promise<DocxTemplate | undefined> {
+  const design = await loadDesign(file, templates)
   if (!design) return undefined
-  return loadTemplateData<DocxTemplate>(file, templatesDir, 'docx/styles.json', docxTemplateDefaults, { format: 'docx', shape, tokens: designTokens(design) })
+  return loadTemplateData<DocxTemplate>(file, templates, 'docx/styles.json', docxTemplateDefaults, { format: 'docx', shape, tokens: designTokens(design) })
 }
 
 export function stylesFromTemplate(template: DocxTemplate, language: string): IStylesOptions {

@@ -1,31 +1,30 @@
 import { readFile } from 'node:fs/promises'
-import path from 'node:path'
 import type { Root } from 'mdast'
 import Mustache from 'mustache'
 import type { VFile } from 'vfile'
 import { designCss, loadDesign } from '../../design.js'
 import { familiesNamedIn, webFontFaces } from '../../fonts.js'
 import { authorCredits, displayDate, escapeHtml } from '../../format.js'
+import { templateFile } from '../../templates.js'
 import type { Renderer, RenderContext } from '../../types.js'
 import { inlineNpmUrls } from './inline-assets.js'
 import { toHtmlFragment } from './to-html.js'
 
 /**
  * The web edition: one self-contained page. The page's frame comes from
- * `templates/html/page.html` (Mustache), its look from `style.css` beside it,
+ * the template `html/page.html` (Mustache), its look from `html/style.css`,
  * inlined so the page makes no request anywhere.
  */
 export const renderer: Renderer = {
   format: 'html',
   description: 'the web edition, one self-contained page',
   async render(tree: Root, file: VFile, context: RenderContext) {
-    const dir = path.join(context.templatesDir, 'html')
     const [page, style] = await Promise.all([
-      readFile(path.join(dir, 'page.html'), 'utf8'),
-      readFile(path.join(dir, 'style.css'), 'utf8')
+      readFile(templateFile(context.templates, 'html/page.html'), 'utf8'),
+      readFile(templateFile(context.templates, 'html/style.css'), 'utf8')
     ])
     const meta = file.data.meta!
-    const design = await loadDesign(file, context.templatesDir)
+    const design = await loadDesign(file, context.templates)
     if (!design) return []
     // The house design as custom properties, then the page's own running
     // head for print (Chromium sets `@page` margin boxes), then the stylesheet.
@@ -40,7 +39,7 @@ export const renderer: Renderer = {
       advisers: meta.advisers.join(', '),
       keywords: meta.keywords.join(', '),
       outline: (file.data.outline ?? []).filter((entry) => entry.depth <= 2),
-      style: await inlineNpmUrls(`${webFontFaces(context.templatesDir, familiesNamedIn(context.templatesDir, css))}\n${css}`),
+      style: await inlineNpmUrls(`${webFontFaces(context.templates, familiesNamedIn(context.templates, css))}\n${css}`),
       content: toHtmlFragment(tree, file)
     }
     return [{ path: `${context.name}.html`, data: Mustache.render(page, view, {}, { escape: escapeHtml }) }]

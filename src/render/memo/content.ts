@@ -2,7 +2,7 @@ import { displayDate } from '../../format.js'
 import type { MemoOverrides, ReportItem, ReportMeta } from '../../types.js'
 import type { MemoSelection } from './select.js'
 import { firstWords, sentences } from './sentences.js'
-import type { CondenseStep, MemoContent, MemoLayout, MemoRecommendation, MemoTemplate } from './types.js'
+import type { CondenseStep, MemoContent, MemoDefinition, MemoLayout, MemoRecommendation } from './types.js'
 
 /** How far one attempt at fitting condenses the memo. */
 export interface Condensing {
@@ -24,7 +24,7 @@ export interface HeaderRow {
 
 /** The memo's words, condensed as `condensing` says. */
 export function memoContent(
-  template: MemoTemplate,
+  template: MemoDefinition,
   selection: MemoSelection,
   meta: ReportMeta,
   header: MemoContent['header'],
@@ -45,7 +45,7 @@ export function memoContent(
 }
 
 /** The header block: the template's fields, then the command line's overrides. */
-export function memoHeader(template: MemoTemplate, isoDate: string, language: string, overrides: MemoOverrides = {}): MemoContent['header'] {
+export function memoHeader(template: MemoDefinition, isoDate: string, language: string, overrides: MemoOverrides = {}): MemoContent['header'] {
   const written = overrides.date ?? template.date
   return {
     to: overrides.to ?? template.to,

@@ -6,10 +6,10 @@ import { layoutPdf, printPdf, type LaidOutPdf, type PrintedPdf } from '../pdf/pr
 import { lastPageHeight } from './page-height.js'
 import type { MemoSelection } from './select.js'
 import { toPdfmake } from './to-pdfmake.js'
-import type { MemoContent, MemoLayout, MemoTemplate } from './types.js'
+import type { MemoContent, MemoDefinition, MemoLayout } from './types.js'
 
 export interface FitInput {
-  template: MemoTemplate
+  template: MemoDefinition
   selection: MemoSelection
   meta: ReportMeta
   header: MemoContent['header']

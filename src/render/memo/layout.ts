@@ -5,6 +5,7 @@ import { templateProblem } from './problems.js'
 import { Fields, isRecord } from './read-fields.js'
 import type { CondenseStep, MemoLayout, RationaleMode } from './types.js'
 import { loadDesign, resolveTokens } from '../../design.js'
+import { templateFile, type TemplateLayers } from '../../templates.js'
 import { parseYamlSource, placeAt } from '../../yaml-source.js'
 
 /**
@@ -24,13 +25,13 @@ function toPoints(length: string): number | undefined {
 
 const rationaleModes: RationaleMode[] = ['sentence', 'words', 'none']
 
-/** Read `templates/memo/layout.yaml`; undefined (with messages on `file`) when it is wrong. */
-export async function loadMemoLayout(file: VFile, templatesDir: string): Promise<MemoLayout | undefined> {
-  const layoutPath = path.join(templatesDir, 'memo', 'layout.yaml')
+/** Read the template `memo/layout.yaml` (from the highest layer that has it, whole); undefined (with messages on `file`) when it is wrong. */
+export async function loadMemoLayout(file: VFile, templates: TemplateLayers): Promise<MemoLayout | undefined> {
+  const layoutPath = templateFile(templates, 'memo/layout.yaml')
   const source = parseYamlSource(await readFile(layoutPath, 'utf8'))
   let failed = source.errors.length > 0
   for (const error of source.errors) templateProblem(file, layoutPath, error.reason, error.place, 'memo-layout')
-  const design = await loadDesign(file, templatesDir)
+  const design = await loadDesign(file, templates)
   if (failed || !design || !isRecord(source.value)) return undefined
   // Faces and colours name the house design's (`{color.heading}`), as the report's templates do.
   const tokens = resolveTokens(source.value, design)

@@ -4,7 +4,7 @@ import type { VFile } from 'vfile'
 import type { ReportData, ReportItem } from '../../types.js'
 import { templateProblem, type MemoRule } from './problems.js'
 import { sentences } from './sentences.js'
-import type { MemoTemplate } from './types.js'
+import type { MemoDefinition } from './types.js'
 import { placeAt } from '../../yaml-source.js'
 
 /** What a template takes from the report, before any condensing. */
@@ -21,7 +21,7 @@ export interface MemoSelection {
  * the bottom line, findings, recommendations. Every id the template names
  * must exist; each that does not is reported at its place in the template.
  */
-export function selectContent(file: VFile, tree: Root, report: ReportData, template: MemoTemplate): MemoSelection {
+export function selectContent(file: VFile, tree: Root, report: ReportData, template: MemoDefinition): MemoSelection {
   let unknown = 0
   const complain = (reason: string, key: string, ruleId: MemoRule = 'memo-template-unknown') => {
     unknown++
@@ -54,7 +54,7 @@ function checkIds(ids: string[], known: string[], key: string, kind: string, com
 }
 
 /** Listed by id, or matching every filter given (audiences, themes). */
-function selects(select: MemoTemplate['select'], item: ReportItem): boolean {
+function selects(select: MemoDefinition['select'], item: ReportItem): boolean {
   if (select.ids.includes(item.id)) return true
   if (select.audiences.length === 0 && select.themes.length === 0) return false
   return matchesAny(select.audiences, item.audiences) && matchesAny(select.themes, item.themes)
@@ -64,7 +64,7 @@ function matchesAny(wanted: string[], has: string[]): boolean {
   return wanted.length === 0 || wanted.some((id) => has.includes(id))
 }
 
-function selectFindings(findings: ReportItem[], wanted: MemoTemplate['findings']): ReportItem[] {
+function selectFindings(findings: ReportItem[], wanted: MemoDefinition['findings']): ReportItem[] {
   const chosen = findings.filter(
     (item) => (wanted.ids.length === 0 || wanted.ids.includes(item.id)) && matchesAny(wanted.themes, item.themes)
   )
@@ -72,7 +72,7 @@ function selectFindings(findings: ReportItem[], wanted: MemoTemplate['findings']
 }
 
 /** The sentences the template picks from a section's own paragraphs, in the order it lists them. */
-function bottomLine(tree: Root, template: MemoTemplate, complain: Complain): string[] {
+function bottomLine(tree: Root, template: MemoDefinition, complain: Complain): string[] {
   const { section, sentences: picks } = template.bottomLine
   const paragraphs = sectionParagraphs(tree, section)
   if (paragraphs === undefined) {

@@ -1,10 +1,12 @@
 import type { Places } from '../../yaml-source.js'
 
-/** A memo template from `templates/memos/ID.yaml`, checked, with defaults applied. */
-export interface MemoTemplate {
+/** A memo definition from `memos/ID.yaml` beside its report, checked, with defaults applied. */
+export interface MemoDefinition {
   id: string
-  /** The template's path, as messages print it. */
+  /** The definition's path, as messages print it. */
   path: string
+  /** The report it names with `report:` (a source's file name without extension), when it names one. */
+  report?: string
   to: string
   from: string
   subject: string

@@ -4,6 +4,7 @@ import { visitParents } from 'unist-util-visit-parents'
 import type { VFile } from 'vfile'
 import { cjkFaces, glyphCoverage, resolveFonts, type FontFaces } from '../../fonts.js'
 import { problem } from '../../message.js'
+import type { TemplateLayers } from '../../templates.js'
 import { cjkSegments, hanLanguage, type CjkLanguage } from '../../text.js'
 import type { PdfTemplate } from './template.js'
 
@@ -43,9 +44,9 @@ export type FaceText = [text: string, family: string]
  * `frontMatter` is the front matter as printed (cover, running head), which
  * is reported at the front matter block.
  */
-export function checkCoverage(tree: Root, file: VFile, template: PdfTemplate, templatesDir: string, frontMatter: FaceText[]): Coverage {
+export function checkCoverage(tree: Root, file: VFile, template: PdfTemplate, templates: TemplateLayers, frontMatter: FaceText[]): Coverage {
   const mainFamilies = [...new Set([template.fonts.text, template.fonts.display, template.fonts.code])]
-  const families = resolveFonts(templatesDir, mainFamilies)
+  const families = resolveFonts(templates, mainFamilies)
   const yaml = tree.children.find((node) => node.type === 'yaml')
   const located: Located[] = [...frontMatter.map(([text, family]): Located => [text, family, yaml]), ...texts(tree, template.fonts)]
   const han = hanLanguage(file.data.meta?.language, located.map(([text]) => text).join('\n'))
@@ -60,13 +61,13 @@ export function checkCoverage(tree: Root, file: VFile, template: PdfTemplate, te
 
   // Fallbacks are resolved up front but their files opened only when a
   // character needs one; a fallback never needed is not embedded.
-  const fallbacks = resolveFonts(templatesDir, template.fonts.fallback)
+  const fallbacks = resolveFonts(templates, template.fonts.fallback)
   const fallbackCoverage = new Map<string, Set<number>>()
   const coversFallback = (fallback: string, codePoint: number) => {
     if (!fallbackCoverage.has(fallback)) fallbackCoverage.set(fallback, glyphCoverage(fallbacks[fallback].normal, usedAnywhere))
     return fallbackCoverage.get(fallback)!.has(codePoint)
   }
-  const languageFaces = cjkFaces(templatesDir, template.fonts.fallback)
+  const languageFaces = cjkFaces(templates, template.fonts.fallback)
   const fallbackOrder = (language: CjkLanguage | undefined) => {
     const own = language && languageFaces[language]
     return own ? [own, ...template.fonts.fallback.filter((fallback) => fallback !== own)] : template.fonts.fallback

@@ -27,10 +27,10 @@ export const renderer: Renderer = {
   description: 'the print edition: cover, contents, page-foot notes, bookmarks',
   async render(tree: Root, file: VFile, context: RenderContext) {
     const meta = file.data.meta!
-    const template = await loadPdfTemplate(file, context.templatesDir)
+    const template = await loadPdfTemplate(file, context.templates)
     if (!template) return []
     const geometry = pageGeometry(template, context.paper)
-    const coverage = checkCoverage(tree, file, template, context.templatesDir, printedFrontMatter(meta, template))
+    const coverage = checkCoverage(tree, file, template, context.templates, printedFrontMatter(meta, template))
     const images = pdfImages(file)
     const bold = coverage.families[template.fonts.text].bold
     const bodySize = Number(template.defaultStyle.fontSize ?? 12)
@@ -66,8 +66,8 @@ export const renderer: Renderer = {
   },
   // The template, and every character against the faces that will set it.
   async check(tree: Root, file: VFile, context: RenderContext) {
-    const template = await loadPdfTemplate(file, context.templatesDir)
-    if (template) checkCoverage(tree, file, template, context.templatesDir, printedFrontMatter(file.data.meta!, template))
+    const template = await loadPdfTemplate(file, context.templates)
+    if (template) checkCoverage(tree, file, template, context.templates, printedFrontMatter(file.data.meta!, template))
   }
 }
 

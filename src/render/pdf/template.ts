@@ -3,6 +3,7 @@ import type { VFile } from 'vfile'
 import { designTokens, loadDesign } from '../../design.js'
 import { naturalLineHeight, type FontFaces } from '../../fonts.js'
 import { loadTemplateData, type TemplateShape, type WithTokens } from '../../template-data.js'
+import type { TemplateLayers } from '../../templates.js'
 
 /** The print edition's look: `templates/pdf/template.json`. Lengths in points. */
 export interface PdfTemplate {
@@ -139,13 +140,13 @@ const shape: TemplateShape = {
 }
 
 /**
- * Read `pdf/template.json` from `templatesDir` over the defaults. A broken
+ * Read `pdf/template.json` from each template layer over the defaults. A broken
  * one is reported on `file`, naming the template; then undefined.
  */
-export async function loadPdfTemplate(file: VFile, templatesDir: string): Promise<PdfTemplate | undefined> {
-  const design = await loadDesign(file, templatesDir)
+export async function loadPdfTemplate(file: VFile, templates: TemplateLayers): Promise<PdfTemplate | undefined> {
+  const design = await loadDesign(file, templates)
   if (!design) return undefined
-  return loadTemplateData<PdfTemplate>(file, templatesDir, 'pdf/template.json', pdfTemplateDefaults, { format: 'pdf', shape, tokens: designTokens(design) })
+  return loadTemplateData<PdfTemplate>(file, templates, 'pdf/template.json', pdfTemplateDefaults, { format: 'pdf', shape, tokens: designTokens(design) })
 }
 
 /**
