@@ -83,14 +83,21 @@ describe('the command line', () => {
     expect(cli(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
   })
 
-  it('check also checks the templates, and writes nothing', () => {
-    const templates = path.join(tempDir(), 'templates')
-    cpSync(path.join(root, 'templates'), templates, { recursive: true })
-    const memo = path.join(templates, 'memos', 'us.yaml')
+  it('check finds what build finds in the memo definitions, and writes nothing', () => {
+    const project = tempDir()
+    cpSync(reportSource, path.join(project, 'report.md'))
+    cpSync(path.join(root, 'source', 'memos'), path.join(project, 'memos'), { recursive: true })
+    const memo = path.join(project, 'memos', 'us.yaml')
     writeFileSync(memo, readFileSync(memo, 'utf8').replace('audiences: [us]', 'audiences: [usa]'))
-    const result = cli(['check', reportSource, '--templates', templates])
-    expect(result.status).toBe(1)
-    expect(result.stderr).toMatch(/memos\/us\.yaml:\d+:\d+  error  Unknown audience `usa`/)
+    const errors = (stderr: string) => stderr.split('\n').filter((line) => line.includes('  error  '))
+    const checked = cli(['check', path.join(project, 'report.md')])
+    expect(checked.status).toBe(1)
+    expect(errors(checked.stderr)).toEqual([expect.stringMatching(/memos\/us\.yaml:\d+:\d+  error  Unknown audience `usa`/)])
+    const out = tempDir()
+    const built = cli(['build', path.join(project, 'report.md'), '--out', out, '--format', 'json,memo'])
+    expect(built.status).toBe(1)
+    expect(errors(built.stderr)).toEqual(errors(checked.stderr))
+    expect(readdirSync(out)).toEqual([])
   })
 
   it('check passes on the report', () => {
@@ -119,7 +126,9 @@ describe('the command line', () => {
     const html = readFileSync(path.join(out, 'memos', 'report.us.html'), 'utf8')
     expect(html).toContain('The Korea Chair')
     expect(html).toContain('Cyber options for the new year')
-    expect(cli(['memo', 'nobody', reportSource, '--out', out]).status).toBe(1)
+    const unknown = cli(['memo', 'nobody', reportSource, '--out', out])
+    expect(unknown.status).toBe(1)
+    expect(unknown.stderr).toContain('error  Unknown memo `nobody`, expected one of `alliance`, `defenders`, `us`  memo-template-unknown')
   })
 
   it('writes into a folder that does not exist yet', () => {
@@ -127,5 +136,57 @@ describe('the command line', () => {
     mkdirSync(path.dirname(out), { recursive: true })
     expect(cli(['build', reportSource, '--out', out, '--format', 'json']).status).toBe(0)
     expect(readdirSync(out)).toEqual(['report.json'])
+  })
+})
+
+describe('reports and their memos', () => {
+  /** Build (with the default formats unless told); the files written, relative to the output folder. */
+  function buildAll(source: string, ...flags: string[]) {
+    const out = tempDir()
+    const result = cli(['build', source, '--out', out, ...flags])
+    const written = result.stdout.split('\n').filter((line) => line.startsWith('  ')).map((line) => path.relative(out, line.trim())).sort()
+    return { ...result, out, written }
+  }
+
+  it('a second report builds every edition and its own memo from memos/ beside it', async () => {
+    const result = buildAll(fixture('second-report', 'report.md'))
+    expect(result.status, result.stderr).toBe(0)
+    expect(result.stderr).toBe('')
+    expect(result.written).toEqual(['memos/report.brief.docx', 'memos/report.brief.html', 'memos/report.brief.pdf', 'report.docx', 'report.html', 'report.json', 'report.pdf'])
+    const html = readFileSync(path.join(result.out, 'memos', 'report.brief.html'), 'utf8')
+    expect([...html.matchAll(/<li id="([^"]+)"/g)].map((m) => m[1])).toEqual(['close-remote-access'])
+    expect(html).toContain('Operators of Small Water Utilities')
+  })
+
+  it('reports sharing a folder each build only the memos that name them', () => {
+    for (const name of ['alpha', 'beta']) {
+      const result = buildAll(fixture('memo-shared', `${name}.md`), '--format', 'memo')
+      expect(result.status, result.stderr).toBe(0)
+      expect(result.stderr).toBe('')
+      expect(result.written).toEqual([`memos/${name}.brief.docx`, `memos/${name}.brief.html`, `memos/${name}.brief.pdf`])
+      expect(readFileSync(path.join(result.out, 'memos', `${name}.brief.html`), 'utf8')).toContain(`<li id="act-on-${name}"`)
+      const checked = cli(['check', fixture('memo-shared', `${name}.md`)])
+      expect(checked.status, checked.stderr).toBe(0)
+      expect(checked.stderr).toBe('')
+    }
+  })
+
+  it('a report with no memo definitions builds every edition and no memo, with a note; check agrees', () => {
+    // Given from the working folder, as people type it, so messages print it so.
+    const source = path.join('test', 'fixtures', 'no-memos', 'report.md')
+    const note = `test/fixtures/no-memos/report.md  note  No memo definitions for this report in \`test/fixtures/no-memos/memos/\`, so no memo: a file \`ID.yaml\` there makes one  memo-none`
+    const result = buildAll(source)
+    expect(result.status, result.stderr).toBe(0)
+    expect(result.written).toEqual(['report.docx', 'report.html', 'report.json', 'report.pdf'])
+    expect(result.stderr.trim().split('\n')).toEqual([note, '', '1 note'])
+    const checked = cli(['check', source])
+    expect(checked.status).toBe(0)
+    expect(checked.stderr.split('\n')[0]).toBe(note)
+    // --quiet prints errors only.
+    expect(cli(['check', source, '--quiet']).stderr).toBe('')
+    // Asking for a memo it does not have is still an error.
+    const asked = cli(['build', source, '--out', tempDir(), '--audience', 'us'])
+    expect(asked.status).toBe(1)
+    expect(asked.stderr).toContain('error  Unknown memo `us`, expected a definition with that id in `test/fixtures/no-memos/memos/`, where this report has none')
   })
 })

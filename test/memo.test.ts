@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { cp, mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { strFromU8, unzipSync } from 'fflate'
@@ -25,15 +25,6 @@ const shipped: Record<string, string[]> = {
 async function tempDir(prefix: string): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix))
   temporary.push(dir)
-  return dir
-}
-
-/** A templates folder with dossier's fonts and memo layout, and a fixture's memo templates. */
-async function fixtureTemplates(fixture: string): Promise<string> {
-  const dir = path.join(await tempDir('memo-templates-'), 'templates')
-  await cp(path.join(root, 'templates', 'fonts.json'), path.join(dir, 'fonts.json'))
-  await cp(path.join(root, 'templates', 'memo'), path.join(dir, 'memo'), { recursive: true })
-  await cp(path.join(fixtures, fixture, 'memos'), path.join(dir, 'memos'), { recursive: true })
   return dir
 }
 
@@ -89,7 +80,7 @@ describe('shipped memos', () => {
 
   beforeAll(async () => {
     outDir = await tempDir('memo-build-')
-    const result = await build({ source: path.join(root, 'source', 'report.md'), outDir, formats: ['memo'], templatesDir: path.join(root, 'templates') })
+    const result = await build({ source: path.join(root, 'source', 'report.md'), outDir, formats: ['memo'] })
     expect(reportProblems([result.file], { quiet: true })).toBe('')
     written = result.written.map((file) => path.relative(outDir, file)).sort()
     const file = new VFile({ path: 'report.md', value: await readFile(path.join(root, 'source', 'report.md'), 'utf8') })
@@ -127,7 +118,7 @@ describe('shipped memos', () => {
 
   test('builds are byte-identical', async () => {
     const again = await tempDir('memo-build-again-')
-    await build({ source: path.join(root, 'source', 'report.md'), outDir: again, formats: ['memo'], templatesDir: path.join(root, 'templates') })
+    await build({ source: path.join(root, 'source', 'report.md'), outDir: again, formats: ['memo'] })
     for (const name of await readdir(path.join(outDir, 'memos'))) {
       if (!/\.(pdf|docx|html)$/.test(name)) continue
       const [first, second] = await Promise.all([readFile(path.join(outDir, 'memos', name)), readFile(path.join(again, 'memos', name))])
@@ -138,14 +129,15 @@ describe('shipped memos', () => {
 
 describe('fitting and problems', () => {
   test('a template selecting more than a page holds fails, saying by how much and what to cut', async () => {
-    const templatesDir = await fixtureTemplates('memo-overflow')
-    const result = await build({ source: path.join(fixtures, 'memo-overflow', 'input.md'), outDir: await tempDir('memo-out-'), formats: ['memo'], templatesDir })
+    // Messages name a definition by its path from the working folder, as editors jump to it.
+    const definition = path.join('test', 'fixtures', 'memo-overflow', 'memos', 'all.yaml')
+    const result = await build({ source: path.join(fixtures, 'memo-overflow', 'input.md'), outDir: await tempDir('memo-out-'), formats: ['memo'] })
     expect(result.written).toEqual([])
-    const template = await readFile(path.join(templatesDir, 'memos', 'all.yaml'), 'utf8')
+    const template = await readFile(definition, 'utf8')
     const line = template.split('\n').findIndex((text) => text.startsWith('  audiences:')) + 1
     const message = result.file.messages.find((m) => m.ruleId === 'memo-overflow')
     expect(message?.fatal).toBe(true)
-    expect(message?.file).toBe(path.join(templatesDir, 'memos', 'all.yaml'))
+    expect(message?.file).toBe(definition)
     expect([message?.line, message?.column]).toEqual([line, 3])
     expect(message?.reason).toMatch(/^Memo `all` overflows one page by \d+\.\d+in \(about \d+ lines\) even condensed to “[^”]+” with 1 finding; it selects 20 recommendations and a page holds \d+: cut at least \d+/)
     expect(reportProblems([result.file])).toContain(`${message?.file}:${line}:3  error  Memo \`all\` overflows`)
@@ -153,7 +145,7 @@ describe('fitting and problems', () => {
 
   test('a short memo is neither padded nor stretched', async () => {
     const outDir = await tempDir('memo-out-')
-    const result = await build({ source: path.join(fixtures, 'memo-sparse', 'input.md'), outDir, formats: ['memo'], templatesDir: await fixtureTemplates('memo-sparse') })
+    const result = await build({ source: path.join(fixtures, 'memo-sparse', 'input.md'), outDir, formats: ['memo'] })
     expect(reportProblems([result.file], { quiet: true })).toBe('')
     const pdf = path.join(outDir, 'memos', 'input.brief.pdf')
     const { text, pages } = await pdfText(await readFile(pdf))
@@ -162,7 +154,7 @@ describe('fitting and problems', () => {
     expect(text).toContain('1.a Fund a resilience program. A small program would find weaknesses before an adversary does.')
     // Body type at the layout's own size: the same word height as in the report's memos.
     const shippedOut = await tempDir('memo-build-')
-    await build({ source: path.join(root, 'source', 'report.md'), outDir: shippedOut, formats: ['memo'], audience: 'us', templatesDir: path.join(root, 'templates') })
+    await build({ source: path.join(root, 'source', 'report.md'), outDir: shippedOut, formats: ['memo'], audience: 'us' })
     const sparse = wordHeights(pdf)
     expect(sparse.heights[0]).toBe(wordHeights(path.join(shippedOut, 'memos', 'report.us.pdf')).heights[0])
     // It ends in the top half of the page: nothing spread out to fill it.
@@ -171,7 +163,7 @@ describe('fitting and problems', () => {
 
   test('rationales stay for as many recommendations as fit, the last losing theirs first, alike in every format', async () => {
     const outDir = await tempDir('memo-out-')
-    const result = await build({ source: path.join(fixtures, 'memo-partial', 'input.md'), outDir, formats: ['memo'], templatesDir: await fixtureTemplates('memo-partial') })
+    const result = await build({ source: path.join(fixtures, 'memo-partial', 'input.md'), outDir, formats: ['memo'] })
     expect(reportProblems([result.file], { quiet: true })).toBe('')
     const base = path.join(outDir, 'memos', 'input.partial')
     const html = await readFile(`${base}.html`, 'utf8')
@@ -198,10 +190,9 @@ describe('fitting and problems', () => {
   })
 
   test('unknown audiences, themes, ids and sentences are errors at the template’s line and column', async () => {
-    const templatesDir = await fixtureTemplates('memo-unknown')
-    const result = await build({ source: path.join(fixtures, 'memo-unknown', 'input.md'), outDir: await tempDir('memo-out-'), formats: ['memo'], templatesDir })
+    const result = await build({ source: path.join(fixtures, 'memo-unknown', 'input.md'), outDir: await tempDir('memo-out-'), formats: ['memo'] })
     expect(result.written).toEqual([])
-    const templatePath = path.join(templatesDir, 'memos', 'bad.yaml')
+    const templatePath = path.join('test', 'fixtures', 'memo-unknown', 'memos', 'bad.yaml')
     const lines = (await readFile(templatePath, 'utf8')).split('\n')
     const placeOf = (word: string) => {
       const index = lines.findIndex((line) => line.includes(word))
@@ -215,13 +206,30 @@ describe('fitting and problems', () => {
     expect(printed).toContain(`${placeOf('9]')}  error  Unexpected sentence 9, expected at most 3`)
   })
 
-  test('the command line overrides a template’s header fields', async () => {
+  test('a templates folder holding only `memo/layout.yaml` sets the memo’s type, and takes everything else from dossier’s own', async () => {
+    const templatesDir = await tempDir('memo-layout-only-')
+    const layout = await readFile(path.join(root, 'templates', 'memo', 'layout.yaml'), 'utf8')
+    expect(layout).toContain('  body: 10.5pt\n')
+    await mkdir(path.join(templatesDir, 'memo'))
+    await writeFile(path.join(templatesDir, 'memo', 'layout.yaml'), layout.replace('  body: 10.5pt\n', '  body: 14pt\n'))
+    const outDir = await tempDir('memo-out-')
+    const result = await build({ source: path.join(fixtures, 'memo-sparse', 'input.md'), outDir, formats: ['memo'], templatesDir })
+    expect(reportProblems([result.file], { quiet: true })).toBe('')
+    const defaultOut = await tempDir('memo-out-')
+    await build({ source: path.join(fixtures, 'memo-sparse', 'input.md'), outDir: defaultOut, formats: ['memo'] })
+    const larger = wordHeights(path.join(outDir, 'memos', 'input.brief.pdf')).heights[0]
+    const usual = wordHeights(path.join(defaultOut, 'memos', 'input.brief.pdf')).heights[0]
+    expect(larger / usual).toBeCloseTo(14 / 10.5, 1)
+    // The stylesheet still comes from dossier's own `memo/memo.css`.
+    expect(await readFile(path.join(outDir, 'memos', 'input.brief.html'), 'utf8')).toContain('@page { size: var(--page-width) var(--page-height)')
+  })
+
+  test('the command line overrides a definition’s header fields', async () => {
     const outDir = await tempDir('memo-out-')
     await build({
       source: path.join(fixtures, 'memo-sparse', 'input.md'),
       outDir,
       formats: ['memo'],
-      templatesDir: await fixtureTemplates('memo-sparse'),
       audience: 'brief',
       memoOverrides: { to: 'The Deputy Secretary', date: '2021-03-04' }
     })

@@ -1,14 +1,17 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { PDFParse } from 'pdf-parse'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { docxTemplateDefaults } from '../src/render/docx/styles.js'
 import { pdfTemplateDefaults } from '../src/render/pdf/template.js'
 import { cli, fixture, root, tempDir } from './helpers.js'
 
-/** A copy of dossier's templates folder, to change. */
-function templatesCopy(): string {
-  const dir = tempDir('dossier-templates-')
-  cpSync(path.join(root, 'templates'), dir, { recursive: true })
+/** A templates folder holding only `files` (relative path → text). */
+function templatesWith(files: Record<string, string>, dir = tempDir('dossier-templates-')): string {
+  for (const [relativePath, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, relativePath)), { recursive: true })
+    writeFileSync(path.join(dir, relativePath), text)
+  }
   return dir
 }
 
@@ -26,16 +29,24 @@ function withoutComments(value: unknown): unknown {
 const source = fixture('pdf-footnotes', 'report.md')
 const build = (templates: string, formats = 'pdf,docx') => cli(['build', source, '--out', tempDir(), '--format', formats, '--templates', templates])
 
-/** Build with one template of a copy replaced by `text`: it fails (exit 1, no stack trace). */
+/** Build with a templates folder holding only `text` at `relativePath`: it fails (exit 1, no stack trace). */
 function failing(relativePath: string, text: string): { file: string; stderr: string } {
-  const dir = templatesCopy()
-  const file = path.join(dir, relativePath)
-  writeFileSync(file, text)
+  const dir = templatesWith({ [relativePath]: text })
   // The template's own format: `pdf/template.json` is the PDF's.
   const result = build(dir, relativePath.split('/')[0])
   expect(result.status).toBe(1)
   expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+\)?$/m)
-  return { file, stderr: result.stderr }
+  return { file: path.join(dir, relativePath), stderr: result.stderr }
+}
+
+/** The text of a PDF. */
+async function pdfText(file: string): Promise<string> {
+  const parser = new PDFParse({ data: new Uint8Array(readFileSync(file)) })
+  try {
+    return (await parser.getText()).text
+  } finally {
+    await parser.destroy()
+  }
 }
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
@@ -47,14 +58,50 @@ describe('templates as data', () => {
   })
 
   it('a template holding only what it changes builds', () => {
-    const dir = templatesCopy()
-    const pdf = readJson(path.join(dir, 'pdf', 'template.json'))
-    delete pdf.footnotes
-    writeFileSync(path.join(dir, 'pdf', 'template.json'), JSON.stringify(pdf))
-    writeFileSync(path.join(dir, 'docx', 'styles.json'), JSON.stringify({ paragraphStyles: { Quote: { spacing: { line: 1.1 } } }, colors: { note: '333333' } }))
-    const result = build(dir)
+    const dir = templatesWith({
+      'pdf/template.json': JSON.stringify({ page: { paper: 'a4' } }),
+      'docx/styles.json': JSON.stringify({ paragraphStyles: { Quote: { spacing: { line: 1.1 } } }, colors: { note: '333333' } })
+    })
+    const out = tempDir()
+    const result = cli(['build', source, '--out', out, '--format', 'pdf,docx', '--templates', dir])
     expect(result.stderr).not.toMatch(/error/)
     expect(result.status).toBe(0)
+    expect(readFileSync(path.join(out, 'report.pdf')).toString('latin1')).toMatch(/\/MediaBox \[0 0 595.28 841.89\]/)
+  })
+
+  it('a folder holding one file takes effect, and every other file comes from dossier’s own', () => {
+    const style = readFileSync(path.join(root, 'templates', 'html', 'style.css'), 'utf8')
+    const dir = templatesWith({ 'html/style.css': `${style}\n.staff-override { color: #123456; }\n` })
+    const out = tempDir()
+    // Every format, memos included, with their templates from dossier's own folder.
+    const result = cli(['build', fixture('second-report', 'report.md'), '--out', out, '--templates', dir])
+    expect(result.status, result.stderr).toBe(0)
+    expect(result.stderr).toBe('')
+    expect(readFileSync(path.join(out, 'report.html'), 'utf8')).toContain('.staff-override { color: #123456; }')
+    expect(readdirSync(out).sort()).toEqual(['memos', 'report.docx', 'report.html', 'report.json', 'report.pdf'])
+    expect(readdirSync(path.join(out, 'memos')).sort()).toEqual(['report.brief.docx', 'report.brief.html', 'report.brief.pdf'])
+  })
+
+  it('layers stack: --templates over a templates/ folder beside the source over dossier’s own, JSON key by key', async () => {
+    const project = tempDir()
+    cpSync(source, path.join(project, 'report.md'))
+    templatesWith({ 'html/style.css': 'body { color: #010101; }', 'pdf/template.json': JSON.stringify({ page: { paper: 'a4' } }) }, path.join(project, 'templates'))
+    const dir = templatesWith({ 'html/style.css': 'body { color: #020202; }', 'pdf/template.json': JSON.stringify({ labels: { contents: 'Table of Contents' } }) })
+    const out = tempDir()
+    const result = cli(['build', path.join(project, 'report.md'), '--out', out, '--format', 'html,pdf', '--templates', dir])
+    expect(result.status, result.stderr).toBe(0)
+    const html = readFileSync(path.join(out, 'report.html'), 'utf8')
+    expect(html).toContain('body { color: #020202; }')
+    expect(html).not.toContain('#010101')
+    // The PDF has the paper of the folder beside the source and the label of --templates.
+    expect(readFileSync(path.join(out, 'report.pdf')).toString('latin1')).toMatch(/\/MediaBox \[0 0 595.28 841.89\]/)
+    expect(await pdfText(path.join(out, 'report.pdf'))).toContain('Table of Contents')
+  })
+
+  it('a --templates folder that does not exist is a wrong command line', () => {
+    const result = cli(['build', source, '--templates', path.join(tempDir(), 'no-such-folder')])
+    expect(result.status).toBe(2)
+    expect(result.stderr).toMatch(/no folder `.*no-such-folder`, expected a folder of templates/)
   })
 
   it('a value of the wrong kind fails, naming the template, its line and the key', () => {
