@@ -87,8 +87,10 @@ async function watch(options: BuildOptions, quiet: boolean, onBuilt?: () => void
     }, 50)
   }
   await runBuild(options, quiet)
-  console.log(`dossier: watching ${targets.map((target) => path.relative(process.cwd(), target) || '.').join(' and ')} (Ctrl-C to stop)`)
-  watchFiles(targets, { ignoreInitial: true }).on('all', rebuild)
+  const watcher = watchFiles(targets, { ignoreInitial: true }).on('all', rebuild)
+  // Said only once it is so: a save before then would go unseen.
+  await new Promise<void>((resolve) => watcher.once('ready', () => resolve()))
+  console.log(`dossier: watching ${source}, its memo definitions and its templates (Ctrl-C to stop)`)
 }
 
 function buildOptions(source: string | undefined, flags: BuildFlags): BuildOptions {
