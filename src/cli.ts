@@ -125,7 +125,7 @@ program
   .addOption(new Option('-p, --paper <size>', 'paper for the PDF edition (default: the template’s, letter)').choices(['letter', 'a4']))
   .addOption(templatesOption())
   .option('--root <dir>', rootHelp)
-  .option('-w, --watch', 'rebuild when the source or a template changes')
+  .option('-w, --watch', 'rebuild when the source, a memo definition or a template changes')
   .option('-q, --quiet', 'print errors only, not warnings')
   .action(async (source: string, flags: BuildFlags) => {
     if (flags.audience && flags.format && !flags.format.includes('memo')) {
