@@ -206,6 +206,18 @@ describe('fitting and problems', () => {
     expect(printed).toContain(`${placeOf('9]')}  error  Unexpected sentence 9, expected at most 3`)
   })
 
+  test('two definitions of one report with the same id are an error at the second’s id', async () => {
+    const dir = await tempDir('memo-duplicate-')
+    await mkdir(path.join(dir, 'memos'))
+    await writeFile(path.join(dir, 'report.md'), await readFile(path.join(fixtures, 'memo-sparse', 'input.md')))
+    const definition = await readFile(path.join(fixtures, 'memo-sparse', 'memos', 'brief.yaml'), 'utf8')
+    await writeFile(path.join(dir, 'memos', 'a.yaml'), definition)
+    await writeFile(path.join(dir, 'memos', 'b.yaml'), definition)
+    const result = await build({ source: path.join(dir, 'report.md'), check: true })
+    const line = definition.split('\n').findIndex((text) => text.startsWith('id: brief')) + 1
+    expect(reportProblems([result.file])).toContain(`${path.join(dir, 'memos', 'b.yaml')}:${line}:5  error  Duplicate memo id \`brief\``)
+  })
+
   test('a templates folder holding only `memo/layout.yaml` sets the memo’s type, and takes everything else from dossier’s own', async () => {
     const templatesDir = await tempDir('memo-layout-only-')
     const layout = await readFile(path.join(root, 'templates', 'memo', 'layout.yaml'), 'utf8')

@@ -38,7 +38,11 @@ export async function loadMemoDefinitions(file: VFile, source: string, only?: st
     if (isRecord(yaml.value) && typeof yaml.value.report === 'string' && yaml.value.report !== report) continue
     found++
     const definition = readMemoDefinition(file, definitionPath, yaml)
-    if (definition) readable.push(definition)
+    if (!definition) continue
+    // Two definitions with one id would write the same files.
+    const first = readable.find((other) => other.id === definition.id)
+    if (first) templateProblem(file, definitionPath, `Duplicate memo id \`${definition.id}\`, expected each of this report’s memos to have its own (\`${path.basename(first.path)}\` has it)`, definition.places.get('id'), 'memo-template-field')
+    else readable.push(definition)
   }
   const definitions = only === undefined ? readable : readable.filter((definition) => definition.id === only)
   const shown = `${displayPath(folder)}${path.sep}`
