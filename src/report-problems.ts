@@ -10,7 +10,7 @@ import { statistics } from 'vfile-statistics'
  *     source/report.md:41:4  error  Duplicate item id `rgb`, expected each id once  item-id-duplicate
  *
  * A message may name another file than the source (`message.file`, e.g. a
- * memo template). A `cause` that is a message prints on the next line.
+ * memo definition). A `cause` that is a message prints on the next line.
  */
 export function reportProblems(files: VFile[], options: { quiet?: boolean } = {}): string {
   const lines: string[] = []

@@ -22,7 +22,7 @@ export interface Origin {
 
 /**
  * Parse YAML, keeping where each value and key is, as positions in the
- * file that holds it (a memo template, or a Markdown source's front matter).
+ * file that holds it (a memo definition, or a Markdown source's front matter).
  */
 export function parseYamlSource(text: string, origin: Origin = { line: 1, offset: 0 }): YamlSource {
   const lineCounter = new LineCounter()

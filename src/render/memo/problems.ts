@@ -7,7 +7,7 @@ import type { Position } from '../../types.js'
 export type MemoRule = 'memo-template-syntax' | 'memo-template-field' | 'memo-template-unknown' | 'memo-layout' | 'memo-overflow'
 
 /**
- * Report a problem in a memo template or layout file, at its line and column.
+ * Report a problem in a memo definition or layout file, at its line and column.
  */
 export function templateProblem(
   file: VFile,
