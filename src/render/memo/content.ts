@@ -1,16 +1,15 @@
 import { displayDate } from '../../format.js'
 import type { MemoOverrides, ReportItem, ReportMeta } from '../../types.js'
+import { composeAsk } from './ask.js'
 import type { MemoSelection } from './select.js'
-import { firstWords, sentences } from './sentences.js'
-import type { CondenseStep, MemoContent, MemoDefinition, MemoLayout, MemoRecommendation } from './types.js'
+import { sentences } from './sentences.js'
+import type { MemoContent, MemoDefinition, MemoLayout, MemoRecommendation } from './types.js'
 
-/** How far one attempt at fitting condenses the memo. */
-export interface Condensing {
-  /** The furthest step taken; recommendations past the end of `rationales` take it. */
-  step: CondenseStep
-  /** The step whose rationale each recommendation carries, in order (empty: all take `step`). */
-  rationales: CondenseStep[]
+/** How much a memo says: how many findings, and how many whole sentences of reasoning under each recommendation. */
+export interface Arrangement {
   findings: number
+  /** By recommendation, in the memo's order. */
+  sentences: number[]
 }
 
 /** One line of the header block, named by its field so each format can style the subject. */
@@ -20,37 +19,63 @@ export interface HeaderRow {
   value: string
 }
 
-/** The fields a memo's header may take from `dossier memo --to … --from … --date …`. */
+/** What every arrangement of one memo shares. */
+export interface MemoSource {
+  definition: MemoDefinition
+  selection: MemoSelection
+  meta: ReportMeta
+  header: MemoContent['header']
+  layout: MemoLayout
+  /** The web edition's file, relative to the memo (`../report.html`). */
+  reportHtml: string
+}
 
-/** The memo's words, condensed as `condensing` says. */
-export function memoContent(
-  template: MemoDefinition,
-  selection: MemoSelection,
-  meta: ReportMeta,
-  header: MemoContent['header'],
-  layout: MemoLayout,
-  condensing: Condensing
-): MemoContent {
+/** The memo's words, arranged as `arrangement` says. */
+export function memoContent(source: MemoSource, arrangement: Arrangement): MemoContent {
+  const { definition, selection, meta, header, layout } = source
+  const { recommendations } = selection
+  const ask = definition.bottomLine.text ?? composeAsk(recommendations.slice(0, definition.bottomLine.asks).map((item) => item.lead), definition.bottomLine.to, layout)
   return {
-    id: template.id,
+    id: definition.id,
     header,
-    bottomLine: { framing: template.framing, sentences: selection.bottomLine },
-    findings: selection.findings.slice(0, condensing.findings).map((item) => ({ id: item.id, lead: item.lead, summary: firstSentence(item) })),
-    recommendations: selection.recommendations.map((item, index) => recommendation(item, condensing.rationales[index] ?? condensing.step, layout)),
+    letterhead: definition.letterhead,
+    classification: definition.classification,
+    contact: definition.contact,
+    bottomLine: [ask, ...selection.support].filter(Boolean),
+    findings: selection.findings.slice(0, arrangement.findings).map((item) => ({ id: item.id, lead: item.lead, summary: reasons(item)[0] ?? '' })),
+    recommendations: recommendations.map((item, index) => memoRecommendation(item, index, arrangement.sentences[index] ?? 0, layout)),
     closing: closingLine(meta, layout),
     url: meta.url,
+    reportHtml: source.reportHtml,
     title: `${layout.text.title}: ${header.subject}`,
     language: meta.language
   }
 }
 
-/** The header block: the template's fields, then the command line's overrides. */
-export function memoHeader(template: MemoDefinition, isoDate: string, language: string, overrides: MemoOverrides = {}): MemoContent['header'] {
-  const written = overrides.date ?? template.date
+/** A recommendation numbered as the memo's `index`th, with `count` whole sentences of its reasoning. */
+export function memoRecommendation(item: ReportItem, index: number, count: number, layout: MemoLayout): MemoRecommendation {
   return {
-    to: overrides.to ?? template.to,
-    from: overrides.from ?? template.from,
-    subject: overrides.subject ?? template.subject,
+    id: item.id,
+    number: layout.text.number.replace('{n}', String(index + 1)),
+    // Kept on one line: “Recommendation” alone at a line's end reads as a fragment.
+    reference: layout.text.reference.replace('{label}', item.label).replace(/ /g, '\u00a0'),
+    lead: item.lead,
+    rationale: reasons(item).slice(0, count).join(' ')
+  }
+}
+
+/** The sentences of an item's first paragraph after its lead: the reasoning a memo may show, whole sentences only. */
+export function reasons(item: ReportItem): string[] {
+  return sentences(item.body.text.split('\n\n')[0] ?? '')
+}
+
+/** The header block: the definition's fields, then the command line's overrides. */
+export function memoHeader(definition: MemoDefinition, isoDate: string, language: string, overrides: MemoOverrides = {}): MemoContent['header'] {
+  const written = overrides.date ?? definition.date
+  return {
+    to: overrides.to ?? definition.to,
+    from: overrides.from ?? definition.from,
+    subject: overrides.subject ?? definition.subject,
     date: written === undefined ? displayDate(isoDate, language) : /^\d{4}-\d{2}(-\d{2})?$/.test(written) ? displayDate(written, language) : written
   }
 }
@@ -59,17 +84,6 @@ export function memoHeader(template: MemoDefinition, isoDate: string, language: 
 export function headerRows(memo: MemoContent, layout: MemoLayout): HeaderRow[] {
   const fields = ['to', 'from', 'date', 'subject'] as const
   return fields.map((field) => ({ field, label: layout.text[field], value: memo.header[field] }))
-}
-
-function firstSentence(item: ReportItem): string {
-  return sentences(item.body.text)[0] ?? ''
-}
-
-function recommendation(item: ReportItem, step: CondenseStep, layout: MemoLayout): MemoRecommendation {
-  const sentence = firstSentence(item)
-  const rationale =
-    step.rationale === 'sentence' ? sentence : step.rationale === 'words' ? firstWords(sentence, step.words ?? 0, layout.text.ellipsis) : ''
-  return { id: item.id, label: item.label, lead: item.lead, rationale }
 }
 
 /** The closing line, its `{field}`s filled from the front matter. */

@@ -7,10 +7,10 @@ import { templateProblem } from './problems.js'
 import { Fields, isRecord } from './read-fields.js'
 import type { MemoDefinition } from './types.js'
 
-/** The section the bottom line is drawn from unless a definition names another. */
-const defaultBottomLine = { section: 'executive-summary', sentences: [1] }
+/** How many of its first recommendations a memo's composed ask names, unless its definition says. */
+const defaultAsks = 2
 
-const definitionKeys = ['id', 'report', 'to', 'from', 'subject', 'date', 'framing', 'bottom_line', 'findings', 'select']
+const definitionKeys = ['id', 'report', 'to', 'from', 'subject', 'date', 'letterhead', 'classification', 'contact', 'framing', 'bottom_line', 'findings', 'select']
 
 /** Where the memo definitions of the report `source` live: `memos/` beside it. */
 export function memoDefinitionsFolder(source: string): string {
@@ -79,27 +79,41 @@ function readMemoDefinition(file: VFile, definitionPath: string, source: YamlSou
   fields.onlyKeys('', definitionKeys)
   const id = fields.string('id', path.parse(definitionPath).name)
   if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) templateProblem(file, definitionPath, `Unexpected memo id \`${id}\`, expected lowercase letters, digits and hyphens`, fields.placeOf('id'), 'memo-template-field')
+  const to = fields.string('to')
   return {
     id,
     path: definitionPath,
     report: fields.optionalString('report'),
-    to: fields.string('to'),
+    to,
     from: fields.string('from'),
     subject: fields.string('subject'),
-    framing: fields.optionalString('framing'),
     date: fields.optionalString('date'),
-    bottomLine: readBottomLine(fields),
+    letterhead: fields.optionalString('letterhead'),
+    classification: fields.optionalString('classification'),
+    contact: fields.optionalString('contact'),
+    bottomLine: readBottomLine(file, definitionPath, fields, to),
     findings: readFindings(fields),
     select: readSelect(fields),
     places: source.places
   }
 }
 
-function readBottomLine(fields: Fields): MemoDefinition['bottomLine'] {
-  fields.onlyKeys('bottom_line', ['section', 'sentences'])
+function readBottomLine(file: VFile, definitionPath: string, fields: Fields, to: string): MemoDefinition['bottomLine'] {
+  fields.onlyKeys('bottom_line', ['to', 'asks', 'text', 'quote', 'section', 'sentences'])
+  // `framing` came before the report's sentences; the memo's own words now open the bottom line as `text`.
+  const framing = fields.optionalString('framing')
+  if (framing !== undefined) {
+    templateProblem(file, definitionPath, 'Deprecated `framing`, expected `bottom_line.text`: the memo’s own words, which open its bottom line in place of the composed ask', fields.placeOf('framing'), 'memo-template-deprecated', { fatal: false })
+  }
+  const quoted = fields.get('bottom_line.quote')
+  const openings = fields.strings('bottom_line.quote', 'the opening words of a sentence of the report')
   return {
-    section: fields.string('bottom_line.section', defaultBottomLine.section),
-    sentences: fields.numbers('bottom_line.sentences', defaultBottomLine.sentences)
+    to: fields.string('bottom_line.to', to),
+    asks: fields.number('bottom_line.asks', defaultAsks, (value) => Number.isInteger(value) && value >= 0, 'a whole number'),
+    text: fields.optionalString('bottom_line.text') ?? framing,
+    quotes: openings.map((opening, index) => ({ opening, key: Array.isArray(quoted) ? `bottom_line.quote.${index}` : 'bottom_line.quote' })),
+    section: fields.optionalString('bottom_line.section'),
+    sentences: fields.has('bottom_line.sentences') ? fields.numbers('bottom_line.sentences', []) : undefined
   }
 }
 
@@ -114,8 +128,8 @@ function readFindings(fields: Fields): MemoDefinition['findings'] {
 }
 
 function readSelect(fields: Fields): MemoDefinition['select'] {
-  fields.onlyKeys('select', ['audiences', 'themes', 'ids'])
-  const select = { audiences: fields.strings('select.audiences'), themes: fields.strings('select.themes'), ids: fields.strings('select.ids') }
+  fields.onlyKeys('select', ['audiences', 'themes', 'ids', 'order'])
+  const select = { audiences: fields.strings('select.audiences'), themes: fields.strings('select.themes'), ids: fields.strings('select.ids'), order: fields.strings('select.order') }
   if (select.audiences.length + select.themes.length + select.ids.length === 0) {
     fields.complain('Missing recommendations to select, expected `select` with `audiences`, `themes` or `ids`', 'select')
   }

@@ -3,14 +3,13 @@ import type { Root } from 'mdast'
 import type { VFile } from 'vfile'
 import { resolveFonts, webFontFaces } from '../../fonts.js'
 import { inlineNpmUrls } from '../html/inline-assets.js'
-import { hasErrors } from '../../message.js'
 import { reportData } from '../../pipeline.js'
 import { templateFile } from '../../templates.js'
-import type { OutputFile, RenderContext, Renderer } from '../../types.js'
+import type { OutputFile, RenderContext, Renderer, ReportItem } from '../../types.js'
 import { packDocx } from '../docx/pack.js'
 import { memoHeader } from './content.js'
 import { loadMemoDefinitions } from './definitions.js'
-import { fitMemo, type Overflow } from './fit.js'
+import { fitMemo, type FitResult, type Overflow, type PartHeight } from './fit.js'
 import { loadMemoLayout } from './layout.js'
 import { templateProblem } from './problems.js'
 import { selectContent } from './select.js'
@@ -28,59 +27,67 @@ export const renderer: Renderer = {
   format: 'memo',
   description: 'one-page policy memos, one per memo definition beside the report, as PDF, DOCX and HTML',
   async render(tree: Root, file: VFile, context: RenderContext) {
-    return renderMemos(tree, file, context)
+    const outputs: OutputFile[] = []
+    const css = await readFile(templateFile(context.templates, 'memo/memo.css'), 'utf8')
+    for await (const { definition, fit, layout, fonts } of fittedMemos(tree, file, context)) {
+      if (!fit.fits) continue
+      const base = `memos/${context.name}.${definition.id}`
+      // The memo sets regular and bold: its body's regular and bold, its headings' bold.
+      const fontFaces = webFontFaces(context.templates, Object.keys(fonts), ['normal', 'bold'])
+      outputs.push(
+        { path: `${base}.pdf`, data: await fit.print() },
+        { path: `${base}.docx`, data: await packDocx(toDocx(fit.content, layout, fonts), context.date) },
+        { path: `${base}.html`, data: await inlineNpmUrls(toHtml(fit.content, layout, fonts, fontFaces, css)) }
+      )
+    }
+    return outputs
   },
-  // The layout and every definition, and what each selects; not the fit,
-  // which needs the layout engine.
+  // Everything the build does but write: the layout, every definition, what
+  // it selects and quotes, and whether it fits one page.
   async check(tree: Root, file: VFile, context: RenderContext) {
-    const definitions = await loadMemoDefinitions(file, file.path, context.audience)
-    if (definitions.length === 0) return
-    await loadMemoLayout(file, context.templates)
-    const report = reportData(file)
-    for (const definition of definitions) selectContent(file, tree, report, definition)
+    for await (const memo of fittedMemos(tree, file, context)) void memo
   }
 }
 
-async function renderMemos(tree: Root, file: VFile, context: RenderContext): Promise<OutputFile[]> {
+/** Each memo of the report fitted to its page; one that cannot fit is reported, and yielded with its overflow. */
+async function* fittedMemos(tree: Root, file: VFile, context: RenderContext) {
   const definitions = await loadMemoDefinitions(file, file.path, context.audience)
-  if (definitions.length === 0) return []
+  if (definitions.length === 0) return
   const layout = await loadMemoLayout(file, context.templates)
-  if (!layout || hasErrors(file)) return []
+  if (!layout) return
   const report = reportData(file)
-  const families = [...new Set([layout.faces.body, layout.faces.heading])]
-  const fonts = resolveFonts(context.templates, families)
-  // The memo sets regular and bold: its body's regular and bold, its headings' bold.
-  const fontFaces = webFontFaces(context.templates, families, ['normal', 'bold'])
-  const css = await readFile(templateFile(context.templates, 'memo/memo.css'), 'utf8')
-  const outputs: OutputFile[] = []
+  const fonts = resolveFonts(context.templates, [...new Set([layout.faces.body, layout.faces.heading])])
   for (const definition of definitions) {
     const selection = selectContent(file, tree, report, definition)
     if (selection.problems > 0) continue
     const header = memoHeader(definition, context.isoDate, report.meta.language, context.memoOverrides)
-    const fit = await fitMemo({ template: definition, selection, meta: report.meta, header, layout, fonts, date: context.date })
-    if (!fit.fits) {
-      reportOverflow(file, definition, fit.overflow, selection.recommendations.length)
-      continue
-    }
-    const base = `memos/${context.name}.${definition.id}`
-    outputs.push(
-      { path: `${base}.pdf`, data: fit.pdf.bytes },
-      { path: `${base}.docx`, data: await packDocx(toDocx(fit.content, layout, fonts), context.date) },
-      { path: `${base}.html`, data: await inlineNpmUrls(toHtml(fit.content, layout, fonts, fontFaces, css)) }
-    )
+    // The memos sit in `memos/` beside the web edition.
+    const fit: FitResult = await fitMemo({ definition, selection, meta: report.meta, header, layout, fonts, date: context.date, reportHtml: `../${context.name}.html` })
+    if (!fit.fits) reportOverflow(file, definition, fit.overflow, selection.recommendations, layout.type.body * layout.type.leading)
+    yield { definition, fit, layout, fonts }
   }
-  return outputs
 }
 
-/** A fatal message at the definition's `select`: how far over, and what to cut. */
-function reportOverflow(file: VFile, definition: MemoDefinition, overflow: Overflow, selected: number): void {
-  const inches = (overflow.points / 72).toFixed(1)
-  const cut = selected - overflow.recommendationsThatFit
-  const findings = overflow.condensing.findings
+/** A fatal message at the definition's `select`: how far over, what takes the room, and what to cut. */
+function reportOverflow(file: VFile, definition: MemoDefinition, overflow: Overflow, recommendations: ReportItem[], line: number): void {
+  const selected = recommendations.length
+  const findings = overflow.arrangement.findings
+  const parts = overflow.parts.map((part) => `${partName(part, recommendations)} ${inches(part.points)}`).join(', ')
   const reason =
-    `Memo \`${definition.id}\` overflows one page by ${inches}in (about ${overflow.lines} lines) even condensed to ` +
-    `“${overflow.condensing.step.name}” with ${findings} finding${findings === 1 ? '' : 's'}; ` +
+    `Memo \`${definition.id}\` overflows one page by ${inches(overflow.points)} (about ${Math.ceil(overflow.points / line)} lines) ` +
+    `even with leads only and ${findings} finding${findings === 1 ? '' : 's'}: the page has room for ${inches(overflow.room)}, and takes ${parts}; ` +
     `it selects ${selected} recommendations and a page holds ${overflow.recommendationsThatFit}: ` +
-    `cut at least ${cut} (list the ones to keep in \`select.ids\`, or narrow \`select\`)`
+    `cut at least ${selected - overflow.recommendationsThatFit} (list the ones to keep in \`select.ids\`, or narrow \`select\`)`
   templateProblem(file, definition.path, reason, definition.places.get('select'), 'memo-overflow')
+}
+
+function partName(part: PartHeight, recommendations: ReportItem[]): string {
+  if (part.kind === 'recommendation') return `recommendation ${part.index! + 1} (${recommendations[part.index!].label})`
+  if (part.kind === 'finding') return `finding ${part.index! + 1}`
+  const names: Record<string, string> = { head: 'header', bottomLine: 'bottom line', findingsHeading: 'findings heading', recommendationsHeading: 'recommendations heading', contact: 'point of contact', closing: 'closing' }
+  return names[part.kind]
+}
+
+function inches(points: number): string {
+  return `${(points / 72).toFixed(2)}in`
 }

@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises'
-import path from 'node:path'
 import type { VFile } from 'vfile'
 import { templateProblem } from './problems.js'
 import { Fields, isRecord } from './read-fields.js'
-import type { CondenseStep, MemoLayout, RationaleMode } from './types.js'
+import type { MemoLayout } from './types.js'
 import { loadDesign, resolveTokens } from '../../design.js'
 import { templateFile, type TemplateLayers } from '../../templates.js'
 import { parseYamlSource, placeAt } from '../../yaml-source.js'
@@ -22,8 +21,6 @@ function toPoints(length: string): number | undefined {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(pt|in|mm|cm)\s*$/.exec(length)
   return match ? Number(match[1]) * pointsPer[match[2]] : undefined
 }
-
-const rationaleModes: RationaleMode[] = ['sentence', 'words', 'none']
 
 /** Read the template `memo/layout.yaml` (from the highest layer that has it, whole); undefined (with messages on `file`) when it is wrong. */
 export async function loadMemoLayout(file: VFile, templates: TemplateLayers): Promise<MemoLayout | undefined> {
@@ -59,7 +56,11 @@ function readLayout(fields: Fields, layoutPath: string): MemoLayout {
       height: length('page.height'),
       margins: { top: margin('top'), right: margin('right'), bottom: margin('bottom'), left: margin('left') }
     },
-    fit: { reserve: length('fit.reserve'), minFindings: fields.number('fit.minFindings', 0, isCount, 'a whole number') },
+    fit: {
+      reserve: length('fit.reserve'),
+      minFindings: fields.number('fit.minFindings', 0, isCount, 'a whole number'),
+      sentences: fields.number('fit.sentences', 1, isCount, 'a whole number')
+    },
     faces: { body: fields.string('faces.body'), heading: fields.string('faces.heading') },
     type: {
       title: type('title'),
@@ -67,6 +68,7 @@ function readLayout(fields: Fields, layoutPath: string): MemoLayout {
       heading: type('heading'),
       body: type('body'),
       closing: type('closing'),
+      banner: type('banner'),
       leading: fields.number('type.leading', 1, (value) => value >= 1, 'a ratio of at least 1'),
       tracking: length('type.tracking')
     },
@@ -79,6 +81,7 @@ function readLayout(fields: Fields, layoutPath: string): MemoLayout {
       item: length('space.item'),
       beforeClosing: length('space.beforeClosing'),
       rule: length('space.rule'),
+      banner: length('space.banner'),
       headerLabel: length('space.headerLabel'),
       itemLabel: length('space.itemLabel'),
       bullet: length('space.bullet')
@@ -90,15 +93,18 @@ function readLayout(fields: Fields, layoutPath: string): MemoLayout {
       from: text('from'),
       date: text('date'),
       subject: text('subject'),
+      contact: text('contact'),
       bottomLine: text('bottomLine'),
       findings: text('findings'),
       recommendations: text('recommendations'),
       bullet: text('bullet'),
-      ellipsis: text('ellipsis'),
+      number: text('number'),
+      reference: text('reference'),
+      askClauses: text('askClauses'),
+      askSentences: text('askSentences'),
       closing: text('closing'),
       closingNoUrl: text('closingNoUrl')
-    },
-    condense: readSteps(fields, layoutPath)
+    }
   }
 }
 
@@ -125,24 +131,4 @@ function color(fields: Fields, key: string): string {
   const value = fields.string(key, '#000000')
   if (!/^#[0-9a-fA-F]{6}$/.test(value)) fields.complain(`Unexpected color \`${value}\` for \`${key}\`, expected \`#rrggbb\``, key)
   return value
-}
-
-function readSteps(fields: Fields, layoutPath: string): CondenseStep[] {
-  const steps = fields.get('condense')
-  if (!Array.isArray(steps) || steps.length === 0) {
-    fields.complain(`Missing \`condense\` steps in ${path.basename(layoutPath)}, expected a list`, 'condense')
-    return []
-  }
-  return steps.map((_, index) => {
-    const key = `condense.${index}`
-    fields.onlyKeys(key, ['name', 'rationale', 'words', 'fewerFindings'])
-    const rationale = fields.string(`${key}.rationale`, 'sentence') as RationaleMode
-    if (!rationaleModes.includes(rationale)) fields.complain(`Unexpected rationale \`${rationale}\`, expected one of ${rationaleModes.join(', ')}`, `${key}.rationale`)
-    return {
-      name: fields.string(`${key}.name`),
-      rationale,
-      words: rationale === 'words' ? fields.number(`${key}.words`, 0, (value) => Number.isInteger(value) && value > 0, 'a whole number above 0') : undefined,
-      fewerFindings: fields.get(`${key}.fewerFindings`) === true
-    }
-  })
 }

@@ -59,13 +59,13 @@ export class Fields {
   }
 
   /** A list of strings; a single string counts as a list of one. */
-  strings(key: string): string[] {
+  strings(key: string, expected = 'an id'): string[] {
     const value = this.get(key)
     if (value === undefined || value === null) return []
     const list = Array.isArray(value) ? value : [value]
     return list.flatMap((item, index) => {
       if (typeof item === 'string') return [item]
-      this.complain(`Unexpected ${describe(item)} in \`${key}\`, expected an id`, Array.isArray(value) ? `${key}.${index}` : key)
+      this.complain(`Unexpected ${describe(item)} in \`${key}\`, expected ${expected}`, Array.isArray(value) ? `${key}.${index}` : key)
       return []
     })
   }

@@ -1,51 +1,54 @@
-import type { Heading, Root, RootContent } from 'mdast'
-import { toString } from 'mdast-util-to-string'
+import type { Root } from 'mdast'
 import type { VFile } from 'vfile'
+import { VFileMessage } from 'vfile-message'
 import type { ReportData, ReportItem } from '../../types.js'
-import { templateProblem, type MemoRule } from './problems.js'
-import { sentences } from './sentences.js'
-import type { MemoDefinition } from './types.js'
 import { placeAt } from '../../yaml-source.js'
+import { templateProblem, type MemoRule } from './problems.js'
+import { findQuote, reportSentences, type ReportSentence } from './quotes.js'
+import type { MemoDefinition } from './types.js'
 
-/** What a template takes from the report, before any condensing. */
+/** What a definition takes from the report, before any condensing. */
 export interface MemoSelection {
-  bottomLine: string[]
+  /** The report's sentences that back the ask, whole. */
+  support: string[]
   findings: ReportItem[]
+  /** In the memo's order: those the definition's `select.order` lists first, then the report's order. */
   recommendations: ReportItem[]
-  /** How many problems the template's selection has (each one reported). */
+  /** How many problems the definition's selection has (each one reported). */
   problems: number
 }
 
-/**
- * Take a template's content from the report: sentences of a section for
- * the bottom line, findings, recommendations. Every id the template names
- * must exist; each that does not is reported at its place in the template.
- */
-export function selectContent(file: VFile, tree: Root, report: ReportData, template: MemoDefinition): MemoSelection {
-  let unknown = 0
-  const complain = (reason: string, key: string, ruleId: MemoRule = 'memo-template-unknown') => {
-    unknown++
-    templateProblem(file, template.path, reason, placeAt(template.places, key), ruleId)
-  }
-  checkIds(template.select.audiences, report.meta.audiences.map((a) => a.id), 'select.audiences', 'audience', complain)
-  checkIds(template.select.themes, report.meta.themes.map((t) => t.id), 'select.themes', 'theme', complain)
-  checkIds(template.select.ids, report.recommendations.map((r) => r.id), 'select.ids', 'recommendation', complain)
-  checkIds(template.findings.themes, report.meta.themes.map((t) => t.id), 'findings.themes', 'theme', complain)
-  checkIds(template.findings.ids, report.findings.map((f) => f.id), 'findings.ids', 'finding', complain)
+type Complain = (reason: string, key: string, ruleId?: MemoRule, cause?: VFileMessage) => void
 
-  const recommendations = report.recommendations.filter((item) => selects(template.select, item))
+/**
+ * Take a definition's content from the report: the sentences it quotes,
+ * findings, recommendations. Every id it names must exist and every
+ * sentence it quotes must be in the report; each that is not is reported
+ * at its place in the definition.
+ */
+export function selectContent(file: VFile, tree: Root, report: ReportData, definition: MemoDefinition): MemoSelection {
+  let problems = 0
+  const complain: Complain = (reason, key, ruleId = 'memo-template-unknown', cause) => {
+    problems++
+    templateProblem(file, definition.path, reason, placeAt(definition.places, key), ruleId, { cause })
+  }
+  checkIds(definition.select.audiences, report.meta.audiences.map((a) => a.id), 'select.audiences', 'audience', complain)
+  checkIds(definition.select.themes, report.meta.themes.map((t) => t.id), 'select.themes', 'theme', complain)
+  checkIds(definition.select.ids, report.recommendations.map((r) => r.id), 'select.ids', 'recommendation', complain)
+  checkIds(definition.findings.themes, report.meta.themes.map((t) => t.id), 'findings.themes', 'theme', complain)
+  checkIds(definition.findings.ids, report.findings.map((f) => f.id), 'findings.ids', 'finding', complain)
+
+  const selected = report.recommendations.filter((item) => selects(definition.select, item))
   // An unknown id already explains an empty selection.
-  if (recommendations.length === 0 && unknown === 0) complain('Unexpected selection of no recommendations, expected `select` to match at least one', 'select')
-  const sentences = bottomLine(tree, template, complain)
+  if (selected.length === 0 && problems === 0) complain('Unexpected selection of no recommendations, expected `select` to match at least one', 'select')
+  checkIds(definition.select.order, selected.map((item) => item.id), 'select.order', 'selected recommendation', complain)
   return {
-    bottomLine: sentences,
-    findings: selectFindings(report.findings, template.findings),
-    recommendations,
-    problems: unknown
+    support: support(file, tree, definition, complain),
+    findings: selectFindings(report.findings, definition.findings),
+    recommendations: inOrder(selected, definition.select.order),
+    problems
   }
 }
-
-type Complain = (reason: string, key: string, ruleId?: MemoRule) => void
 
 function checkIds(ids: string[], known: string[], key: string, kind: string, complain: Complain): void {
   ids.forEach((id, index) => {
@@ -64,6 +67,12 @@ function matchesAny(wanted: string[], has: string[]): boolean {
   return wanted.length === 0 || wanted.some((id) => has.includes(id))
 }
 
+/** Those `order` names first, in its order, then the rest as the report has them. */
+function inOrder(items: ReportItem[], order: string[]): ReportItem[] {
+  const first = order.flatMap((id) => items.filter((item) => item.id === id))
+  return [...new Set([...first, ...items])]
+}
+
 function selectFindings(findings: ReportItem[], wanted: MemoDefinition['findings']): ReportItem[] {
   const chosen = findings.filter(
     (item) => (wanted.ids.length === 0 || wanted.ids.includes(item.id)) && matchesAny(wanted.themes, item.themes)
@@ -71,31 +80,70 @@ function selectFindings(findings: ReportItem[], wanted: MemoDefinition['findings
   return chosen.slice(0, wanted.count ?? chosen.length)
 }
 
-/** The sentences the template picks from a section's own paragraphs, in the order it lists them. */
-function bottomLine(tree: Root, template: MemoDefinition, complain: Complain): string[] {
-  const { section, sentences: picks } = template.bottomLine
-  const paragraphs = sectionParagraphs(tree, section)
-  if (paragraphs === undefined) {
+/**
+ * The report's sentences that back the ask, whole: those the definition
+ * quotes by their opening words; else, deprecated, those it counts in
+ * `section`; else the report's first sentence.
+ */
+function support(file: VFile, tree: Root, definition: MemoDefinition, complain: Complain): string[] {
+  const { quotes, section, sentences: numbers } = definition.bottomLine
+  const available = reportSentences(tree, file, section)
+  if (available === undefined) {
     complain(`Unknown section \`${section}\`, expected the id of a heading in the report`, 'bottom_line.section')
     return []
   }
-  const available = paragraphs.flatMap((paragraph) => sentences(paragraph))
-  return picks.flatMap((number, index) => {
-    if (number <= available.length) return [available[number - 1]]
-    complain(`Unexpected sentence ${number}, expected at most ${available.length} (the sentences of \`${section}\`)`, `bottom_line.sentences.${index}`, 'memo-template-field')
-    return []
-  })
+  if (quotes.length > 0) return quotes.flatMap((quote) => quoted(quote.opening, quote.key, available, definition, complain))
+  if (numbers !== undefined) return counted(file, numbers, available, definition, complain)
+  return available.slice(0, 1).map((sentence) => sentence.text)
 }
 
-/** The text of the paragraphs directly under a heading, up to the next heading of its rank or above. */
-function sectionParagraphs(tree: Root, id: string): string[] | undefined {
-  const start = tree.children.findIndex((node) => node.type === 'heading' && node.data?.id === id)
-  if (start === -1) return undefined
-  const depth = (tree.children[start] as Heading).depth
-  const result: string[] = []
-  for (const node of tree.children.slice(start + 1) as RootContent[]) {
-    if (node.type === 'heading' && node.depth <= depth) break
-    if (node.type === 'paragraph') result.push(toString(node))
+function quoted(opening: string, key: string, available: ReportSentence[], definition: MemoDefinition, complain: Complain): string[] {
+  const match = findQuote(opening, available)
+  if ('found' in match) return [match.found.text]
+  if ('ambiguous' in match) {
+    complain(
+      `Memo \`${definition.id}\` quotes “${opening}”, which opens ${match.ambiguous.length} sentences of the report, expected words that open one: quote more of the one meant`,
+      key,
+      'memo-quote-ambiguous',
+      sentenceNote(`Another: “${match.ambiguous[1].text}”`, match.ambiguous[1])
+    )
+    return []
   }
-  return result
+  complain(
+    `Memo \`${definition.id}\` quotes a sentence the report no longer has: “${opening}”${match.closest ? `; the closest is “${excerpt(match.closest.text)}” (quote its opening, or another sentence)` : ''}`,
+    key,
+    'memo-quote-missing',
+    match.closest && sentenceNote(`The closest sentence: “${match.closest.text}”`, match.closest)
+  )
+  return []
+}
+
+/** `sentences: [1, 5]`: still read, with a warning that shows the quotes to write instead. */
+function counted(file: VFile, numbers: number[], available: ReportSentence[], definition: MemoDefinition, complain: Complain): string[] {
+  const picked = numbers.flatMap((number, index) => {
+    if (number <= available.length) return [available[number - 1].text]
+    complain(`Unexpected sentence ${number}, expected at most ${available.length} (the sentences of \`${definition.bottomLine.section ?? 'the report'}\`)`, `bottom_line.sentences.${index}`, 'memo-template-field')
+    return []
+  })
+  const openings = picked.map((text) => `“${excerpt(text)}”`).join(', ')
+  templateProblem(
+    file,
+    definition.path,
+    `Deprecated \`bottom_line.sentences\`: numbers name other sentences once the report is edited, expected \`bottom_line.quote\` with each sentence’s opening words${openings ? ` (${openings})` : ''}`,
+    placeAt(definition.places, 'bottom_line.sentences'),
+    'memo-template-deprecated',
+    { fatal: false }
+  )
+  return picked
+}
+
+/** A sentence's first words, enough to find it again. */
+export function excerpt(text: string, words = 6): string {
+  const all = text.split(' ')
+  return all.length <= words ? text : `${all.slice(0, words).join(' ')}…`
+}
+
+/** A note at a sentence of the report (a `cause`, printed under the message). */
+function sentenceNote(reason: string, sentence: ReportSentence): VFileMessage {
+  return new VFileMessage(reason, { place: sentence.place, source: 'dossier-memo' })
 }

@@ -20,10 +20,3 @@ export function sentences(text: string): string[] {
   if (pending.trim()) result.push(pending.trim())
   return result
 }
-
-/** The first `count` words of a sentence, marked as cut with `ellipsis` when they are fewer than all. */
-export function firstWords(sentence: string, count: number, ellipsis: string): string {
-  const words = sentence.split(' ')
-  if (words.length <= count) return sentence
-  return words.slice(0, count).join(' ').replace(/[,;:.]+$/, '') + ellipsis
-}

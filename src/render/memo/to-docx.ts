@@ -2,6 +2,8 @@ import {
   AlignmentType,
   BorderStyle,
   Document,
+  Footer,
+  Header,
   LineRuleType,
   Paragraph,
   type ParagraphChild,
@@ -42,20 +44,37 @@ export function toDocx(memo: MemoContent, layout: MemoLayout, fonts: Record<stri
         properties: {
           page: {
             size: { width: twips(page.width), height: twips(page.height) },
-            margin: { top: twips(page.margins.top), right: twips(page.margins.right), bottom: twips(page.margins.bottom), left: twips(page.margins.left), header: 0, footer: 0 }
+            margin: {
+              top: twips(page.margins.top),
+              right: twips(page.margins.right),
+              bottom: twips(page.margins.bottom),
+              left: twips(page.margins.left),
+              header: memo.classification ? twips(layout.space.banner) : 0,
+              footer: memo.classification ? twips(layout.space.banner) : 0
+            }
           }
         },
+        // The handling banner at the head and the foot of the page, in the margins.
+        headers: memo.classification ? { default: new Header({ children: [banner(memo.classification, layout)] }) } : undefined,
+        footers: memo.classification ? { default: new Footer({ children: [banner(memo.classification, layout)] }) } : undefined,
         children: [
-          title(layout),
+          masthead(memo, layout),
           ...headerBlock(memo, layout),
           heading(layout.text.bottomLine, layout, true),
-          new Paragraph({ children: [new TextRun([memo.bottomLine.framing, ...memo.bottomLine.sentences].filter(Boolean).join(' '))] }),
+          new Paragraph({ children: [new TextRun(memo.bottomLine.join(' '))] }),
           ...(memo.findings.length > 0 ? [heading(layout.text.findings, layout)] : []),
           ...memo.findings.map((finding) => hanging(layout.text.bullet, [bold(finding.lead), new TextRun(` ${finding.summary}`)], layout.space.bullet, layout, false)),
           heading(layout.text.recommendations, layout),
           ...memo.recommendations.map((item) =>
-            hanging(item.label, [bold(item.lead), ...(item.rationale ? [new TextRun(` ${item.rationale}`)] : [])], layout.space.itemLabel, layout, true)
+            hanging(
+              item.number,
+              [bold(item.lead), ...(item.rationale ? [new TextRun(` ${item.rationale}`)] : []), new TextRun({ text: ` (${item.reference})`, color: layout.colors.muted.slice(1) })],
+              layout.space.itemLabel,
+              layout,
+              true
+            )
           ),
+          ...(memo.contact ? [contact(memo.contact, layout)] : []),
           closing(memo, layout)
         ]
       }
@@ -78,10 +97,26 @@ function bold(text: string): TextRun {
   return new TextRun({ text, bold: true })
 }
 
-function title(layout: MemoLayout): Paragraph {
+function banner(text: string, layout: MemoLayout): Paragraph {
+  return new Paragraph({
+    alignment: AlignmentType.CENTER,
+    spacing: { line: singleLine, lineRule: LineRuleType.AUTO },
+    children: [new TextRun({ text, font: layout.faces.heading, bold: true, size: halfPoints(layout.type.banner), characterSpacing: twips(layout.type.tracking) })]
+  })
+}
+
+/** MEMORANDUM, and the letterhead, when there is one, at a right tab on the same line. */
+function masthead(memo: MemoContent, layout: MemoLayout): Paragraph {
+  const width = layout.page.width - layout.page.margins.left - layout.page.margins.right
   return new Paragraph({
     spacing: { after: twips(layout.space.afterTitle) },
-    children: [new TextRun({ text: layout.text.title, font: layout.faces.heading, bold: true, size: halfPoints(layout.type.title), characterSpacing: twips(layout.type.tracking) })]
+    tabStops: memo.letterhead ? [{ type: TabStopType.RIGHT, position: twips(width) }] : undefined,
+    children: [
+      new TextRun({ text: layout.text.title, font: layout.faces.heading, bold: true, size: halfPoints(layout.type.title), characterSpacing: twips(layout.type.tracking) }),
+      ...(memo.letterhead
+        ? [new TextRun({ text: `\t${memo.letterhead}`, font: layout.faces.heading, bold: true, size: halfPoints(layout.type.header), color: layout.colors.heading.slice(1) })]
+        : [])
+    ]
   })
 }
 
@@ -119,6 +154,13 @@ function hanging(marker: string, children: ParagraphChild[], width: number, layo
     tabStops: [{ type: TabStopType.LEFT, position: twips(width) }],
     spacing: { after: twips(layout.space.item) },
     children: [new TextRun({ text: `${marker}\t`, bold: boldMarker }), ...children]
+  })
+}
+
+function contact(text: string, layout: MemoLayout): Paragraph {
+  return new Paragraph({
+    spacing: { before: twips(layout.space.beforeClosing - layout.space.item) },
+    children: [new TextRun({ text: `${layout.text.contact} `, font: layout.faces.heading, bold: true, size: halfPoints(layout.type.header) }), new TextRun({ text, size: halfPoints(layout.type.header) })]
   })
 }
 

@@ -1,7 +1,7 @@
 import { escapeHtml } from '../../format.js'
 import { naturalLineHeight, type FontFaces } from '../../fonts.js'
 import { headerRows } from './content.js'
-import type { MemoContent, MemoLayout } from './types.js'
+import type { MemoContent, MemoLayout, MemoRecommendation } from './types.js'
 
 /**
  * A memo as one self-contained HTML page: `memo.css` from the templates,
@@ -13,7 +13,7 @@ export function toHtml(memo: MemoContent, layout: MemoLayout, fonts: Record<stri
   const header = headerRows(memo, layout).map(
     (row) => `<dt>${escapeHtml(row.label)}</dt><dd${row.field === 'subject' ? ' class="subject"' : ''}>${escapeHtml(row.value)}</dd>`
   )
-  const bottomLine = [memo.bottomLine.framing, ...memo.bottomLine.sentences].filter(Boolean).join(' ')
+  const banner = memo.classification ? `<p class="banner top">${escapeHtml(memo.classification)}</p>\n` : ''
   return `<!doctype html>
 <html lang="${escapeHtml(memo.language)}">
 <head>
@@ -27,17 +27,23 @@ ${css}</style>
 </head>
 <body>
 <article class="page">
-<p class="title">${escapeHtml(text.title)}</p>
+${banner}<header class="masthead"><p class="title">${escapeHtml(text.title)}</p>${memo.letterhead ? `<p class="letterhead">${escapeHtml(memo.letterhead)}</p>` : ''}</header>
 <dl class="header">${header.join('')}</dl>
-<section><h2>${escapeHtml(text.bottomLine)}</h2><p>${escapeHtml(bottomLine)}</p></section>
+<section><h2>${escapeHtml(text.bottomLine)}</h2><p>${escapeHtml(memo.bottomLine.join(' '))}</p></section>
 ${findings(memo, layout)}<section><h2>${escapeHtml(text.recommendations)}</h2><ol class="items">
-${memo.recommendations.map((item) => `<li id="${escapeHtml(item.id)}"><span class="marker">${escapeHtml(item.label)}</span><span><strong>${escapeHtml(item.lead)}</strong>${item.rationale ? ` ${escapeHtml(item.rationale)}` : ''}</span></li>`).join('\n')}
+${memo.recommendations.map((item) => recommendation(memo, item)).join('\n')}
 </ol></section>
-<p class="closing">${linked(memo)}</p>
-</article>
+${memo.contact ? `<p class="contact"><b>${escapeHtml(text.contact)}</b> ${escapeHtml(memo.contact)}</p>\n` : ''}<p class="closing">${linked(memo)}</p>
+${banner.replace('banner top', 'banner bottom')}</article>
 </body>
 </html>
 `
+}
+
+/** Its number, lead, reasoning, and a link to it in the web edition beside the memos. */
+function recommendation(memo: MemoContent, item: MemoRecommendation): string {
+  const reference = `<a class="reference" href="${escapeHtml(`${memo.reportHtml}#${item.id}`)}">${escapeHtml(item.reference)}</a>`
+  return `<li id="${escapeHtml(item.id)}"><span class="marker">${escapeHtml(item.number)}</span><span><strong>${escapeHtml(item.lead)}</strong>${item.rationale ? ` ${escapeHtml(item.rationale)}` : ''} <span class="muted">(${reference})</span></span></li>`
 }
 
 function findings(memo: MemoContent, layout: MemoLayout): string {
@@ -71,6 +77,8 @@ function customProperties(layout: MemoLayout, bodyLineHeight: number): string {
     heading: pt(type.heading),
     body: pt(type.body),
     closing: pt(type.closing),
+    banner: pt(type.banner),
+    'banner-offset': pt(space.banner),
     leading: String(Number((type.leading * bodyLineHeight).toFixed(4))),
     tracking: pt(type.tracking),
     'after-title': pt(space.afterTitle),

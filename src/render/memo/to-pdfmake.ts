@@ -1,44 +1,105 @@
 import type { Content, ContentCanvas, TDocumentDefinitions } from 'pdfmake/interfaces.js'
 import { headerRows } from './content.js'
-import type { MemoContent, MemoLayout } from './types.js'
+import type { MemoContent, MemoFinding, MemoLayout, MemoRecommendation } from './types.js'
 
 export interface PdfOptions {
   /** Points added to the bottom margin: the fit keeps room free for other editions. */
   reserve?: number
-  /** Lay out on one page as tall as the content, to measure it. */
-  measure?: boolean
   /** The creation date stamped into the PDF. */
   date: Date
 }
 
+/**
+ * A part of the memo's page that takes room of its own: the stack of parts
+ * is the page, so the page's height is the sum of theirs, which is how the
+ * fit measures a memo (`measureParts`).
+ */
+export interface MemoPart {
+  /** What the part is, as the overflow message names it: `head`, `bottomLine`, `finding`, `recommendation`, … */
+  kind: 'head' | 'bottomLine' | 'findingsHeading' | 'finding' | 'recommendationsHeading' | 'recommendation' | 'contact' | 'closing'
+  content: Content
+}
+
 /** A memo as a pdfmake document definition. Pure: no fonts, no printing. */
 export function toPdfmake(memo: MemoContent, layout: MemoLayout, options: PdfOptions): TDocumentDefinitions {
-  const { margins, width, height } = layout.page
   return {
-    pageSize: { width, height: options.measure ? 'auto' : height },
-    pageMargins: [margins.left, margins.top, margins.right, margins.bottom + (options.reserve ?? 0)],
-    info: { title: memo.title, creator: 'dossier', producer: 'dossier', creationDate: options.date },
-    language: memo.language,
-    defaultStyle: { font: layout.faces.body, fontSize: layout.type.body, lineHeight: layout.type.leading, color: layout.colors.text },
-    content: [
-      title(layout),
-      headerBlock(memo, layout),
-      rule(layout),
-      ...section(layout.text.bottomLine, [bottomLine(memo)], layout),
-      ...(memo.findings.length > 0 ? section(layout.text.findings, findings(memo, layout), layout) : []),
-      ...section(layout.text.recommendations, recommendations(memo, layout), layout),
-      closing(memo, layout)
-    ]
+    ...page(memo, layout, options),
+    background: memo.classification ? banners(memo.classification, layout) : undefined,
+    content: memoParts(memo, layout).map((part) => part.content)
   }
 }
 
-function title(layout: MemoLayout): Content {
+/**
+ * Every part alone on a page as tall as they are, each after a marker of no
+ * height whose position pdfmake reports (`pageBreakBefore`): one layout
+ * gives the height of every part, margins included.
+ */
+export function measuringDocument(parts: Content[], layout: MemoLayout, options: PdfOptions, heights: (tops: number[]) => void): TDocumentDefinitions {
+  const tops: number[] = []
+  const marker = (index: number): ContentCanvas & { id: string } => ({ canvas: [{ type: 'line', x1: 0, y1: 0, x2: 0, y2: 0, lineWidth: 0 }], id: `measure-${index}` })
+  let reported = false
   return {
-    text: layout.text.title,
-    font: layout.faces.heading,
-    bold: true,
-    fontSize: layout.type.title,
-    characterSpacing: layout.type.tracking,
+    ...page(undefined, layout, options),
+    pageSize: { width: layout.page.width, height: 'auto' },
+    content: [...parts.flatMap((part, index) => [marker(index), part]), marker(parts.length)],
+    pageBreakBefore(node) {
+      const index = /^measure-(\d+)$/.exec(String(node.id ?? ''))?.[1]
+      if (index !== undefined && node.startPosition) tops[Number(index)] = node.startPosition.top
+      if (!reported && tops.length === parts.length + 1 && tops.every((top) => top !== undefined)) {
+        reported = true
+        heights(tops.slice(1).map((top, part) => top - tops[part]))
+      }
+      return false
+    }
+  }
+}
+
+function page(memo: MemoContent | undefined, layout: MemoLayout, options: PdfOptions): TDocumentDefinitions {
+  const { margins, width, height } = layout.page
+  return {
+    pageSize: { width, height },
+    pageMargins: [margins.left, margins.top, margins.right, margins.bottom + (options.reserve ?? 0)],
+    info: memo && { title: memo.title, creator: 'dossier', producer: 'dossier', creationDate: options.date },
+    language: memo?.language,
+    defaultStyle: { font: layout.faces.body, fontSize: layout.type.body, lineHeight: layout.type.leading, color: layout.colors.text },
+    content: []
+  }
+}
+
+/** The memo's parts, top to bottom. */
+export function memoParts(memo: MemoContent, layout: MemoLayout): MemoPart[] {
+  return [
+    { kind: 'head', content: { stack: [masthead(memo, layout), headerBlock(memo, layout), rule(layout)] } },
+    { kind: 'bottomLine', content: { stack: [heading(layout.text.bottomLine, layout), { text: memo.bottomLine.join(' ') }] } },
+    ...(memo.findings.length > 0 ? [{ kind: 'findingsHeading' as const, content: heading(layout.text.findings, layout) }] : []),
+    ...memo.findings.map((finding) => ({ kind: 'finding' as const, content: findingPart(finding, layout) })),
+    { kind: 'recommendationsHeading', content: heading(layout.text.recommendations, layout) },
+    ...memo.recommendations.map((item) => ({ kind: 'recommendation' as const, content: recommendationPart(item, layout) })),
+    ...(memo.contact ? [{ kind: 'contact' as const, content: contact(memo.contact, layout) }] : []),
+    { kind: 'closing', content: closing(memo, layout) }
+  ]
+}
+
+/** MEMORANDUM, and the letterhead, when there is one, set right on the same line. */
+function masthead(memo: MemoContent, layout: MemoLayout): Content {
+  const title: Content = { text: layout.text.title, font: layout.faces.heading, bold: true, fontSize: layout.type.title, characterSpacing: layout.type.tracking }
+  if (!memo.letterhead) return { ...title, margin: [0, 0, 0, layout.space.afterTitle] }
+  return {
+    columns: [
+      { ...title, width: 'auto' },
+      {
+        text: memo.letterhead,
+        width: '*',
+        alignment: 'right',
+        font: layout.faces.heading,
+        bold: true,
+        fontSize: layout.type.header,
+        color: layout.colors.heading,
+        // Columns align their tops: lowered by the difference in size, the smaller type shares the title's baseline.
+        margin: [0, layout.type.title - layout.type.header, 0, 0]
+      }
+    ],
+    columnGap: layout.space.bullet,
     margin: [0, 0, 0, layout.space.afterTitle]
   }
 }
@@ -65,49 +126,71 @@ function rule(layout: MemoLayout): ContentCanvas {
   }
 }
 
-function section(heading: string, body: Content[], layout: MemoLayout): Content[] {
-  return [
-    {
-      text: heading,
-      font: layout.faces.heading,
-      bold: true,
-      fontSize: layout.type.heading,
-      characterSpacing: layout.type.tracking,
-      color: layout.colors.heading,
-      margin: [0, layout.space.beforeHeading, 0, layout.space.afterHeading]
-    },
-    ...body
-  ]
+function heading(text: string, layout: MemoLayout): Content {
+  return {
+    text,
+    font: layout.faces.heading,
+    bold: true,
+    fontSize: layout.type.heading,
+    characterSpacing: layout.type.tracking,
+    color: layout.colors.heading,
+    margin: [0, layout.space.beforeHeading, 0, layout.space.afterHeading]
+  }
 }
 
-function bottomLine(memo: MemoContent): Content {
-  const parts = [memo.bottomLine.framing, ...memo.bottomLine.sentences].filter((part): part is string => Boolean(part))
-  return { text: parts.join(' ') }
-}
-
-function findings(memo: MemoContent, layout: MemoLayout): Content[] {
-  return memo.findings.map((finding) => ({
+export function findingPart(finding: MemoFinding, layout: MemoLayout): Content {
+  return {
     columns: [
       { width: layout.space.bullet, text: layout.text.bullet },
       { width: '*', text: [{ text: finding.lead, bold: true }, ` ${finding.summary}`] }
     ],
     margin: [0, 0, 0, layout.space.item]
-  }))
+  }
 }
 
-function recommendations(memo: MemoContent, layout: MemoLayout): Content[] {
-  return memo.recommendations.map((item) => ({
+/** The memo's number, the lead in bold, its reasoning, and where the report has it. */
+export function recommendationPart(item: MemoRecommendation, layout: MemoLayout): Content {
+  return {
     columns: [
-      { width: layout.space.itemLabel, text: item.label, bold: true },
-      { width: '*', text: [{ text: item.lead, bold: true }, item.rationale ? ` ${item.rationale}` : ''] }
+      { width: layout.space.itemLabel, text: item.number, bold: true },
+      {
+        width: '*',
+        text: [{ text: item.lead, bold: true }, item.rationale ? ` ${item.rationale}` : '', { text: ` (${item.reference})`, color: layout.colors.muted }]
+      }
     ],
     margin: [0, 0, 0, layout.space.item]
-  }))
+  }
 }
 
-function closing(memo: MemoContent, layout: MemoLayout): Content[] {
-  return [
-    { ...rule(layout), margin: [0, layout.space.beforeClosing, 0, layout.space.afterHeading] },
-    { text: memo.closing, fontSize: layout.type.closing, color: layout.colors.muted }
-  ]
+function contact(text: string, layout: MemoLayout): Content {
+  return {
+    text: [{ text: `${layout.text.contact} `, font: layout.faces.heading, bold: true, fontSize: layout.type.header }, { text, fontSize: layout.type.header }],
+    margin: [0, layout.space.beforeClosing - layout.space.item, 0, 0]
+  }
+}
+
+function closing(memo: MemoContent, layout: MemoLayout): Content {
+  return {
+    stack: [
+      { ...rule(layout), margin: [0, layout.space.beforeClosing, 0, layout.space.afterHeading] },
+      { text: memo.closing, fontSize: layout.type.closing, color: layout.colors.muted }
+    ]
+  }
+}
+
+/** The handling marking, centred at the head and the foot of the page, outside the text. */
+function banners(text: string, layout: MemoLayout) {
+  const { width, height } = layout.page
+  const banner = (y: number): Content => ({
+    text,
+    font: layout.faces.heading,
+    bold: true,
+    fontSize: layout.type.banner,
+    characterSpacing: layout.type.tracking,
+    alignment: 'center',
+    absolutePosition: { x: 0, y }
+  })
+  // The foot's line sits as far from the page's foot as the head's from its head.
+  const lineHeight = layout.type.banner * 1.2
+  return () => ({ stack: [banner(layout.space.banner), banner(height - layout.space.banner - lineHeight)], width })
 }

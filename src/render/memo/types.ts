@@ -1,4 +1,13 @@
+import type { Position } from '../../types.js'
 import type { Places } from '../../yaml-source.js'
+
+/** A sentence of the report a definition names by its opening words, and where the definition names it. */
+export interface Quote {
+  /** The opening words as written in the definition. */
+  opening: string
+  /** Its key path in the definition (`bottom_line.quote.1`), for messages. */
+  key: string
+}
 
 /** A memo definition from `memos/ID.yaml` beside its report, checked, with defaults applied. */
 export interface MemoDefinition {
@@ -10,24 +19,32 @@ export interface MemoDefinition {
   to: string
   from: string
   subject: string
-  /** Staff's words, set before the report's own. */
-  framing?: string
   /** Optional DATE line, overriding the build's date. */
   date?: string
-  bottomLine: { section: string; sentences: number[] }
+  /** Optional: the organisation's name, set at the head of the page. */
+  letterhead?: string
+  /** Optional: a handling or classification marking, as a banner at the top and foot of the page. */
+  classification?: string
+  /** Optional: the point of contact line. */
+  contact?: string
+  bottomLine: {
+    /** Who the composed ask addresses, as a sentence names them (`U.S. policymakers`); default: `to`. */
+    to: string
+    /** How many of the memo's first recommendations the composed ask names. */
+    asks: number
+    /** Staff's own words in place of the composed ask. */
+    text?: string
+    /** The report's sentences that back the ask, by their opening words. */
+    quotes: Quote[]
+    /** Where the quotes are looked for: a heading id, or the whole report. */
+    section?: string
+    /** Deprecated: sentences of `section` by number. */
+    sentences?: number[]
+  }
   findings: { count?: number; themes: string[]; ids: string[] }
-  select: { audiences: string[]; themes: string[]; ids: string[] }
+  /** Which recommendations, and `order`: ids to put first, in that order. */
+  select: { audiences: string[]; themes: string[]; ids: string[]; order: string[] }
   places: Places
-}
-
-/** How much of a recommendation's reasoning follows its lead. */
-export type RationaleMode = 'sentence' | 'words' | 'none'
-
-export interface CondenseStep {
-  name: string
-  rationale: RationaleMode
-  words?: number
-  fewerFindings?: boolean
 }
 
 /** Lengths in points. */
@@ -42,9 +59,10 @@ export interface Box {
 export interface MemoLayout {
   path: string
   page: { width: number; height: number; margins: Box }
-  fit: { reserve: number; minFindings: number }
+  /** `sentences`: the most whole sentences of reasoning under a recommendation. */
+  fit: { reserve: number; minFindings: number; sentences: number }
   faces: { body: string; heading: string }
-  type: { title: number; header: number; heading: number; body: number; closing: number; leading: number; tracking: number }
+  type: { title: number; header: number; heading: number; body: number; closing: number; banner: number; leading: number; tracking: number }
   space: {
     afterTitle: number
     headerRow: number
@@ -54,6 +72,7 @@ export interface MemoLayout {
     item: number
     beforeClosing: number
     rule: number
+    banner: number
     headerLabel: number
     itemLabel: number
     bullet: number
@@ -65,15 +84,18 @@ export interface MemoLayout {
     from: string
     date: string
     subject: string
+    contact: string
     bottomLine: string
     findings: string
     recommendations: string
     bullet: string
-    ellipsis: string
+    number: string
+    reference: string
+    askClauses: string
+    askSentences: string
     closing: string
     closingNoUrl: string
   }
-  condense: CondenseStep[]
 }
 
 /** A finding as a memo shows it: its lead and its first sentence. */
@@ -86,9 +108,12 @@ export interface MemoFinding {
 /** A recommendation as a memo shows it. */
 export interface MemoRecommendation {
   id: string
-  label: string
+  /** The memo's own number for it (`1.`). */
+  number: string
+  /** Where it is in the report, as a reader says it (`Recommendation 2.a`). */
+  reference: string
   lead: string
-  /** The first sentence of its body: all of it, shortened, or none. */
+  /** Whole sentences of its body, from the first; possibly none. */
   rationale: string
 }
 
@@ -96,14 +121,22 @@ export interface MemoRecommendation {
 export interface MemoContent {
   id: string
   header: { to: string; from: string; date: string; subject: string }
-  /** Staff framing, if any, then the report's sentences. */
-  bottomLine: { framing?: string; sentences: string[] }
+  letterhead?: string
+  classification?: string
+  contact?: string
+  /** The ask, then the report's sentences that back it. */
+  bottomLine: string[]
   findings: MemoFinding[]
   recommendations: MemoRecommendation[]
   closing: string
   /** The full report's address, which `closing` names (a link in the HTML). */
   url?: string
+  /** The web edition beside the memos (`../report.html`), which each reference links into. */
+  reportHtml: string
   /** For the PDF's and DOCX's properties. */
   title: string
   language: string
 }
+
+/** A place in the report, for messages that point at it. */
+export type ReportPlace = Position
