@@ -1,13 +1,11 @@
 #!/usr/bin/env node
 // Benchmark: how long a build takes and how much memory it needs.
-//   npm run bench [-- --runs N] [--no-cache]
-// Cold: the CLI as an editor runs it (new process each time). The Word
-// editions' fonts, once deflated, are kept in node_modules/.cache/dossier/;
-// --no-cache empties it before every cold run, as on a fresh install.
+//   npm run bench [-- --runs N]
+// Cold: the CLI as an editor runs it (new process each time).
 // Warm: rebuilds inside one process, as `build --watch` does.
 // Peer: pandoc writing the same source to HTML, when pandoc is installed.
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -19,8 +17,6 @@ const source = path.join(root, 'source', 'report.md')
 const runsFlag = process.argv.indexOf('--runs')
 const runs = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 5
 const out = mkdtempSync(path.join(tmpdir(), 'dossier-bench-'))
-const noCache = process.argv.includes('--no-cache')
-const cacheDir = path.join(root, 'node_modules', '.cache', 'dossier')
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 const rows = []
@@ -29,7 +25,6 @@ function cold(label, command, args) {
   const times = []
   let rss = 0
   for (let run = 0; run < runs; run++) {
-    if (noCache) rmSync(cacheDir, { recursive: true, force: true })
     const started = performance.now()
     const result = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], { cwd: root, encoding: 'utf8' })
     times.push(performance.now() - started)
@@ -62,6 +57,6 @@ if (spawnSync('pandoc', ['--version']).status === 0) {
   cold('pandoc → docx', 'pandoc', [source, '-o', path.join(out, 'pandoc.docx')])
 }
 
-console.log(`${runs} runs each, median; source ${path.relative(root, source)}${noCache ? '; cold runs without the font cache' : ''}\n`)
+console.log(`${runs} runs each, median; source ${path.relative(root, source)}\n`)
 console.log('| what | process | median ms | peak RSS MiB |\n| --- | --- | ---: | ---: |')
 for (const [label, kind, ms, rss] of rows) console.log(`| ${label} | ${kind} | ${ms.toFixed(0)} | ${rss.toFixed(0)} |`)

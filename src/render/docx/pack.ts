@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto'
 import { Packer, type Document } from 'docx'
 import { strFromU8, strToU8, unzipSync } from 'fflate'
 import { escapeHtml } from '../../format.js'
-import { deflateOnce, zipEntries } from './zip.js'
+import { subsetFace } from './subset-font.js'
+import { zipEntries } from './zip.js'
 
 /** Package properties docx's `Document` has no option for. */
 export interface PackProperties {
@@ -23,31 +24,55 @@ export interface PackProperties {
  * become `date`, and every random id or counted number is renamed by the
  * order it first occurs in, which the document's structure alone decides.
  * `properties` adds what docx cannot set (the language).
+ *
+ * Each embedded face holds only the glyphs the package's text uses, and
+ * the printable ASCII characters (`subsetFace`), marked as subsets for
+ * Word, which then embeds subsets again when it saves.
  */
 export async function packDocx(document: Document, date: Date, properties: PackProperties = {}): Promise<Uint8Array> {
   // Font files are written from the faces, not taken from docx's package.
-  const fonts = fontFiles(embeddedFaces(document))
+  const faces = embeddedFaces(document)
   const packed = await Packer.pack(document, 'uint8array')
   const names: string[] = []
   const entries = unzipSync(packed, {
     filter: ({ name }) => {
       names.push(name)
-      return !fonts.has(name)
+      return !faces.has(name)
     }
   })
   const text = new Map<string, string>()
   for (const name of names) if (isXml(name)) text.set(name, strFromU8(entries[name]))
+  const characters = usedCharacters(text)
+  const fonts = fontFiles(new Map([...faces].map(([path, face]) => [path, subsetFace(face, characters)])))
 
   renameRandomIds(text, names)
   renumberCounters(text, names)
   renameFontKeys(text, fonts)
+  saveSubsets(text)
   stampCoreProperties(text, date, properties)
 
-  const files = names.map((name) => {
-    const font = fonts.get(name)
-    return { name, data: text.has(name) ? strToU8(text.get(name)!) : font ? deflateOnce(font.data) : entries[name] }
-  })
+  const files = names.map((name) => ({ name, data: text.has(name) ? strToU8(text.get(name)!) : (fonts.get(name)?.data ?? entries[name]) }))
   return zipEntries(files, date)
+}
+
+/** The printable ASCII characters, which every subset keeps: what a Word user types most. */
+const ascii = Array.from({ length: 0x7f - 0x20 }, (_, index) => 0x20 + index)
+
+/** Every character of the package's parts, its references (`&#8220;`) read, and printable ASCII. */
+function usedCharacters(text: Map<string, string>): Set<number> {
+  const used = new Set(ascii)
+  for (const part of text.values()) {
+    for (const char of part.replace(/&#(x[0-9a-f]+|\d+);/gi, (_, code: string) => String.fromCodePoint(code[0].toLowerCase() === 'x' ? parseInt(code.slice(1), 16) : Number(code)))) {
+      used.add(char.codePointAt(0)!)
+    }
+  }
+  return used
+}
+
+/** Word keeps embedding subsets when it saves (its “Embed only the characters used” option). */
+function saveSubsets(text: Map<string, string>): void {
+  const settings = text.get('word/settings.xml')
+  if (settings && !settings.includes('<w:saveSubsetFonts')) text.set('word/settings.xml', settings.replace('<w:embedTrueTypeFonts/>', '<w:embedTrueTypeFonts/><w:saveSubsetFonts/>'))
 }
 
 /**
@@ -137,7 +162,7 @@ interface FontFile {
  * which docx draws at random: give each a key derived from its place and
  * its bytes instead, and write its file from the face with that key.
  */
-function fontFiles(faces: Map<string, Buffer>): Map<string, FontFile> {
+function fontFiles(faces: Map<string, Uint8Array>): Map<string, FontFile> {
   return new Map(
     [...faces].map(([path, face]) => {
       const hash = createHash('sha256').update(path).update(face.subarray(32)).digest('hex').slice(0, 32).toUpperCase()
@@ -173,7 +198,7 @@ function renameFontKeys(text: Map<string, string>, fonts: Map<string, FontFile>)
     const font = path ? fonts.get(path) : undefined
     if (!path || !font || !/\bw:fontKey="/.test(element)) return element
     keyed.add(path)
-    return element.replace(/w:fontKey="\{[^}]*\}"/, `w:fontKey="{${font.key}}"`)
+    return element.replace(/w:fontKey="\{[^}]*\}"/, `w:fontKey="{${font.key}}" w:subsetted="1"`)
   })
   if (table) text.set('word/fontTable.xml', rewritten)
   const unkeyed = [...fonts.keys()].filter((path) => !keyed.has(path))
