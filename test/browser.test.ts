@@ -122,4 +122,32 @@ describe('the HTML editions in a browser', () => {
       await page.close()
     }
   })
+
+  it('each HTML memo reads on a 390 px phone without scrolling sideways', async () => {
+    const memos = readdirSync(path.join(out, 'memos')).filter((name) => name.endsWith('.html'))
+    for (const memo of memos) {
+      const page = await browser.newPage({ viewport: { width: 390, height: 844 } })
+      await page.goto(pathToFileURL(path.join(out, 'memos', memo)).href)
+      await page.evaluate(() => document.fonts.ready)
+      const { scrollWidth, clientWidth, textWidth } = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        clientWidth: document.documentElement.clientWidth,
+        textWidth: document.querySelector('ol.items li')!.getBoundingClientRect().width
+      }))
+      expect(scrollWidth, memo).toBeLessThanOrEqual(clientWidth)
+      // The text fills the screen rather than a column of a page scaled down.
+      expect(textWidth, memo).toBeGreaterThan(300)
+      await page.close()
+    }
+  })
+
+  it('a memo’s reference to a recommendation opens it in the web edition', async () => {
+    const page = await browser.newPage()
+    await page.goto(pathToFileURL(path.join(out, 'memos', 'report.alliance.html')).href)
+    await page.click('#interoperability a.reference')
+    await page.waitForURL(/report\.html#interoperability$/)
+    const target = await page.evaluate(() => document.querySelector(':target')?.querySelector('.lead')?.textContent)
+    expect(target).toBe('Vulnerabilities in interoperability arising from the current hub-and-spokes alliance structure should be actively mitigated.')
+    await page.close()
+  })
 })

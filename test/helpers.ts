@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process'
+import { strFromU8, unzipSync } from 'fflate'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -72,4 +73,30 @@ export function seedBlocks(): string[] {
 /** The seed's sentences (and headings), each of which every edition must hold. */
 export function seedSentences(): string[] {
   return seedBlocks().flatMap((block) => block.split(/(?<=[.?!]["”’]?)\s+(?=[A-Z“])/)).map(normalize).filter(Boolean)
+}
+
+/** A face a .docx embeds: its family, which `w:embed…` it is, and the font, read back from its obfuscated file. */
+export interface EmbeddedFace {
+  family: string
+  style: string
+  bytes: Uint8Array
+}
+
+/**
+ * The faces a .docx embeds (ECMA-376 part 1, §17.8.1): each file's first
+ * 32 bytes XORed with its key from `word/fontTable.xml`, undone.
+ */
+export function embeddedFaces(docx: Uint8Array): EmbeddedFace[] {
+  const files = unzipSync(docx)
+  const table = strFromU8(files['word/fontTable.xml'])
+  const rels = strFromU8(files['word/_rels/fontTable.xml.rels'])
+  const targets = new Map([...rels.matchAll(/<Relationship\b[^>]*>/g)].map((match) => [/\bId="([^"]+)"/.exec(match[0])![1], /\bTarget="([^"]+)"/.exec(match[0])![1]]))
+  return [...table.matchAll(/<w:font w:name="([^"]+)">(.*?)<\/w:font>/g)].flatMap(([, family, body]) =>
+    [...body.matchAll(/<w:(embed\w+) r:id="([^"]+)" w:fontKey="\{([^}]+)\}"/g)].map(([, style, id, key]) => {
+      const bytes = new Uint8Array(files[`word/${targets.get(id)!.replace(/^\.?\//, '')}`])
+      const keyBytes = key.replace(/-/g, '').match(/../g)!.map((hex) => parseInt(hex, 16)).reverse()
+      for (let index = 0; index < 32; index++) bytes[index] ^= keyBytes[index % 16]
+      return { family, style, bytes }
+    })
+  )
 }

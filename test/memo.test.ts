@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process'
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import { strFromU8, unzipSync } from 'fflate'
@@ -9,17 +10,39 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { build } from '../src/build.js'
 import { parseReport, reportData } from '../src/pipeline.js'
 import { reportProblems } from '../src/report-problems.js'
-import type { ReportData } from '../src/types.js'
+import type { ReportData, ReportItem } from '../src/types.js'
+import { embeddedFaces } from './helpers.js'
+
+const fontkit = createRequire(import.meta.url)('fontkit') as typeof import('fontkit')
 
 const root = path.resolve(import.meta.dirname, '..')
 const fixtures = path.join(root, 'test', 'fixtures')
 const temporary: string[] = []
 
-/** The recommendations each shipped template is meant to select. */
+/** The recommendations each shipped definition is meant to select, in the memo's order (its `select.order` first). */
 const shipped: Record<string, string[]> = {
   us: ['declared-policy', 'implement-sanctions', 'legal-normative-base', 'international-cooperation'],
-  alliance: ['contingency-plans', 'outside-information', 'strategic-balance', 'interoperability', 'information-sharing', 'confidence-building', 'norms-coordination'],
-  defenders: ['contingency-plans', 'interoperability', 'information-sharing']
+  alliance: ['contingency-plans', 'interoperability', 'information-sharing', 'outside-information', 'strategic-balance', 'confidence-building', 'norms-coordination'],
+  defenders: ['information-sharing', 'contingency-plans', 'interoperability']
+}
+
+/** The recommendations of an HTML memo: id, number, lead, the reasoning after it, and the reference's text and link. */
+function memoItems(html: string): Array<{ id: string; number: string; lead: string; rationale: string; reference: string; href: string }> {
+  const items = html.matchAll(/<li id="([^"]+)"><span class="marker">([^<]*)<\/span><span><strong>([^<]*)<\/strong>(.*?) <span class="muted">\(<a class="reference" href="([^"]+)">([^<]*)<\/a>\)<\/span><\/span><\/li>/g)
+  return [...items].map(([, id, number, lead, rationale, href, reference]) => ({ id, number, lead, rationale: rationale.trim(), reference, href }))
+}
+
+/** The bottom line of an HTML memo. */
+function bottomLine(html: string): string {
+  return /<h2>BOTTOM LINE UP FRONT<\/h2><p>(.*?)<\/p>/.exec(html)![1]
+}
+
+/** True when `rationale` is whole sentences from the start of the item's body: what follows it in the body starts a sentence, or nothing does. */
+function wholeSentencesOf(rationale: string, item: ReportItem): boolean {
+  const body = item.body.text.replace(/\s+/g, ' ')
+  if (!body.startsWith(rationale)) return false
+  const rest = body.slice(rationale.length)
+  return /[.?!]["”’)]?$/.test(rationale) && (rest === '' || /^ [A-Z“‘(]/.test(rest))
 }
 
 async function tempDir(prefix: string): Promise<string> {
@@ -93,21 +116,85 @@ describe('shipped memos', () => {
     expect(written).toEqual(expected.sort())
   })
 
-  test.each(Object.keys(shipped))('%s: the PDF is one page and holds each selected recommendation', async (id) => {
+  test.each(Object.keys(shipped))('%s: the PDF is one page and holds each selected recommendation, numbered by the memo, with the report’s label', async (id) => {
     const { text, pages } = await pdfText(await readFile(path.join(outDir, 'memos', `report.${id}.pdf`)))
     expect(pages).toBe(1)
-    for (const item of report.recommendations.filter((r) => shipped[id].includes(r.id))) {
-      expect(text).toContain(`${item.label} ${normalize(item.lead)}`)
-    }
+    shipped[id].forEach((itemId, index) => {
+      const item = report.recommendations.find((r) => r.id === itemId)!
+      expect(text).toContain(`${index + 1}. ${normalize(item.lead)}`)
+      // Kerning may set the closing parenthesis a space apart.
+      expect(text).toMatch(new RegExp(`\\(Recommendation\\s${item.label.replace('.', '\\.')} ?\\)`))
+    })
     // The URL may wrap after a slash.
     expect(text.replace(/\s/g, '')).toContain(report.meta.url!)
   })
 
-  test.each(Object.keys(shipped))('%s: the HTML holds the same recommendations', async (id) => {
+  test.each(Object.keys(shipped))('%s: the HTML holds the same recommendations, each linked to its place in the web edition', async (id) => {
     const html = await readFile(path.join(outDir, 'memos', `report.${id}.html`), 'utf8')
-    const ids = [...html.matchAll(/<li id="([^"]+)"/g)].map((m) => m[1])
-    expect(ids).toEqual(shipped[id])
+    const items = memoItems(html)
+    expect(items.map((item) => item.id)).toEqual(shipped[id])
+    for (const item of items) {
+      const label = report.recommendations.find((r) => r.id === item.id)!.label
+      expect(item.reference).toBe(`Recommendation\u00a0${label}`)
+      expect(item.href).toBe(`../report.html#${item.id}`)
+    }
     expect(html).toContain('@page { size: var(--page-width) var(--page-height)')
+  })
+
+  test.each(Object.keys(shipped))('%s: reasoning is whole sentences of the report, never cut, and the first recommendation has some', async (id) => {
+    const html = await readFile(path.join(outDir, 'memos', `report.${id}.html`), 'utf8')
+    const items = memoItems(html)
+    for (const item of items) {
+      expect(item.rationale).not.toContain('…')
+      if (item.rationale) expect(wholeSentencesOf(item.rationale, report.recommendations.find((r) => r.id === item.id)!), item.rationale).toBe(true)
+    }
+    expect(items[0].rationale).not.toBe('')
+    const { text } = await pdfText(await readFile(path.join(outDir, 'memos', `report.${id}.pdf`)))
+    expect(text).not.toContain('…')
+  })
+
+  test('each bottom line opens with what the memo recommends to its readers, from its first leads, then the report’s own sentence; no two alike', async () => {
+    const lines = Object.fromEntries(await Promise.all(Object.keys(shipped).map(async (id) => [id, bottomLine(await readFile(path.join(outDir, 'memos', `report.${id}.html`), 'utf8'))])))
+    // Instructions join one sentence as clauses, numbered as the memo numbers them.
+    expect(lines.us).toMatch(/^We recommend that U\.S\. policymakers \(1\) consider developing a declared policy .* and \(2\) further implement Executive Order 13687 and 13694 .*national security\. These attacks have shown that the country is capable/)
+    // A lead that is a statement keeps its own sentence.
+    expect(lines.alliance).toMatch(/^We recommend to U\.S\.–ROK alliance planners: The U\.S\. and ROK should develop contingency plans .* Concurrently, the DPRK will likely deepen/)
+    expect(lines.defenders).toMatch(/^We recommend that network defenders and CERT\/CSIRT leads encourage greater information sharing arrangements beyond intelligence and government agencies\. Beyond intelligence sharing/)
+    expect(new Set(Object.values(lines)).size).toBe(3)
+  })
+
+  test('the conventions a definition names are on the page, and only those', async () => {
+    // pdftotext joins the letters of tracked type into words.
+    const text = async (id: string) => normalize(execFileSync('pdftotext', [path.join(outDir, 'memos', `report.${id}.pdf`), '-'], { encoding: 'utf8' })).trim()
+    const [us, alliance, defenders] = await Promise.all(['us', 'alliance', 'defenders'].map(text))
+    // The banner at the head and the foot of the page, the letterhead beside MEMORANDUM.
+    expect(us).toMatch(/^UNCLASSIFIED MEMORANDUM Center for Strategic and International Studies .* UNCLASSIFIED$/)
+    expect(defenders).toMatch(/^TLP:CLEAR MEMORANDUM .* TLP:CLEAR$/)
+    // The alliance memo's definition names neither.
+    expect(alliance).toMatch(/^MEMORANDUM MEMORANDUM FOR:/)
+    expect(alliance).not.toContain('Center for Strategic and International Studies MEMORANDUM')
+    for (const memo of [us, alliance, defenders]) expect(memo).not.toContain('POINT OF CONTACT')
+  })
+
+  test.each(Object.keys(shipped))('%s: the DOCX embeds only the glyphs it uses, a fraction of whole faces', async (id) => {
+    const bytes = await readFile(path.join(outDir, 'memos', `report.${id}.docx`))
+    // Whole faces made it about 540 KB.
+    expect(bytes.length).toBeLessThan(120_000)
+    const parts = unzipSync(bytes)
+    const document = strFromU8(parts['word/document.xml'])
+    // The characters of its text, tabs aside.
+    const used = new Set([...[...document.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('')].map((char) => char.codePointAt(0)!).filter((codePoint) => codePoint >= 0x20))
+    const faces = embeddedFaces(bytes)
+    expect(faces.map((face) => `${face.family} ${face.style}`).sort()).toEqual(['Source Sans 3 embedBold', 'Source Sans 3 embedRegular', 'Source Serif 4 embedBold', 'Source Serif 4 embedRegular'])
+    for (const face of faces) {
+      const font = fontkit.create(Buffer.from(face.bytes))
+      expect(font.directory.tables.cmap, face.family).toBeDefined()
+      const missing = [...used].filter((codePoint) => !font.hasGlyphForCodePoint(codePoint)).map((codePoint) => String.fromCodePoint(codePoint))
+      expect(missing, `${face.family} ${face.style}`).toEqual([])
+      expect(face.bytes.length).toBeLessThan(60_000)
+    }
+    expect(strFromU8(parts['word/fontTable.xml'])).toContain('w:subsetted="1"')
+    expect(strFromU8(parts['word/settings.xml'])).toContain('<w:saveSubsetFonts/>')
   })
 
   test('each DOCX lays out on one page in LibreOffice', () => {
@@ -128,7 +215,7 @@ describe('shipped memos', () => {
 })
 
 describe('fitting and problems', () => {
-  test('a template selecting more than a page holds fails, saying by how much and what to cut', async () => {
+  test('a definition selecting more than a page holds fails, saying by how much, what takes the room and what to cut; check says the same', async () => {
     // Messages name a definition by its path from the working folder, as editors jump to it.
     const definition = path.join('test', 'fixtures', 'memo-overflow', 'memos', 'all.yaml')
     const result = await build({ source: path.join(fixtures, 'memo-overflow', 'input.md'), outDir: await tempDir('memo-out-'), formats: ['memo'] })
@@ -139,8 +226,10 @@ describe('fitting and problems', () => {
     expect(message?.fatal).toBe(true)
     expect(message?.file).toBe(definition)
     expect([message?.line, message?.column]).toEqual([line, 3])
-    expect(message?.reason).toMatch(/^Memo `all` overflows one page by \d+\.\d+in \(about \d+ lines\) even condensed to “[^”]+” with 1 finding; it selects 20 recommendations and a page holds \d+: cut at least \d+/)
+    expect(message?.reason).toMatch(/^Memo `all` overflows one page by \d+\.\d\din \(about \d+ lines\) even with leads only and 1 finding: the page has room for 9\.20in, and takes header \d\.\d\din, bottom line \d\.\d\din, findings heading \d\.\d\din, finding 1 \d\.\d\din, recommendations heading \d\.\d\din, recommendation 1 \(1\.a\) \d\.\d\din, .*recommendation 20 \(1\.t\) \d\.\d\din, closing \d\.\d\din; it selects 20 recommendations and a page holds \d+: cut at least \d+/)
     expect(reportProblems([result.file])).toContain(`${message?.file}:${line}:3  error  Memo \`all\` overflows`)
+    const checked = await build({ source: path.join(fixtures, 'memo-overflow', 'input.md'), check: true })
+    expect(checked.file.messages.filter((m) => m.ruleId === 'memo-overflow').map(String)).toEqual([String(message)])
   })
 
   test('a short memo is neither padded nor stretched', async () => {
@@ -150,8 +239,8 @@ describe('fitting and problems', () => {
     const pdf = path.join(outDir, 'memos', 'input.brief.pdf')
     const { text, pages } = await pdfText(await readFile(pdf))
     expect(pages).toBe(1)
-    // The fullest form: the recommendation's rationale, whole.
-    expect(text).toContain('1.a Fund a resilience program. A small program would find weaknesses before an adversary does.')
+    // The fullest form: the recommendation's reasoning, as many whole sentences as the layout allows.
+    expect(text).toContain('1. Fund a resilience program. A small program would find weaknesses before an adversary does. It would cost little. (Recommendation 1.a)')
     // Body type at the layout's own size: the same word height as in the report's memos.
     const shippedOut = await tempDir('memo-build-')
     await build({ source: path.join(root, 'source', 'report.md'), outDir: shippedOut, formats: ['memo'], audience: 'us' })
@@ -161,13 +250,13 @@ describe('fitting and problems', () => {
     expect(sparse.lowest).toBeLessThan(sparse.pageHeight / 2)
   })
 
-  test('rationales stay for as many recommendations as fit, the last losing theirs first, alike in every format', async () => {
+  test('reasoning goes to the first recommendations while there is room, alike in every format', async () => {
     const outDir = await tempDir('memo-out-')
     const result = await build({ source: path.join(fixtures, 'memo-partial', 'input.md'), outDir, formats: ['memo'] })
     expect(reportProblems([result.file], { quiet: true })).toBe('')
     const base = path.join(outDir, 'memos', 'input.partial')
     const html = await readFile(`${base}.html`, 'utf8')
-    const rationales = [...html.matchAll(/<li id="[^"]+">.*?<\/strong>(.*?)<\/span><\/li>/g)].map((m) => m[1].trim())
+    const rationales = memoItems(html).map((item) => item.rationale)
     expect(rationales).toHaveLength(6)
     // Neither all nor none: the fit is finer than one step for the whole memo.
     const kept = rationales.filter(Boolean).length
@@ -248,5 +337,108 @@ describe('fitting and problems', () => {
     const html = await readFile(path.join(outDir, 'memos', 'input.brief.html'), 'utf8')
     expect(html).toContain('<dd>The Deputy Secretary</dd>')
     expect(html).toContain('<dd>March 4, 2021</dd>')
+  })
+})
+
+describe('a report edited as editors edit it', () => {
+  const fixture = path.join(fixtures, 'memo-edits')
+  const summary = [
+    'Ransomware crews have begun to target the control systems of small water utilities.',
+    'Most of these utilities have no staff who work on security full time.',
+    'A single intrusion last year left a town without safe water for four days.'
+  ]
+
+  /** A copy of the fixture with its source edited; the path of the copy's source. */
+  async function edited(edit: (source: string) => string): Promise<string> {
+    const dir = await tempDir('memo-edits-')
+    await cp(fixture, dir, { recursive: true })
+    const source = path.join(dir, 'input.md')
+    const before = await readFile(source, 'utf8')
+    const after = edit(before)
+    expect(after).not.toBe(before)
+    await writeFile(source, after)
+    return source
+  }
+
+  /** What `check` says about the memos, as it prints it, and what a build writes and says. */
+  async function checkAndBuild(source: string) {
+    const memoLines = (text: string) => text.split('\n').filter((line) => line.includes('memo-') || line.startsWith('  '))
+    const checked = await build({ source, check: true })
+    const outDir = await tempDir('memo-out-')
+    const built = await build({ source, outDir, formats: ['memo'] })
+    const html = built.written.length > 0 ? await readFile(path.join(outDir, 'memos', 'input.brief.html'), 'utf8') : ''
+    return { checked: memoLines(reportProblems([checked.file])), built: memoLines(reportProblems([built.file])), written: built.written.length, html }
+  }
+
+  test('as written: every convention of the definition on the page, the quoted sentence after the ask', async () => {
+    const { checked, written, html } = await checkAndBuild(path.join(fixture, 'input.md'))
+    expect(checked).toEqual([])
+    expect(written).toBe(3)
+    expect(bottomLine(html)).toBe(`We recommend that state water regulators (1) require a tested manual fallback for every treatment plant and (2) fund a shared security service for small utilities. ${summary[2]}`)
+    expect(memoItems(html).map((item) => item.id)).toEqual(['manual-fallback', 'shared-service', 'publish-indicators'])
+    expect(html).toContain('<p class="banner top">UNCLASSIFIED</p>')
+    expect(html).toContain('<p class="banner bottom">UNCLASSIFIED</p>')
+    expect(html).toContain('<p class="letterhead">Dossier Test Office</p>')
+    expect(html).toContain('<p class="contact"><b>POINT OF CONTACT:</b> A. Tester, Dossier Test Office, +1 555 0100</p>')
+    expect(html).toContain('<dd>July 1, 2020</dd>')
+  })
+
+  test('a sentence inserted before the quoted one: check is clean and the memo quotes the same sentence', async () => {
+    const source = await edited((text) => text.replace(`${summary[0]}\n`, `Water is the utility a town can least do without.\n${summary[0]}\n`))
+    const { checked, written, html } = await checkAndBuild(source)
+    expect(checked).toEqual([])
+    expect(written).toBe(3)
+    expect(bottomLine(html)).toMatch(new RegExp(`\\. ${summary[2].replace(/\./g, '\\.')}$`))
+  })
+
+  test('the quoted sentence reworded: check and build name the memo, the definition’s line, what is gone and the closest sentence', async () => {
+    const source = await edited((text) => text.replace(summary[2], 'One intrusion last year left a town without safe water for four days.'))
+    const definition = path.join(path.dirname(source), 'memos', 'brief.yaml')
+    const lines = (await readFile(definition, 'utf8')).split('\n')
+    const line = lines.findIndex((text) => text.includes('- A single intrusion')) + 1
+    const sourceLine = (await readFile(source, 'utf8')).split('\n').findIndex((text) => text.startsWith('One intrusion')) + 1
+    const { checked, built, written } = await checkAndBuild(source)
+    expect(checked).toEqual([
+      `${definition}:${line}:7  error  Memo \`brief\` quotes a sentence the report no longer has: “A single intrusion last year left a town”; the closest is “One intrusion last year left a…” (quote its opening, or another sentence)  memo-quote-missing`,
+      `  ${source}:${sourceLine}:1  note  The closest sentence: “One intrusion last year left a town without safe water for four days.”`
+    ])
+    expect(built).toEqual(checked)
+    expect(written).toBe(0)
+  })
+
+  test('the quoted sentence deleted: the same message, with a sentence still there as the closest', async () => {
+    const source = await edited((text) => text.replace(`${summary[2]}\n`, ''))
+    const { checked, built } = await checkAndBuild(source)
+    expect(checked[0]).toMatch(/memos\/brief\.yaml:\d+:7 {2}error {2}Memo `brief` quotes a sentence the report no longer has: “A single intrusion last year left a town”; the closest is “[^”]+” \(quote its opening, or another sentence\) {2}memo-quote-missing$/)
+    expect(checked[1]).toMatch(/input\.md:\d+:\d+ {2}note {2}The closest sentence: “/)
+    expect(built).toEqual(checked)
+  })
+
+  test('six recommendations added: check finds the overflow as build does, naming every part with its height', async () => {
+    const added = Array.from({ length: 6 }, (_, index) => {
+      const n = index + 4
+      return `   ${n}. :recommendation[Establish a standing program, with its own budget line, to assess and harden the control networks of utility group ${n} against disruptive intrusions, and report on it every year.]{#added-${n} audience="us" themes="resilience"}\n      The control networks of utility group ${n} were built for availability rather than security, and an intrusion that disrupted them for even a few days would cost far more than the systems themselves.\n`
+    })
+    const source = await edited((text) => `${text}\n${added.join('\n')}`)
+    const { checked, built, written } = await checkAndBuild(source)
+    expect(written).toBe(0)
+    expect(checked).toHaveLength(1)
+    expect(checked[0]).toMatch(
+      /memos\/brief\.yaml:\d+:3 {2}error {2}Memo `brief` overflows one page by \d\.\d\din \(about \d+ lines\) even with leads only and 1 finding: the page has room for 9\.20in, and takes header \d\.\d\din, bottom line \d\.\d\din, findings heading \d\.\d\din, finding 1 \d\.\d\din, recommendations heading \d\.\d\din, recommendation 1 \(1\.b\) \d\.\d\din, recommendation 2 \(1\.a\) \d\.\d\din, (recommendation \d+ \(1\.[c-i]\) \d\.\d\din, ){7}point of contact \d\.\d\din, closing \d\.\d\din; it selects 9 recommendations and a page holds \d: cut at least \d/
+    )
+    expect(built).toEqual(checked)
+  })
+
+  test('sentences counted by number still work, with a warning that shows the quotes to write', async () => {
+    const dir = await tempDir('memo-edits-')
+    await cp(fixture, dir, { recursive: true })
+    const definition = path.join(dir, 'memos', 'brief.yaml')
+    await writeFile(definition, (await readFile(definition, 'utf8')).replace(/ {2}quote:\n {4}- .*\n/, '  sentences: [3]\n'))
+    const source = path.join(dir, 'input.md')
+    const checked = await build({ source, check: true })
+    expect(checked.file.messages.filter((message) => message.fatal).map(String)).toEqual([])
+    const warning = checked.file.messages.find((message) => message.ruleId === 'memo-template-deprecated')
+    expect(warning?.fatal).toBe(false)
+    expect(warning?.reason).toBe('Deprecated `bottom_line.sentences`: numbers name other sentences once the report is edited, expected `bottom_line.quote` with each sentence’s opening words, here `quote: ["A single intrusion last year left"]`')
   })
 })

@@ -86,14 +86,16 @@ function selectFindings(findings: ReportItem[], wanted: MemoDefinition['findings
  * `section`; else the report's first sentence.
  */
 function support(file: VFile, tree: Root, definition: MemoDefinition, complain: Complain): string[] {
-  const { quotes, section, sentences: numbers } = definition.bottomLine
+  const { quotes, sentences: numbers } = definition.bottomLine
+  // Sentences were counted in the executive summary unless a definition named another section.
+  const section = definition.bottomLine.section ?? (quotes.length === 0 && numbers !== undefined ? 'executive-summary' : undefined)
   const available = reportSentences(tree, file, section)
   if (available === undefined) {
     complain(`Unknown section \`${section}\`, expected the id of a heading in the report`, 'bottom_line.section')
     return []
   }
   if (quotes.length > 0) return quotes.flatMap((quote) => quoted(quote.opening, quote.key, available, definition, complain))
-  if (numbers !== undefined) return counted(file, numbers, available, definition, complain)
+  if (numbers !== undefined) return counted(file, numbers, section ?? 'the report', available, definition, complain)
   return available.slice(0, 1).map((sentence) => sentence.text)
 }
 
@@ -119,17 +121,18 @@ function quoted(opening: string, key: string, available: ReportSentence[], defin
 }
 
 /** `sentences: [1, 5]`: still read, with a warning that shows the quotes to write instead. */
-function counted(file: VFile, numbers: number[], available: ReportSentence[], definition: MemoDefinition, complain: Complain): string[] {
+function counted(file: VFile, numbers: number[], section: string, available: ReportSentence[], definition: MemoDefinition, complain: Complain): string[] {
   const picked = numbers.flatMap((number, index) => {
     if (number <= available.length) return [available[number - 1].text]
-    complain(`Unexpected sentence ${number}, expected at most ${available.length} (the sentences of \`${definition.bottomLine.section ?? 'the report'}\`)`, `bottom_line.sentences.${index}`, 'memo-template-field')
+    complain(`Unexpected sentence ${number}, expected at most ${available.length} (the sentences of \`${section}\`)`, `bottom_line.sentences.${index}`, 'memo-template-field')
     return []
   })
-  const openings = picked.map((text) => `“${excerpt(text)}”`).join(', ')
+  // Written out to paste into the definition.
+  const openings = picked.map((text) => JSON.stringify(excerpt(text).replace(/…$/, ''))).join(', ')
   templateProblem(
     file,
     definition.path,
-    `Deprecated \`bottom_line.sentences\`: numbers name other sentences once the report is edited, expected \`bottom_line.quote\` with each sentence’s opening words${openings ? ` (${openings})` : ''}`,
+    `Deprecated \`bottom_line.sentences\`: numbers name other sentences once the report is edited, expected \`bottom_line.quote\` with each sentence’s opening words${openings ? `, here \`quote: [${openings}]\`` : ''}`,
     placeAt(definition.places, 'bottom_line.sentences'),
     'memo-template-deprecated',
     { fatal: false }
