@@ -106,12 +106,16 @@ function readBottomLine(file: VFile, definitionPath: string, fields: Fields, to:
     templateProblem(file, definitionPath, 'Deprecated `framing`, expected `bottom_line.text`: the memo’s own words, which open its bottom line in place of the composed ask', fields.placeOf('framing'), 'memo-template-deprecated', { fatal: false })
   }
   const quoted = fields.get('bottom_line.quote')
+  const key = (index: number) => (Array.isArray(quoted) ? `bottom_line.quote.${index}` : 'bottom_line.quote')
   const openings = fields.strings('bottom_line.quote', 'the opening words of a sentence of the report')
+  openings.forEach((opening, index) => {
+    if (opening.trim() === '') fields.complain('Missing words in `bottom_line.quote`, expected the opening words of a sentence of the report', key(index))
+  })
   return {
     to: fields.string('bottom_line.to', to),
     asks: fields.number('bottom_line.asks', defaultAsks, (value) => Number.isInteger(value) && value >= 0, 'a whole number'),
     text: fields.optionalString('bottom_line.text') ?? framing,
-    quotes: openings.map((opening, index) => ({ opening, key: Array.isArray(quoted) ? `bottom_line.quote.${index}` : 'bottom_line.quote' })),
+    quotes: openings.flatMap((opening, index) => (opening.trim() === '' ? [] : [{ opening, key: key(index) }])),
     section: fields.optionalString('bottom_line.section'),
     sentences: fields.has('bottom_line.sentences') ? fields.numbers('bottom_line.sentences', []) : undefined
   }

@@ -141,7 +141,7 @@ function counted(file: VFile, numbers: number[], section: string, available: Rep
 }
 
 /** A sentence's first words, enough to find it again. */
-export function excerpt(text: string, words = 6): string {
+function excerpt(text: string, words = 6): string {
   const all = text.split(' ')
   return all.length <= words ? text : `${all.slice(0, words).join(' ')}…`
 }

@@ -190,7 +190,6 @@ function banners(text: string, layout: MemoLayout) {
     alignment: 'center',
     absolutePosition: { x: 0, y }
   })
-  // The foot's line sits as far from the page's foot as the head's from its head.
-  const lineHeight = layout.type.banner * 1.2
-  return () => ({ stack: [banner(layout.space.banner), banner(height - layout.space.banner - lineHeight)], width })
+  // The foot's line sits as far from the page's foot as the head's from its head, a line of banner type apart.
+  return () => ({ stack: [banner(layout.space.banner), banner(height - layout.space.banner - layout.type.banner)], width })
 }

@@ -1,4 +1,3 @@
-import type { Position } from '../../types.js'
 import type { Places } from '../../yaml-source.js'
 
 /** A sentence of the report a definition names by its opening words, and where the definition names it. */
@@ -137,6 +136,3 @@ export interface MemoContent {
   title: string
   language: string
 }
-
-/** A place in the report, for messages that point at it. */
-export type ReportPlace = Position
