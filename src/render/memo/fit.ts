@@ -39,40 +39,40 @@ export interface Overflow {
  * Fit a memo on one page with the fit's reserve kept free, by measurement
  * and arithmetic: one layout measures every part the memo could have (each
  * recommendation with none, one, two … whole sentences of reasoning), the
- * arrangement is chosen by adding heights, and one more layout, which is the
- * edition, confirms it. Leads come first: findings are dropped (last first,
- * down to `fit.minFindings`) only when every lead alone does not fit, or
- * when the first recommendation, the one that matters most, would
- * otherwise have no reason under it. Then
- * reasoning is given a sentence at a time in the memo's order: each
- * recommendation its first sentence while there is room (one that does not
- * fit is passed over, and the room goes to the next), then second
- * sentences, up to `fit.sentences`. Nothing is padded or stretched.
+ * arrangement is chosen by adding heights, and one more layout, which is
+ * the edition, confirms it. Leads come first: findings are dropped (last
+ * first, down to `fit.minFindings`) only when the leads alone do not fit,
+ * or when the first recommendation, the one that matters most, would
+ * otherwise have no reason under it. Then reasoning is given a sentence at
+ * a time in the memo's order: each recommendation its first sentence while
+ * there is room (one that does not fit is passed over, and the room goes
+ * to the next), then second sentences, up to `fit.sentences`. Nothing is
+ * padded or stretched.
  */
 export async function fitMemo(input: FitInput): Promise<FitResult> {
   const heights = await measure(input)
-  const most = input.selection.findings.length
-  const least = Math.min(input.layout.fit.minFindings, most)
-  let findings = most
-  while (findings > least && total(heights, findings, heights.leadsOnly) > heights.room) findings--
-  const leadsOnly = { findings, sentences: heights.leadsOnly }
-  if (total(heights, findings, heights.leadsOnly) > heights.room) return { fits: false, overflow: overflow(heights, leadsOnly) }
-  // The recommendation that matters most keeps a reason, at the cost of findings if need be.
-  const firstReasoned = heights.leadsOnly.map((_, index) => (index === 0 ? 1 : 0))
-  if ((heights.recommendations[0]?.length ?? 0) > 1) {
-    let fewer = findings
-    while (fewer > least && total(heights, fewer, firstReasoned) > heights.room) fewer--
-    if (total(heights, fewer, firstReasoned) <= heights.room) findings = fewer
+  const fits = (findings: number, sentences: number[]) => total(heights, { findings, sentences }) <= heights.room
+  const least = Math.min(input.layout.fit.minFindings, heights.findings.length)
+  const fewestFindingsDropped = (sentences: number[]) => {
+    let findings = heights.findings.length
+    while (findings > least && !fits(findings, sentences)) findings--
+    return findings
   }
+  const leadsOnly = heights.recommendations.map(() => 0)
+  let findings = fewestFindingsDropped(leadsOnly)
+  if (!fits(findings, leadsOnly)) return { fits: false, overflow: overflow(heights, { findings, sentences: leadsOnly }) }
+  const firstReasoned = leadsOnly.map((_, index) => (index === 0 && heights.recommendations[0].length > 1 ? 1 : 0))
+  const findingsWithReason = fewestFindingsDropped(firstReasoned)
+  if (fits(findingsWithReason, firstReasoned)) findings = Math.min(findings, findingsWithReason)
 
   // The upgrades in the order they were made, so that a confirming layout that disagrees can take back the last.
-  const sentences = [...heights.leadsOnly]
+  const sentences = [...leadsOnly]
   const upgrades: number[] = []
   for (let level = 1; level <= input.layout.fit.sentences; level++) {
     heights.recommendations.forEach((forms, index) => {
       if (sentences[index] !== level - 1 || forms.length <= level) return
       const grown = sentences.map((count, other) => (other === index ? level : count))
-      if (total(heights, findings, grown) <= heights.room) {
+      if (fits(findings, grown)) {
         sentences[index] = level
         upgrades.push(index)
       }
@@ -85,7 +85,7 @@ export async function fitMemo(input: FitInput): Promise<FitResult> {
     // The trial is the edition: text runs from the top, and a PDF records no margins.
     if (laidOut.pageCount === 1) return { fits: true, content, arrangement, print: () => laidOut.print() }
     const last = upgrades.pop()
-    if (last === undefined) return { fits: false, overflow: overflow(heights, leadsOnly) }
+    if (last === undefined) return { fits: false, overflow: overflow(heights, { findings, sentences: leadsOnly }) }
     sentences[last]--
   }
 }
@@ -99,8 +99,6 @@ interface Heights {
   findings: number[]
   /** By recommendation, the height with 0, 1, 2 … sentences of reasoning. */
   recommendations: number[][]
-  /** No reasoning under any recommendation. */
-  leadsOnly: number[]
 }
 
 async function measure(input: FitInput): Promise<Heights> {
@@ -116,24 +114,22 @@ async function measure(input: FitInput): Promise<Heights> {
   const definition = measuringDocument(measured, layout, { date: input.date }, (reported) => (tops = reported))
   await layoutPdf(definition, { fonts: input.fonts, date: input.date })
   if (tops.length !== measured.length) throw new Error(`Measured ${tops.length} of the memo’s ${measured.length} parts`)
-  const heightOf = (index: number) => tops[index]
-  const partHeights = parts.map((part, index) => ({ kind: part.kind, points: heightOf(index) }))
+  const partHeights = parts.map((part, index) => ({ kind: part.kind, points: tops[index] }))
   let next = parts.length
-  const recommendations = forms.map((list) => list.map(() => heightOf(next++)))
+  const recommendations = forms.map((list) => list.map(() => tops[next++]))
   const { page } = layout
   return {
     room: page.height - page.margins.top - page.margins.bottom - layout.fit.reserve,
     fixed: partHeights.filter((part) => part.kind !== 'finding' && part.kind !== 'findingsHeading' && part.kind !== 'recommendation'),
     findingsHeading: partHeights.find((part) => part.kind === 'findingsHeading')?.points ?? 0,
     findings: partHeights.filter((part) => part.kind === 'finding').map((part) => part.points),
-    recommendations,
-    leadsOnly: recommendations.map(() => 0)
+    recommendations
   }
 }
 
-/** The page's height with `findings` findings and so many sentences under each recommendation. */
-function total(heights: Heights, findings: number, sentences: number[]): number {
-  return sum(partsOf(heights, { findings, sentences }).map((part) => part.points))
+/** The height an arrangement takes on the page. */
+function total(heights: Heights, arrangement: Arrangement): number {
+  return sum(partsOf(heights, arrangement).map((part) => part.points))
 }
 
 /** Every part of an arrangement, top to bottom, with its height. */
