@@ -441,4 +441,14 @@ describe('a report edited as editors edit it', () => {
     expect(warning?.fatal).toBe(false)
     expect(warning?.reason).toBe('Deprecated `bottom_line.sentences`: numbers name other sentences once the report is edited, expected `bottom_line.quote` with each sentence’s opening words, here `quote: ["A single intrusion last year left"]`')
   })
+
+  test('`framing` still opens the bottom line, in place of the ask, with a warning naming the key to write', async () => {
+    const dir = await tempDir('memo-edits-')
+    await cp(fixture, dir, { recursive: true })
+    const definition = path.join(dir, 'memos', 'brief.yaml')
+    await writeFile(definition, `${await readFile(definition, 'utf8')}framing: The regulators asked for this memo.\n`)
+    const { checked, html } = await checkAndBuild(path.join(dir, 'input.md'))
+    expect(checked).toEqual([expect.stringMatching(/brief\.yaml:\d+:10 {2}warning {2}Deprecated `framing`, expected `bottom_line\.text`/)])
+    expect(bottomLine(html)).toBe(`The regulators asked for this memo. ${summary[2]}`)
+  })
 })
