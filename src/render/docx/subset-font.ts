@@ -14,12 +14,13 @@ const require = createRequire(import.meta.url)
  * face, its pair kerning between the glyphs kept as a `kern` table, so
  * that text keeps its widths and its line breaks. Substitutions (`GSUB`:
  * ligatures, small capitals) are left out: a ligature's glyph may not be
- * one of those kept.
+ * one of those kept. A face of PostScript outlines (CFF) is left whole.
  */
 export function subsetFace(face: Uint8Array, codePoints: Iterable<number>): Uint8Array {
   // Loaded as pdfkit loads it (CommonJS), one copy for both.
   const fontkit = require('fontkit') as typeof import('fontkit')
   const font = fontkit.create(Buffer.from(face.buffer, face.byteOffset, face.byteLength))
+  if (!font.directory.tables.glyf) return face
   const subset = font.createSubset()
   const characters = [...new Set(codePoints)]
     .sort((a, b) => a - b)

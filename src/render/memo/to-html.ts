@@ -13,7 +13,8 @@ export function toHtml(memo: MemoContent, layout: MemoLayout, fonts: Record<stri
   const header = headerRows(memo, layout).map(
     (row) => `<dt>${escapeHtml(row.label)}</dt><dd${row.field === 'subject' ? ' class="subject"' : ''}>${escapeHtml(row.value)}</dd>`
   )
-  const banner = memo.classification ? `<p class="banner top">${escapeHtml(memo.classification)}</p>\n` : ''
+  // The handling marking at the head and the foot of the page.
+  const banner = (place: 'top' | 'bottom') => (memo.classification ? `<p class="banner ${place}">${escapeHtml(memo.classification)}</p>\n` : '')
   return `<!doctype html>
 <html lang="${escapeHtml(memo.language)}">
 <head>
@@ -27,14 +28,14 @@ ${css}</style>
 </head>
 <body>
 <article class="page">
-${banner}<header class="masthead"><p class="title">${escapeHtml(text.title)}</p>${memo.letterhead ? `<p class="letterhead">${escapeHtml(memo.letterhead)}</p>` : ''}</header>
+${banner('top')}<header class="masthead"><p class="title">${escapeHtml(text.title)}</p>${memo.letterhead ? `<p class="letterhead">${escapeHtml(memo.letterhead)}</p>` : ''}</header>
 <dl class="header">${header.join('')}</dl>
 <section><h2>${escapeHtml(text.bottomLine)}</h2><p>${escapeHtml(memo.bottomLine.join(' '))}</p></section>
 ${findings(memo, layout)}<section><h2>${escapeHtml(text.recommendations)}</h2><ol class="items">
 ${memo.recommendations.map((item) => recommendation(memo, item)).join('\n')}
 </ol></section>
 ${memo.contact ? `<p class="contact"><b>${escapeHtml(text.contact)}</b> ${escapeHtml(memo.contact)}</p>\n` : ''}<p class="closing">${linked(memo)}</p>
-${banner.replace('banner top', 'banner bottom')}</article>
+${banner('bottom')}</article>
 </body>
 </html>
 `
