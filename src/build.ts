@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { VFile } from 'vfile'
+import { loadLabels } from './labels.js'
 import { hasErrors, problem } from './message.js'
 import { parseReport } from './pipeline.js'
 import { availableFormats, loadRenderer } from './renderers.js'
@@ -58,13 +59,16 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     problem(file, `Cannot read the source: ${why}, expected a Markdown file`, undefined, 'source-unreadable')
     return { file, written: [] }
   }
-  const tree = await parseReport(file, { root: options.root })
+  const templates = templateLayers(source, options.templatesDir)
+  const labels = await loadLabels(file, templates)
+  if (!labels) return { file, written: [] }
+  const tree = await parseReport(file, { root: options.root, labels })
   if (hasErrors(file)) return { file, written: [] }
 
   const date = fixedDate(file.data.meta?.date)
   const context: RenderContext = {
     name: path.basename(source, path.extname(source)),
-    templates: templateLayers(source, options.templatesDir),
+    templates,
     date,
     // The report's own date keeps its precision ("December 2015"), not a made-up day.
     isoDate: (sourceDateEpoch() === undefined && file.data.meta?.date) || date.toISOString().slice(0, 10),

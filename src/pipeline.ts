@@ -5,12 +5,14 @@ import remarkGfm from 'remark-gfm'
 import remarkParse from 'remark-parse'
 import { unified } from 'unified'
 import type { VFile } from 'vfile'
+import { labelDefaults, type Labels } from './labels.js'
+import remarkCrossReferences from './plugins/remark-cross-references.js'
 import remarkDirectiveFallback from './plugins/remark-directive-fallback.js'
+import remarkFigures from './plugins/remark-figures.js'
 import remarkImages from './plugins/remark-images.js'
 import remarkItemIds from './plugins/remark-item-ids.js'
 import remarkItemVocabulary from './plugins/remark-item-vocabulary.js'
 import remarkItems from './plugins/remark-items.js'
-import remarkLinkAnchors from './plugins/remark-link-anchors.js'
 import remarkMeta from './plugins/remark-meta.js'
 import remarkOutline from './plugins/remark-outline.js'
 import remarkRawHtml from './plugins/remark-raw-html.js'
@@ -21,13 +23,17 @@ import type { ReportData } from './types.js'
 export interface ParseOptions {
   /** The folder images may be read from. Default: the source's folder. */
   root?: string
+  /** The words the report's body gets from dossier: cross-references and captions. Default: dossier's. */
+  labels?: Labels
 }
 
 /**
  * The one processor every edition starts from. After `run`, the mdast tree
- * and `file.data` (meta, outline, items, images) are all a renderer may read.
+ * and `file.data` (meta, outline, items, figures, images) are all a
+ * renderer may read.
  */
 function createProcessor(options: ParseOptions) {
+  const labels = options.labels ?? labelDefaults
   return (
     unified()
       // Parse: CommonMark.
@@ -40,16 +46,18 @@ function createProcessor(options: ParseOptions) {
       // Our transforms, in order: front matter into `file.data.meta`; the
       // title when the front matter has none (a sole leading `#` heading,
       // else the file name), headings shifted to make sections; heading
-      // ids and the outline; items; their ids checked; their
-      // audiences and themes checked against the front matter; links to
-      // anchors checked; unknown directives back to text.
+      // ids and the outline; items; figures and captioned tables numbered;
+      // ids checked; items' audiences and themes checked against the front
+      // matter; links to anchors checked, and those with no text given
+      // their target's label; unknown directives back to text.
       .use(remarkMeta)
       .use(remarkTitle)
       .use(remarkOutline)
       .use(remarkItems)
+      .use(remarkFigures, { labels })
       .use(remarkItemIds)
       .use(remarkItemVocabulary)
-      .use(remarkLinkAnchors)
+      .use(remarkCrossReferences, { labels })
       .use(remarkDirectiveFallback)
       // Raw HTML parsed into the mdast it means, for print and Word (the
       // web edition keeps the HTML as written); an `<img>` becomes an
@@ -72,11 +80,14 @@ export async function parseReport(file: VFile, options: ParseOptions = {}): Prom
 /** The report's content as data: what `NAME.json` holds. */
 export function reportData(file: VFile): ReportData {
   const items = file.data.items ?? []
+  const figures = file.data.figures ?? []
   return {
     meta: file.data.meta!,
     outline: file.data.outline ?? [],
     findings: items.filter((item) => item.kind === 'finding'),
     objectives: items.filter((item) => item.kind === 'objective'),
-    recommendations: items.filter((item) => item.kind === 'recommendation')
+    recommendations: items.filter((item) => item.kind === 'recommendation'),
+    figures: figures.filter((figure) => figure.kind === 'figure'),
+    tables: figures.filter((figure) => figure.kind === 'table')
   }
 }

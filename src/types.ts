@@ -2,7 +2,7 @@
  * The report model: what the remark plugins extract from a source and every
  * renderer reads from `file.data`. One place for these types.
  */
-import type { BlockContent, Data, DefinitionContent, Parent, PhrasingContent, Root, RootContent } from 'mdast'
+import type { BlockContent, Data, DefinitionContent, Paragraph, Parent, PhrasingContent, Root, RootContent, Table } from 'mdast'
 import type { VFile } from 'vfile'
 import type { TemplateLayers } from './templates.js'
 // Their augmentations of mdast: directive nodes, and `hName`/`hProperties`.
@@ -89,6 +89,26 @@ export interface OutlineEntry {
   text: string
 }
 
+export type FigureKind = 'figure' | 'table'
+
+/** A numbered figure (an image alone in its paragraph) or captioned table. */
+export interface ReportFigure {
+  /** The id written after it (`{#fig-growth}`), for cross-references; absent when none is. */
+  id?: string
+  kind: FigureKind
+  /** Counted from 1 in the report, figures and tables apart. */
+  number: number
+  /** `Figure 2`, in the words of the labels template. */
+  label: string
+  /** The caption's text, without its label: a figure's image title, or its alt text. */
+  caption: string
+  /** A figure's image, as written. */
+  src?: string
+  /** The top-level section it sits in. */
+  section: { id: string; title: string }
+  position: Position
+}
+
 /** Everything the pipeline extracts; the contents of `NAME.json`. */
 export interface ReportData {
   meta: ReportMeta
@@ -96,6 +116,36 @@ export interface ReportData {
   findings: ReportItem[]
   objectives: ReportItem[]
   recommendations: ReportItem[]
+  figures: ReportFigure[]
+  tables: ReportFigure[]
+}
+
+/** What a link `[](#id)` with no text of its own says: the target's label. */
+export type TargetKind = ItemKind | FigureKind | 'section'
+
+/**
+ * A figure or a captioned table, made by `remarkFigures`: its content (the
+ * image's paragraph, or the table) and its caption. Renderers set a
+ * figure's caption below it and a table's above it.
+ */
+export interface Figure extends Parent {
+  type: 'figure'
+  kind: FigureKind
+  /** The id written after it, for cross-references. */
+  identifier?: string
+  /** `Figure 2`. */
+  label: string
+  children: [Paragraph | Table, FigureCaption]
+}
+
+/**
+ * A caption: its label (`Figure 2`) as a `strong` marked `captionLabel`,
+ * then the separator and the caption's own text, so every renderer sets
+ * it as the phrasing it is.
+ */
+export interface FigureCaption extends Parent {
+  type: 'figureCaption'
+  children: PhrasingContent[]
 }
 
 /** An image the report shows, read once by `remarkImages` for every edition. */
@@ -120,6 +170,7 @@ declare module 'vfile' {
     items: ReportItem[]
     /** Every image by its URL as written (an image reference's: its definition's). */
     images: ReadonlyMap<string, ReportImage | RefusedImage>
+    figures: ReportFigure[]
   }
 }
 
@@ -181,6 +232,21 @@ declare module 'mdast' {
   interface HeadingData {
     /** Set by remarkOutline: the heading's anchor id. */
     id?: string
+  }
+  interface LinkData {
+    /** Set by remarkCrossReferences on a link to `#id` whose text it wrote: what it points at. */
+    crossReference?: TargetKind
+  }
+  interface StrongData {
+    /** Set by remarkFigures on the label that starts a caption (`Figure 2`). */
+    captionLabel?: boolean
+  }
+  interface BlockContentMap {
+    figure: Figure
+  }
+  interface RootContentMap {
+    figure: Figure
+    figureCaption: FigureCaption
   }
 }
 

@@ -10,8 +10,9 @@ const source = 'remark-item-ids'
 
 /**
  * Check the ids of items: each one written, and each one unique among
- * items and heading anchors, since it is the item's anchor in every
- * edition (`report.html#declared-policy`) and its key in the data.
+ * items, figures, tables and heading anchors, since it is the item's
+ * anchor in every edition (`report.html#declared-policy`) and its key in
+ * the data. A figure's or table's id, when it has one, is checked alike.
  */
 export default function remarkItemIds() {
   return (tree: Root, file: VFile) => {
@@ -27,6 +28,14 @@ export default function remarkItemIds() {
         problem(file, `Duplicate id \`${item.id}\`, expected each item id once and unlike any heading’s anchor`, at(item.position.start), 'item-id-duplicate', { source, cause: seen.get(item.id) })
       } else {
         seen.set(item.id, firstUse(`\`${item.id}\` first used here`, item.position))
+      }
+    }
+    for (const figure of file.data.figures ?? []) {
+      if (!figure.id) continue
+      if (seen.has(figure.id)) {
+        problem(file, `Duplicate id \`${figure.id}\` on ${figure.label}, expected each id once and unlike any heading’s anchor`, figure.position, 'item-id-duplicate', { source, cause: seen.get(figure.id) })
+      } else {
+        seen.set(figure.id, firstUse(`\`${figure.id}\` first used here`, figure.position))
       }
     }
   }

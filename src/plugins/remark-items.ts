@@ -1,6 +1,7 @@
 import type { ListItem, Nodes, Root, RootContent } from 'mdast'
 import type { TextDirective } from 'mdast-util-directive'
 import { toString } from 'mdast-util-to-string'
+import { visit } from 'unist-util-visit'
 import { visitParents } from 'unist-util-visit-parents'
 import type { VFile } from 'vfile'
 import { problem } from '../message.js'
@@ -108,6 +109,22 @@ function roman(ordinal: number): string {
   let n = ordinal
   for (const [value, digits] of table) for (; n >= value; n -= value) result += digits
   return result
+}
+
+/**
+ * Read each item's body text again from the tree, for a plugin that has
+ * changed it since (cross-references given their labels).
+ */
+export function refreshBodyText(tree: Root, file: VFile): void {
+  const items = new Map((file.data.items ?? []).map((item) => [item.id, item]))
+  visit(tree, 'listItem', (node) => {
+    const item = node.data?.itemId ? items.get(node.data.itemId) : undefined
+    const head = node.children[0]
+    const lead = head?.type === 'paragraph' ? head.children.find((child) => child.type === 'textDirective' && isItemKind(child.name)) : undefined
+    if (!item || lead?.type !== 'textDirective') return
+    item.body.text = bodyText(node, lead)
+    items.delete(item.id)
+  })
 }
 
 /** The item's text after its lead, paragraphs separated by blank lines. */

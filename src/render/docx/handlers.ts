@@ -12,6 +12,7 @@ import {
   InternalHyperlink,
   Paragraph,
   ShadingType,
+  SimpleField,
   Table,
   TableCell,
   TableLayoutType,
@@ -20,7 +21,9 @@ import {
   WidthType
 } from 'docx'
 import { problem } from '../../message.js'
+import { captionIsAlt } from '../../plugins/remark-figures.js'
 import { isItemKind } from '../../plugins/remark-items.js'
+import type { FigureCaption, TargetKind } from '../../types.js'
 import { cjkRegionalTag, cjkSegments, lineEndingsAsSpaces, safeDecode } from '../../text.js'
 import { bookmarkName } from './bookmark.js'
 import type { Block, Builders, Context, Inline } from './state.js'
@@ -48,11 +51,20 @@ export const builders: Builders = {
 
   parsedHtmlFlow: (node, context) => context.blocks(node.children, context),
 
-  paragraph(node, context) {
-    const [only] = node.children
-    const figure = node.children.length === 1 && (only.type === 'image' || only.type === 'imageReference') && context.images.has(imageUrl(only, context))
-    return [paragraphOf(context.inlines(node.children, context), context, figure ? 'Figure' : undefined)]
+  paragraph: (node, context) => [paragraphOf(context.inlines(node.children, context), context)],
+
+  figure(node, context) {
+    const [content, caption] = node.children
+    const captioned = figureCaption(caption, { ...context, paragraphStyle: content.type === 'table' ? 'TableCaption' : 'Caption', bookmark: node.identifier })
+    if (content.type === 'table') return [...captioned, ...table(content, context)]
+    const [image] = content.children
+    const shown = (image.type === 'image' || image.type === 'imageReference') && context.images.has(imageUrl(image, context))
+    // A refused image: its alt text in its place, unless the caption says it already.
+    const picture = shown || !captionIsAlt(node) ? [paragraphOf(context.inlines(content.children, context), context, 'Figure')] : []
+    return [...picture, ...captioned]
   },
+
+  figureCaption,
 
   heading(node, context) {
     const children = context.inlines(node.children, context)
@@ -103,7 +115,7 @@ export const builders: Builders = {
   superscript: (node, context) => context.inlines(node.children, { ...context, script: 'superScript' }),
   subscript: (node, context) => context.inlines(node.children, { ...context, script: 'subScript' }),
 
-  link: (node, context) => linkTo(node.url, node.children, context),
+  link: (node, context) => linkTo(node.url, node.children, context, node.data?.crossReference),
 
   linkReference(node, context) {
     const definition = context.definitions.get(node.identifier)
@@ -130,6 +142,18 @@ export const builders: Builders = {
     const lead = isItemKind(node.name)
     return context.inlines(node.children, lead ? { ...context, runStyle: 'ItemLead' } : context)
   }
+}
+
+/**
+ * A caption in its paragraph style. With an id, its label (`Figure 2`) is
+ * the bookmark, so that a REF field to it reads “Figure 2”, as Word's own
+ * captions do.
+ */
+function figureCaption(node: FigureCaption, context: Context): Block[] {
+  const [label, ...rest] = node.children
+  const labelRuns = label ? context.inlines([label], context) : []
+  const children = context.bookmark ? [new Bookmark({ id: bookmarkName(context.bookmark), children: labelRuns }), ...context.inlines(rest, context)] : [...labelRuns, ...context.inlines(rest, context)]
+  return [new Paragraph({ style: context.paragraphStyle ?? 'Caption', children })]
 }
 
 const headingLevels = [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3, HeadingLevel.HEADING_4, HeadingLevel.HEADING_5, HeadingLevel.HEADING_6]
@@ -213,13 +237,27 @@ function runStyle(context: Context): { style?: string; bold?: boolean; italics?:
   }
 }
 
-function linkTo(url: string, children: PhrasingContent[], context: Context): Inline[] {
+function linkTo(url: string, children: PhrasingContent[], context: Context, crossReference?: TargetKind): Inline[] {
   const runs = context.inlines(children, { ...context, runStyle: 'Hyperlink' })
   if (url.startsWith('#')) {
-    // remarkLinkAnchors has warned of an unknown anchor already.
-    return [new InternalHyperlink({ anchor: bookmarkName(safeDecode(url.slice(1))), children: runs })]
+    // remarkCrossReferences has warned of an unknown anchor already.
+    const anchor = bookmarkName(safeDecode(url.slice(1)))
+    // A caption's bookmark holds its label: Word can keep a reference to it up to date.
+    const field = crossReference === 'figure' || crossReference === 'table'
+    return [new InternalHyperlink({ anchor, children: field ? [new ReferenceField(anchor, runs)] : runs })]
   }
   return [new ExternalHyperlink({ link: url, children: runs })]
+}
+
+/**
+ * A REF field to a bookmark, showing `runs` (the label dossier wrote, in
+ * the link's style) until Word updates it from the bookmark's text.
+ */
+class ReferenceField extends SimpleField {
+  constructor(bookmark: string, runs: Inline[]) {
+    super(`REF ${bookmark} \\h`)
+    this.root.push(...runs)
+  }
 }
 
 function imageUrl(node: Image | ImageReference, context: Context): string {

@@ -128,6 +128,7 @@ export const docxTemplateDefaults: WithTokens<DocxTemplate> = {
     TableText: { name: 'Table Text', basedOn: 'Normal', face: 'heading', size: '{size.small}', spacing: { before: 0, after: 0, leading: '{leading.tight}' } },
     TableHeading: { name: 'Table Heading', basedOn: 'TableText', face: 'heading', bold: true, keepNext: true },
     Caption: { name: 'caption', basedOn: 'Normal', next: 'Normal', face: 'heading', size: '{size.note}', italic: true, color: 'muted', alignment: 'center', spacing: { leading: '{leading.tight}' } },
+    TableCaption: { name: 'Table Caption', basedOn: 'Caption', next: 'TableText', keepNext: true },
     Figure: { name: 'Figure', basedOn: 'Normal', next: 'Caption', alignment: 'center', keepNext: true, spacing: { before: 6, after: 4, line: 1 } },
     SourceCode: { name: 'Source Code', basedOn: 'Normal', face: 'code', size: '{size.small}', spacing: { before: 0, after: 8, leading: '{leading.tight}' }, indent: { left: 14 } },
     HorizontalRule: { name: 'Horizontal Rule', basedOn: 'Normal', next: 'Normal', size: 4, spacing: { before: 6, after: 12, leading: 1 }, borderBottom: { size: 0.75, color: 'rule' } }

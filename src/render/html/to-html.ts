@@ -7,6 +7,7 @@ import rehypeSanitize, { defaultSchema, type Options as Schema } from 'rehype-sa
 import rehypeStringify from 'rehype-stringify'
 import { unified } from 'unified'
 import type { VFile } from 'vfile'
+import { captionIsAlt } from '../../plugins/remark-figures.js'
 import { imageDataUrl } from '../../plugins/remark-images.js'
 import { asWritten } from '../../plugins/remark-raw-html.js'
 import rehypeAnchorLinks from './rehype-anchor-links.js'
@@ -28,6 +29,26 @@ const handlers: Partial<Handlers> = {
   // Images are inlined from what `remarkImages` read; a refused one is its alt text.
   image(state, node) {
     return inlineImage(state, node.url, defaultHandlers.image(state, node)) ?? { type: 'text', value: node.alt ?? '' }
+  },
+  // A figure: `<figure>` with the image and its `<figcaption>`; a captioned
+  // table: the `<table>` with its `<caption>`. The id goes on either.
+  figure(state, node) {
+    const [content, caption] = node.children
+    const id = node.identifier ? { id: node.identifier } : {}
+    const captionElement = (tagName: string): Element => ({ type: 'element', tagName, properties: {}, children: state.all(caption) })
+    if (content.type === 'table') {
+      const table = state.one(content, node) as Element
+      table.properties = { ...table.properties, ...id }
+      table.children.unshift({ type: 'text', value: '\n' }, captionElement('caption'))
+      return table
+    }
+    let shown = state.all(content)
+    // A refused image: its alt text in its place, unless the caption says it already.
+    if (shown.every((child) => child.type === 'text') && captionIsAlt(node)) shown = []
+    return { type: 'element', tagName: 'figure', properties: id, children: state.wrap([...shown, captionElement('figcaption')], true) }
+  },
+  figureCaption(state, node) {
+    return { type: 'element', tagName: 'figcaption', properties: {}, children: state.all(node) }
   },
   imageReference(state, node) {
     const result = defaultHandlers.imageReference(state, node)
@@ -60,7 +81,7 @@ const schema: Schema = {
     // The default allows only `task-list-item` here; items add `item finding`.
     li: ['className']
   },
-  tagNames: [...(defaultSchema.tagNames ?? []), 'section'],
+  tagNames: [...(defaultSchema.tagNames ?? []), 'section', 'figure', 'figcaption', 'caption'],
   // Inlined images; nothing else in the page has a `src`.
   protocols: { ...defaultSchema.protocols, src: ['data'] }
 }

@@ -112,11 +112,11 @@ export function checkCoverage(tree: Root, file: VFile, template: PdfTemplate, te
 /** Text, the family it is set in, and the node it comes from. */
 type Located = [text: string, family: string, node: Nodes | undefined]
 
-/** The tree's printed text in its face: headings and tables in the display face, code in the code face. */
+/** The tree's printed text in its face: headings, tables and captions in the display face, code in the code face. */
 function texts(tree: Root, fonts: PdfTemplate['fonts']): Located[] {
   const found: Located[] = []
   visitParents(tree, (node, ancestors) => {
-    const display = ancestors.some((ancestor) => ancestor.type === 'heading' || ancestor.type === 'table')
+    const display = ancestors.some((ancestor) => ancestor.type === 'heading' || ancestor.type === 'table' || ancestor.type === 'figureCaption')
     const family = display ? fonts.display : fonts.text
     if (node.type === 'text') found.push([node.value, family, node])
     if (node.type === 'inlineCode' || node.type === 'code') found.push([node.value, fonts.code, node])

@@ -114,6 +114,7 @@ export const pdfTemplateDefaults: WithTokens<PdfTemplate> = {
     footnoteMark: { color: '{color.accent}' },
     footnote: { fontSize: '{size.note}', lineHeight: '{leading.tight}', alignment: 'left' },
     caption: { font: '{face.display}', fontSize: '{size.note}', italics: true, color: '{color.muted}', margin: [0, 4, 0, 10], lineHeight: '{leading.tight}' },
+    tableCaption: { font: '{face.display}', fontSize: '{size.note}', italics: true, color: '{color.muted}', margin: [0, 6, 0, 4], lineHeight: '{leading.tight}' },
     runningHead: { font: '{face.display}', fontSize: '{size.note}', color: '{color.muted}', lineHeight: 1 },
     pageNumber: { font: '{face.display}', fontSize: '{size.small}', color: '{color.muted}', lineHeight: 1 },
     coverOrganization: { font: '{face.display}', fontSize: 11, bold: true, color: '{color.accent}', characterSpacing: 0.6, lineHeight: '{leading.heading}' },

@@ -2,6 +2,7 @@ import type { Definition, FootnoteDefinition, Nodes, Parents, PhrasingContent, R
 import { toString } from 'mdast-util-to-string'
 import type { Content, ContentText, TableCell } from 'pdfmake/interfaces.js'
 import { visit } from 'unist-util-visit'
+import { captionIsAlt } from '../../plugins/remark-figures.js'
 import { isItemKind } from '../../plugins/remark-items.js'
 import { lineEndingsAsSpaces, safeDecode } from '../../text.js'
 import type { Coverage } from './coverage.js'
@@ -194,6 +195,24 @@ const blockHandlers: BlockHandlers = {
   parsedHtmlFlow(node, state, context) {
     return state.blocks(node, context)
   },
+  figure(node, state, context) {
+    const [content, caption] = node.children
+    // The caption carries the destination: pdfmake names lines, not images.
+    const captionBlock = {
+      text: state.inlines(caption, { ...context, family: state.template.fonts.display }),
+      style: node.kind === 'table' ? 'tableCaption' : 'caption',
+      alignment: 'center' as const,
+      ...(node.identifier ? { id: node.identifier } : {})
+    }
+    if (content.type === 'table') return [captionBlock, ...state.blocks({ type: 'root', children: [content] }, context)]
+    const image = content.children[0]
+    const url = image.type === 'image' ? image.url : image.type === 'imageReference' ? (state.definitions.get(image.identifier)?.url ?? '') : ''
+    const shown = imageOf(url, state)
+    // A refused image: its alt text in its place, unless the caption says it already.
+    const standIn = shown ? [shown] : captionIsAlt(node) ? [] : [{ text: state.inlines(content, { ...context, italics: true }), style: 'caption', alignment: 'center' as const }]
+    // Kept on one page: a caption never starts the next one.
+    return [{ stack: [...standIn, captionBlock], unbreakable: true } as Content]
+  },
   thematicBreak(_node, state) {
     return [{ canvas: [{ type: 'line', x1: 0, y1: 0, x2: state.geometry.textWidth, y2: 0, lineWidth: state.template.rules.thematic, lineColor: state.template.colors.rule }], style: 'paragraph' }]
   }
@@ -271,16 +290,23 @@ function linkContext(url: string, context: Context): Context {
   return url.startsWith('#') ? { ...context, destination: safeDecode(url.slice(1)) } : { ...context, link: url }
 }
 
+/** An image of a paragraph of several, with its alt text below it (one alone is a figure). */
 function imageBlock(url: string, alt: string, state: State): Content[] {
-  const { geometry, template } = state
   // Captions are set in the display face, with its fallbacks, like headings.
-  const family = template.fonts.display
+  const family = state.template.fonts.display
   const caption = { text: textRuns(alt, family, state.fontFor[family]), style: 'caption', alignment: 'center' as const }
-  const figure = state.images.get(url)
-  if (!figure) return alt ? [caption] : []
-  // An SVG's text without a face it names is set in the display face, as captions are.
-  const image = { ...figure, ...('svg' in figure ? { font: family } : {}), fit: [geometry.textWidth, geometry.textHeight * template.image.maxHeightRatio] as [number, number], alignment: 'center' as const }
+  const image = imageOf(url, state)
+  if (!image) return alt ? [caption] : []
   return alt ? [image, caption] : [image]
+}
+
+/** The image read for `url`, scaled to fit the text block; undefined when it was refused. */
+function imageOf(url: string, state: State): Content | undefined {
+  const { geometry, template } = state
+  const figure = state.images.get(url)
+  if (!figure) return undefined
+  // An SVG's text without a face it names is set in the display face, as captions are.
+  return { ...figure, ...('svg' in figure ? { font: template.fonts.display } : {}), fit: [geometry.textWidth, geometry.textHeight * template.image.maxHeightRatio] as [number, number], alignment: 'center' as const } as Content
 }
 
 function createState(tree: Root, prepared: Prepared): State {
