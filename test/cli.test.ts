@@ -33,12 +33,12 @@ describe('problems in a source', () => {
     expect(readdirSync(out)).toEqual(['input.html'])
   })
 
-  it('a link to an unknown anchor is a warning at the link, and the build goes on', () => {
+  it('a link to an unknown anchor is a warning at the link with the id meant, and the build goes on', () => {
     const out = tempDir()
     const result = cli(['build', 'input.md', '--out', out, '--format', 'html'], { cwd: fixture('link-anchors') })
     expect(result.status).toBe(0)
     const lines = result.stderr.split('\n').filter((line) => line.includes('link-anchor-unknown'))
-    expect(lines).toEqual(['input.md:7:94  warning  Unknown anchor `#a-fnding`, expected the id of a heading or an item  link-anchor-unknown'])
+    expect(lines).toEqual(['input.md:7:94  warning  Unknown anchor `#a-fnding`, expected the id of a heading, an item, a figure or a table, did you mean `#a-finding`?  link-anchor-unknown'])
   })
 
   it('odd but valid input builds every edition: malformed escapes, directive names like `constructor`', () => {
