@@ -6,7 +6,7 @@ import { labelDefaults, type Labels } from '../labels.js'
 import { problem } from '../message.js'
 import { safeDecode } from '../text.js'
 import type { TargetKind } from '../types.js'
-import { refreshBodyText } from './remark-items.js'
+import { isItemKind, refreshBodyText } from './remark-items.js'
 
 const source = 'remark-cross-references'
 
@@ -43,12 +43,21 @@ export default function remarkCrossReferences(options: CrossReferenceOptions = {
       if (figure.id && !targets.has(figure.id)) targets.set(figure.id, { kind: figure.kind, label: figure.label })
     }
 
+    // Ids on directives dossier does not know (`:recomendation[…]{#id}`):
+    // that slip is reported once, by the directive fallback, not again at
+    // every link to the item it meant.
+    const reported = new Set<string>()
+    visit(tree, (node) => {
+      if ((node.type === 'textDirective' || node.type === 'leafDirective' || node.type === 'containerDirective') && !isItemKind(node.name) && node.attributes?.id) reported.add(node.attributes.id)
+    })
+
     let labelled = false
     visit(tree, 'link', (node) => {
       if (!node.url.startsWith('#')) return
       const id = safeDecode(node.url.slice(1))
       const target = targets.get(id)
       const empty = node.children.every((child) => child.type === 'text' && child.value.trim() === '')
+      if (!target && reported.has(id)) return
       if (!target) {
         const meant = didYouMean(id, [...targets.keys()])
         const hint = meant ? `, did you mean \`#${meant}\`?` : ''

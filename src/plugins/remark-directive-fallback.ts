@@ -2,6 +2,7 @@ import type {} from '../types.js'
 import type { Root } from 'mdast'
 import { SKIP, visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
+import { didYouMean } from '../did-you-mean.js'
 import { problem } from '../message.js'
 import { isItemKind, itemKinds } from './remark-items.js'
 
@@ -21,7 +22,12 @@ export default function remarkDirectiveFallback() {
       // A bare `:name` with no label or attributes is prose ("at 10:30"), not markup.
       const bare = node.type === 'textDirective' && node.children.length === 0 && Object.keys(node.attributes ?? {}).length === 0
       const kept = node.type === 'containerDirective' ? 'its content kept' : 'kept as text'
-      if (!bare) problem(file, `Unknown directive \`${node.name}\`, ${kept}; expected one of ${Object.keys(itemKinds).map((k) => '`:' + k + '`').join(', ')}`, node, 'directive-unknown', { source, fatal: false })
+      if (!bare) {
+        const meant = didYouMean(node.name, Object.keys(itemKinds))
+        // A slip of an item's kind would publish the directive as text and lose the item: an error.
+        if (meant) problem(file, `Unknown directive \`:${node.name}\`, did you mean \`:${meant}\`?`, node, 'directive-misspelled', { source })
+        else problem(file, `Unknown directive \`${node.name}\`, ${kept}; expected one of ${Object.keys(itemKinds).map((k) => '`:' + k + '`').join(', ')}`, node, 'directive-unknown', { source, fatal: false })
+      }
       if (!parent || index === undefined) return
       const start = node.position?.start.offset
       const end = node.position?.end.offset

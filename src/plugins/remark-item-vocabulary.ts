@@ -1,6 +1,7 @@
 import type {} from '../types.js'
 import type { Root } from 'mdast'
 import type { VFile } from 'vfile'
+import { didYouMean } from '../did-you-mean.js'
 import { problem } from '../message.js'
 
 const source = 'remark-item-vocabulary'
@@ -14,20 +15,27 @@ export default function remarkItemVocabulary() {
   return (_tree: Root, file: VFile) => {
     const meta = file.data.meta
     const items = file.data.items ?? []
-    if (!meta) return
+    // Front matter that could not be read declares nothing: checking against
+    // it would report every audience and theme, after the one real mistake.
+    const unread = file.messages.some((message) => message.fatal && message.source === 'remark-meta')
+    if (!meta || unread) return
     const audiences = new Set(meta.audiences.map((a) => a.id))
     const themes = new Set(meta.themes.map((t) => t.id))
     const list = (ids: Set<string>) => [...ids].map((id) => '`' + id + '`').join(', ') || 'none (declare them in the front matter)'
+    const expected = (id: string, known: Set<string>) => {
+      const meant = didYouMean(id, [...known])
+      return meant ? `did you mean \`${meant}\`?` : `expected one declared in the front matter: ${list(known)}`
+    }
     for (const item of items) {
       const place = item.position
       for (const audience of item.audiences) {
         if (!audiences.has(audience)) {
-          problem(file, `Unknown audience \`${audience}\` on \`${item.id}\`, expected one declared in the front matter: ${list(audiences)}`, place, 'item-audience-unknown', { source })
+          problem(file, `Unknown audience \`${audience}\` on \`${item.id}\`, ${expected(audience, audiences)}`, place, 'item-audience-unknown', { source })
         }
       }
       for (const theme of item.themes) {
         if (!themes.has(theme)) {
-          problem(file, `Unknown theme \`${theme}\` on \`${item.id}\`, expected one declared in the front matter: ${list(themes)}`, place, 'item-theme-unknown', { source })
+          problem(file, `Unknown theme \`${theme}\` on \`${item.id}\`, ${expected(theme, themes)}`, place, 'item-theme-unknown', { source })
         }
       }
       if (item.kind === 'recommendation' && item.audiences.length === 0) {

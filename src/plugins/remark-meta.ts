@@ -4,6 +4,7 @@ import type { VFile } from 'vfile'
 import { location } from 'vfile-location'
 import { didYouMean } from '../did-you-mean.js'
 import { problem } from '../message.js'
+import { quoteHint } from '../yaml-hint.js'
 import { readDate } from '../read-date.js'
 import type { Audience, ReportMeta, Theme } from '../types.js'
 import { parseYamlSource, placeAt } from '../yaml-source.js'
@@ -40,8 +41,11 @@ export default function remarkMeta() {
     // The YAML starts on the line after the opening `---`.
     const line = (node.position?.start.line ?? 1) + 1
     const yaml = parseYamlSource(node.value, { line, offset: location(file).toOffset({ line, column: 1 }) ?? 0 })
-    for (const error of yaml.errors) {
-      problem(file, `Malformed front matter: ${error.reason.split('\n')[0]}`, error.place, 'front-matter-yaml', { source })
+    // One message for one slip: YAML's later errors mostly follow from its first.
+    const [error] = yaml.errors
+    if (error) {
+      const hint = quoteHint(node.value.split('\n')[error.place.start.line - line] ?? '')
+      problem(file, `Malformed front matter: ${error.reason.split('\n')[0]}${hint ? `; ${hint}` : ''}`, error.place, 'front-matter-yaml', { source })
     }
     const data = yaml.value
     if (yaml.errors.length > 0 || (data !== null && (typeof data !== 'object' || Array.isArray(data)))) {
