@@ -32,11 +32,20 @@ export interface BuildOptions {
   root?: string
   /** Parse and check only; write nothing. */
   check?: boolean
+  /**
+   * Formats written as soon as they are rendered, before the others are
+   * rendered (`--watch` and `preview`: the web edition and the JSON, so an
+   * edit shows before the PDF is laid out). Default: none, and every
+   * output is written together or not at all.
+   */
+  firstFormats?: string[]
+  /** Told the paths of each batch of files once it is written. */
+  onWrite?(written: string[]): void
 }
 
 export interface BuildResult {
   file: VFile
-  /** Paths written, relative to the working folder. Empty when the build failed. */
+  /** Paths written, relative to the working folder. Empty when the build failed (but for `firstFormats` written before it did). */
   written: string[]
 }
 
@@ -46,7 +55,8 @@ export const packageRoot = fileURLToPath(new URL('..', import.meta.url))
  * Build editions of one source. Everything is rendered in memory first; the
  * outputs are written only when no renderer reported an error, each file
  * replaced atomically, so a failed build leaves the previous editions as
- * they were.
+ * they were. With `firstFormats`, those are rendered and written first, and
+ * the others after: a failure in the others leaves the first written.
  */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const source = options.source ?? path.join('source', 'report.md')
@@ -76,22 +86,30 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     audience: options.audience,
     memoOverrides: options.memoOverrides
   }
-  const outputs: OutputFile[] = []
-  for (const format of options.formats ?? availableFormats()) {
-    try {
-      const renderer = await loadRenderer(format)
-      if (options.check) await renderer.check?.(tree, file, context)
-      else outputs.push(...(await renderer.render(tree, file, context)))
-    } catch (error) {
-      // A renderer's own failure is still reported as a message, loudly;
-      // with DOSSIER_DEBUG the CLI shows its stack instead.
-      if (process.env.DOSSIER_DEBUG) throw error
-      problem(file, `Cannot ${options.check ? 'check' : 'write'} the ${format} edition: ${(error as Error).message}`, undefined, `render-${format}`)
+  const formats = options.formats ?? availableFormats()
+  const first = formats.filter((format) => options.firstFormats?.includes(format))
+  const written: string[] = []
+  for (const group of [first, formats.filter((format) => !first.includes(format))]) {
+    if (group.length === 0) continue
+    const outputs: OutputFile[] = []
+    for (const format of group) {
+      try {
+        const renderer = await loadRenderer(format)
+        if (options.check) await renderer.check?.(tree, file, context)
+        else outputs.push(...(await renderer.render(tree, file, context)))
+      } catch (error) {
+        // A renderer's own failure is still reported as a message, loudly;
+        // with DOSSIER_DEBUG the CLI shows its stack instead.
+        if (process.env.DOSSIER_DEBUG) throw error
+        problem(file, `Cannot ${options.check ? 'check' : 'write'} the ${format} edition: ${(error as Error).message}`, undefined, `render-${format}`)
+      }
     }
+    // After an error nothing more is written; the later formats still run, to report their problems too.
+    if (options.check || hasErrors(file)) continue
+    const batch = await writeAll(file, options.outDir ?? 'out', outputs)
+    written.push(...batch)
+    if (batch.length > 0) options.onWrite?.(batch)
   }
-  if (options.check || hasErrors(file)) return { file, written: [] }
-
-  const written = await writeAll(file, options.outDir ?? 'out', outputs)
   return { file, written }
 }
 

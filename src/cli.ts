@@ -3,11 +3,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { build, packageRoot, type BuildOptions } from './build.js'
-import { hasErrors } from './message.js'
-import { memoDefinitionsFolder } from './render/memo/definitions.js'
+import { displayPath, hasErrors } from './message.js'
 import { reportProblems } from './report-problems.js'
 import { availableFormats } from './renderers.js'
-import { templateWatchTargets } from './templates.js'
+import type { Preview } from './preview.js'
+import type { BuildRun, WatchOptions } from './watch.js'
 
 /** Exit codes: 0 fine, 1 problems in the source, 2 a wrong command line, 3 a bug of ours. */
 const EXIT_PROBLEMS = 1
@@ -48,49 +48,33 @@ interface BuildFlags {
   quiet?: boolean
 }
 
-/** Run one build, print its problems and what it wrote; true when it succeeded. */
-async function runBuild(options: BuildOptions, quiet = false): Promise<boolean> {
+/** Run one build, print its problems and what it wrote. */
+async function runBuild(options: BuildOptions, quiet = false): Promise<BuildRun> {
   const started = performance.now()
   const result = await build(options)
   const problems = reportProblems([result.file], { quiet })
   if (problems) console.error(problems)
-  if (hasErrors(result.file)) {
-    if (!options.check) console.error(`dossier: build failed, ${options.outDir ?? 'out'}/ left as it was`)
-    return false
-  }
+  const run = { ok: !hasErrors(result.file), problems: reportProblems([result.file]), written: result.written, file: result.file }
   if (!options.check) {
     const elapsed = Math.round(performance.now() - started)
-    console.log(`dossier: wrote ${result.written.length} file${result.written.length === 1 ? '' : 's'} in ${elapsed} ms`)
+    const count = `${result.written.length} file${result.written.length === 1 ? '' : 's'}`
+    if (!run.ok) console.error(`dossier: build failed, ${result.written.length > 0 ? `wrote ${count} before it did; the rest of ` : ''}${options.outDir ?? 'out'}/ left as it was`)
+    else console.log(`dossier: wrote ${count} in ${elapsed} ms`)
     for (const written of result.written) console.log(`  ${written}`)
   }
-  return true
+  return run
 }
 
-async function watch(options: BuildOptions, quiet: boolean, onBuilt?: () => void): Promise<void> {
-  const { watch: watchFiles } = await import('chokidar')
-  const source = options.source ?? defaultSource
-  const targets = [source, memoDefinitionsFolder(source), ...templateWatchTargets(source, options.templatesDir)]
-  let running: Promise<unknown> = Promise.resolve()
-  let timer: NodeJS.Timeout | undefined
-  const rebuild = () => {
-    clearTimeout(timer)
-    // Editors save in bursts (write, rename, touch): wait until they are done.
-    timer = setTimeout(() => {
-      running = running.then(async () => {
-        try {
-          if (await runBuild(options, quiet)) onBuilt?.()
-        } catch (error) {
-          // Keep watching: the next save may well fix it.
-          console.error(`dossier: internal error: ${(error as Error).message}`)
-        }
-      })
-    }, 50)
-  }
-  await runBuild(options, quiet)
-  const watcher = watchFiles(targets, { ignoreInitial: true }).on('all', rebuild)
-  // Said only once it is so: a save before then would go unseen.
-  await new Promise<void>((resolve) => watcher.once('ready', () => resolve()))
-  console.log(`dossier: watching ${source}, its memo definitions and its templates (Ctrl-C to stop)`)
+/** Build, then rebuild on each change until stopped; say "watching" only once a save will be seen. */
+async function watch(options: BuildOptions, quiet: boolean, hooks: Pick<WatchOptions, 'onWrite' | 'onBuilt'> = {}): Promise<void> {
+  const { watchSource } = await import('./watch.js')
+  const { images } = await watchSource(options, {
+    ...hooks,
+    run: (each) => runBuild(each, quiet),
+    onError: (error) => console.error(`dossier: internal error: ${error.message}`)
+  })
+  const source = displayPath(options.source ?? defaultSource)
+  console.log(`dossier: watching ${[source, ...images.map(displayPath)].join(', ')}, its memo definitions and its templates (Ctrl-C to stop)`)
 }
 
 function buildOptions(source: string | undefined, flags: BuildFlags): BuildOptions {
@@ -133,7 +117,7 @@ program
     }
     const options = buildOptions(source, flags)
     if (flags.watch) return watch(options, flags.quiet ?? false)
-    if (!(await runBuild(options, flags.quiet))) process.exitCode = EXIT_PROBLEMS
+    if (!(await runBuild(options, flags.quiet)).ok) process.exitCode = EXIT_PROBLEMS
   })
 
 program
@@ -149,13 +133,34 @@ program
   }, 4321)
   .addOption(templatesOption())
   .option('--root <dir>', rootHelp)
-  .action(async (source: string, flags: BuildFlags & { port: number }) => {
+  .action(async (source: string, flags: BuildFlags & { port: number }, command: Command) => {
     const { startPreview } = await import('./preview.js')
     const options = buildOptions(source, flags)
-    const name = path.basename(source, path.extname(source))
-    const preview = await startPreview(options.outDir ?? 'out', flags.port, `${name}.html`)
+    const outDir = options.outDir ?? 'out'
+    const index = `${path.basename(source, path.extname(source))}.html`
+    // A port asked for is that port or none; the default gives way to the next free one.
+    const asked = command.getOptionValueSource('port') === 'cli'
+    let preview: Preview | undefined
+    for (let port = flags.port; !preview; port++) {
+      try {
+        preview = await startPreview(outDir, port, index)
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error
+        if (asked || port >= flags.port + 20) {
+          console.error(`dossier: port ${port} is in use (another preview?), expected a free port: choose one with --port`)
+          process.exitCode = EXIT_PROBLEMS
+          return
+        }
+      }
+    }
+    if (flags.port !== 0 && preview.port !== flags.port) console.log(`dossier: port ${flags.port} is in use, so previewing on ${preview.port}`)
     console.log(`dossier: previewing ${preview.url}`)
-    await watch(options, false, () => preview.reload())
+    const live = preview
+    const inside = (files: string[]) => files.map((file) => path.relative(path.resolve(outDir), path.resolve(file)).split(path.sep).join('/'))
+    await watch(options, false, {
+      onWrite: (written) => live.wrote(inside(written)),
+      onBuilt: (run) => (run.ok ? live.built(inside(run.written)) : live.failed(run.problems))
+    })
   })
 
 program
@@ -166,7 +171,7 @@ program
   .option('--root <dir>', rootHelp)
   .option('-q, --quiet', 'print errors only, not warnings')
   .action(async (source: string, flags: { quiet?: boolean; templates?: string; root?: string }) => {
-    const ok = await runBuild({ source, check: true, templatesDir: flags.templates, root: flags.root }, flags.quiet)
+    const { ok } = await runBuild({ source, check: true, templatesDir: flags.templates, root: flags.root }, flags.quiet)
     if (ok) console.log(`dossier: ${source}: no errors`)
     else process.exitCode = EXIT_PROBLEMS
   })
@@ -189,7 +194,7 @@ program
       (['to', 'from', 'date', 'subject'] as const).filter((key) => flags[key] !== undefined).map((key) => [key, flags[key]!])
     )
     const options = { ...buildOptions(source, flags), formats: ['memo'], audience: id, memoOverrides }
-    if (!(await runBuild(options, flags.quiet))) process.exitCode = EXIT_PROBLEMS
+    if (!(await runBuild(options, flags.quiet)).ok) process.exitCode = EXIT_PROBLEMS
   })
 
 try {

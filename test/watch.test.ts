@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process'
-import { cpSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { root, tempDir } from './helpers.js'
+import { build } from '../src/build.js'
+import { fixture, root, tempDir } from './helpers.js'
 
 /** Wait until the process has printed `count` lines matching `pattern`. */
 function waitFor(output: { text: string }, pattern: RegExp, count: number, timeout = 20_000): Promise<void> {
@@ -45,6 +46,46 @@ describe('build --watch', () => {
     } finally {
       child.kill()
     }
+  })
+
+  it('rebuilds when an image the source shows changes', async () => {
+    const dir = tempDir()
+    const source = path.join(dir, 'report.md')
+    const out = path.join(dir, 'out')
+    copyFileSync(fixture('images', 'chart.png'), path.join(dir, 'chart.png'))
+    writeFileSync(source, '# Report\n\n![A chart](chart.png)\n')
+    const child = spawn(process.execPath, [path.join(root, 'dist', 'cli.js'), 'build', source, '--out', out, '--format', 'html', '--watch'])
+    const output = { text: '' }
+    child.stdout.on('data', (chunk: Buffer) => (output.text += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (output.text += chunk.toString()))
+    const embedded = (file: string) => readFileSync(file).toString('base64')
+    try {
+      await waitFor(output, /watching/, 1)
+      expect(output.text).toMatch(/watching .*chart\.png/)
+      expect(readFileSync(path.join(out, 'report.html'), 'utf8')).toContain(embedded(fixture('images', 'chart.png')))
+
+      copyFileSync(fixture('images-root', 'assets', 'figure.png'), path.join(dir, 'chart.png'))
+      await waitFor(output, /wrote 1 file/, 2)
+      expect(readFileSync(path.join(out, 'report.html'), 'utf8')).toContain(embedded(fixture('images-root', 'assets', 'figure.png')))
+    } finally {
+      child.kill()
+    }
+  })
+})
+
+describe('the web edition first', () => {
+  it('is written before the slower editions are laid out', async () => {
+    const batches: string[][] = []
+    const out = tempDir()
+    const result = await build({
+      source: fixture('cross-references', 'input.md'),
+      outDir: out,
+      formats: ['docx', 'html', 'json', 'pdf'],
+      firstFormats: ['html', 'json'],
+      onWrite: (written) => batches.push(written.map((file) => path.basename(file)))
+    })
+    expect(batches).toEqual([['input.html', 'input.json'], ['input.docx', 'input.pdf']])
+    expect(result.written.map((file) => path.basename(file))).toEqual(['input.html', 'input.json', 'input.docx', 'input.pdf'])
   })
 })
 
