@@ -290,6 +290,7 @@ describe('fitting and problems', () => {
     const printed = reportProblems([result.file])
     expect(printed).toContain(`${placeOf('nato')}  error  Unknown audience \`nato\``)
     expect(printed).toContain(`${placeOf('morale')}  error  Unknown theme \`morale\``)
+    expect(printed).toContain(`${placeOf('resilence')}  error  Unknown theme \`resilence\`, did you mean \`resilience\`?`)
     expect(printed).toContain(`${placeOf('no-such-recommendation')}  error  Unknown recommendation \`no-such-recommendation\``)
     expect(printed).toContain(`${placeOf('no-such-finding')}  error  Unknown finding \`no-such-finding\``)
     expect(printed).toContain(`${placeOf('9]')}  error  Unexpected sentence 9, expected at most 3`)

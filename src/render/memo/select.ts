@@ -1,5 +1,6 @@
 import type { Root } from 'mdast'
 import type { VFile } from 'vfile'
+import { didYouMean } from '../../did-you-mean.js'
 import { VFileMessage } from 'vfile-message'
 import type { ReportData, ReportItem } from '../../types.js'
 import { placeAt } from '../../yaml-source.js'
@@ -52,7 +53,9 @@ export function selectContent(file: VFile, tree: Root, report: ReportData, defin
 
 function checkIds(ids: string[], known: string[], key: string, kind: string, complain: Complain): void {
   ids.forEach((id, index) => {
-    if (!known.includes(id)) complain(`Unknown ${kind} \`${id}\`, expected one of ${known.map((k) => `\`${k}\``).join(', ') || 'none (the report’s front matter declares none)'}`, `${key}.${index}`)
+    if (known.includes(id)) return
+    const meant = didYouMean(id, known)
+    complain(`Unknown ${kind} \`${id}\`, ${meant ? `did you mean \`${meant}\`?` : `expected one of ${known.map((k) => `\`${k}\``).join(', ') || 'none (the report’s front matter declares none)'}`}`, `${key}.${index}`)
   })
 }
 
