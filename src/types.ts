@@ -133,8 +133,8 @@ export interface Figure extends Parent {
   kind: FigureKind
   /** The id written after it, for cross-references. */
   identifier?: string
-  /** `Figure 2`. */
-  label: string
+  /** A figure whose caption is its image's alt text: an image that cannot be shown needs no stand-in but the caption. */
+  captionIsAlt?: boolean
   children: [Paragraph | Table, FigureCaption]
 }
 

@@ -235,12 +235,15 @@ describe('docx: every construct', () => {
     expect(document).toContain('<w:pStyle w:val="TableHeading"/>')
   })
 
-  it('embeds images with their alt text, and leaves remote ones to theirs', () => {
+  it('embeds images with their alt text and captions, and leaves remote ones to theirs', () => {
     const document = docx.parts['word/document.xml']
     expect(document).toMatch(/<wp:docPr [^>]*descr="A chart of incidents"/)
     expect(Object.keys(unzipSync(docx.bytes)).some((name) => name.startsWith('word/media/'))).toBe(true)
     expect(docx.file.messages.map((m) => m.ruleId)).toContain('image-remote')
-    expect(paragraphs(document).map((p) => p.text)).toContain('Remote image')
+    const captions = paragraphs(document).filter((p) => p.xml.includes('<w:pStyle w:val="Caption"/>')).map((p) => p.text)
+    // The remote image's alt text is its caption; it stands in once.
+    expect(captions).toEqual(['Figure 1. Incidents by year', 'Figure 2. Remote image'])
+    expect(paragraphs(document).filter((p) => p.text.includes('Remote image'))).toHaveLength(1)
   })
 
   it('sets code in the monospace face and embeds it, as there is code', () => {

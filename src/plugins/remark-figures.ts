@@ -41,7 +41,7 @@ export default function remarkFigures(options: FigureOptions = {}) {
     const figures: ReportFigure[] = []
     const counts: Record<FigureKind, number> = { figure: 0, table: 0 }
     let section = { id: '', title: '' }
-    const add = (kind: FigureKind, identifier: string | undefined, content: Paragraph | Table, text: PhrasingContent[], position: UnistPosition | undefined, src?: string): Figure => {
+    const add = (kind: FigureKind, identifier: string | undefined, content: Paragraph | Table, text: PhrasingContent[], position: UnistPosition | undefined, src?: string) => {
       const label = `${labels[kind]} ${++counts[kind]}`
       figures.push({
         ...(identifier ? { id: identifier } : {}),
@@ -59,7 +59,8 @@ export default function remarkFigures(options: FigureOptions = {}) {
         children: text.length > 0 ? [strong, { type: 'text', value: labels.captionSeparator }, ...text] : [strong],
         position: content.position
       }
-      return { type: 'figure', kind, identifier, label, children: [content, caption], position }
+      const figure: Figure = { type: 'figure', kind, identifier, children: [content, caption], position }
+      return figure
     }
 
     visit(tree, (node, index, parent) => {
@@ -75,7 +76,9 @@ export default function remarkFigures(options: FigureOptions = {}) {
         const text = (title || image.alt || '').trim()
         const content: Paragraph = { type: 'paragraph', children: [image], position: node.position }
         const src = image.type === 'image' ? image.url : definition?.url
-        parent.children[index] = add('figure', identifier, content, text ? [{ type: 'text', value: text, position: image.position }] : [], node.position, src)
+        const figure = add('figure', identifier, content, text ? [{ type: 'text', value: text, position: image.position }] : [], node.position, src)
+        if (!title) figure.captionIsAlt = true
+        parent.children[index] = figure
         return SKIP
       }
       if (node.type === 'table') {
@@ -93,17 +96,6 @@ export default function remarkFigures(options: FigureOptions = {}) {
 
 function pointOf(point: UnistPosition['start'] | undefined): Point {
   return { line: point?.line ?? 1, column: point?.column ?? 1, offset: point?.offset ?? 0 }
-}
-
-/**
- * Whether a figure's caption is its image's alt text (the image has no
- * title): when the image cannot be shown, the caption alone stands in.
- */
-export function captionIsAlt(figure: Figure): boolean {
-  const [content, caption] = figure.children
-  const image = content.type === 'paragraph' ? content.children[0] : undefined
-  if (!image || (image.type !== 'image' && image.type !== 'imageReference')) return false
-  return caption.children.slice(2).map((child) => toString(child)).join('') === (image.alt ?? '').trim()
 }
 
 /** The image of a paragraph that holds only it (and, after it, its `{#id}`). */

@@ -21,7 +21,6 @@ import {
   WidthType
 } from 'docx'
 import { problem } from '../../message.js'
-import { captionIsAlt } from '../../plugins/remark-figures.js'
 import { isItemKind } from '../../plugins/remark-items.js'
 import type { FigureCaption, TargetKind } from '../../types.js'
 import { cjkRegionalTag, cjkSegments, lineEndingsAsSpaces, safeDecode } from '../../text.js'
@@ -60,7 +59,7 @@ export const builders: Builders = {
     const [image] = content.children
     const shown = (image.type === 'image' || image.type === 'imageReference') && context.images.has(imageUrl(image, context))
     // A refused image: its alt text in its place, unless the caption says it already.
-    const picture = shown || !captionIsAlt(node) ? [paragraphOf(context.inlines(content.children, context), context, 'Figure')] : []
+    const picture = shown || !node.captionIsAlt ? [paragraphOf(context.inlines(content.children, context), context, 'Figure')] : []
     return [...picture, ...captioned]
   },
 

@@ -7,7 +7,6 @@ import rehypeSanitize, { defaultSchema, type Options as Schema } from 'rehype-sa
 import rehypeStringify from 'rehype-stringify'
 import { unified } from 'unified'
 import type { VFile } from 'vfile'
-import { captionIsAlt } from '../../plugins/remark-figures.js'
 import { imageDataUrl } from '../../plugins/remark-images.js'
 import { asWritten } from '../../plugins/remark-raw-html.js'
 import rehypeAnchorLinks from './rehype-anchor-links.js'
@@ -44,7 +43,7 @@ const handlers: Partial<Handlers> = {
     }
     let shown = state.all(content)
     // A refused image: its alt text in its place, unless the caption says it already.
-    if (shown.every((child) => child.type === 'text') && captionIsAlt(node)) shown = []
+    if (shown.every((child) => child.type === 'text') && node.captionIsAlt) shown = []
     return { type: 'element', tagName: 'figure', properties: id, children: state.wrap([...shown, captionElement('figcaption')], true) }
   },
   figureCaption(state, node) {

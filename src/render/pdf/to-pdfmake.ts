@@ -2,7 +2,6 @@ import type { Definition, FootnoteDefinition, Nodes, Parents, PhrasingContent, R
 import { toString } from 'mdast-util-to-string'
 import type { Content, ContentText, TableCell } from 'pdfmake/interfaces.js'
 import { visit } from 'unist-util-visit'
-import { captionIsAlt } from '../../plugins/remark-figures.js'
 import { isItemKind } from '../../plugins/remark-items.js'
 import { lineEndingsAsSpaces, safeDecode } from '../../text.js'
 import type { Coverage } from './coverage.js'
@@ -209,7 +208,7 @@ const blockHandlers: BlockHandlers = {
     const url = image.type === 'image' ? image.url : image.type === 'imageReference' ? (state.definitions.get(image.identifier)?.url ?? '') : ''
     const shown = imageOf(url, state)
     // A refused image: its alt text in its place, unless the caption says it already.
-    const standIn = shown ? [shown] : captionIsAlt(node) ? [] : [{ text: state.inlines(content, { ...context, italics: true }), style: 'caption', alignment: 'center' as const }]
+    const standIn = shown ? [shown] : node.captionIsAlt ? [] : [{ text: state.inlines(content, { ...context, italics: true }), style: 'caption', alignment: 'center' as const }]
     // Kept on one page: a caption never starts the next one.
     return [{ stack: [...standIn, captionBlock], unbreakable: true } as Content]
   },
