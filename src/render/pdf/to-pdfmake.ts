@@ -154,7 +154,7 @@ const blockHandlers: BlockHandlers = {
     return [{ ol: items, type: numbering[context.orderedDepth % numbering.length], start: node.start ?? 1, style: 'list' }]
   },
   listItem(node, state, context) {
-    const blocks = state.blocks(node, context)
+    const blocks = state.blocks(node, { ...context, style: 'listItem' })
     const first = blocks[0]
     // The item's anchor goes on its first line, which is where a link to it should land.
     if (node.data?.itemId && first && typeof first === 'object' && 'text' in first) Object.assign(first, { id: node.data.itemId })
