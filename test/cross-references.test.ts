@@ -56,7 +56,7 @@ describe('cross-references and figures in every edition', () => {
 
   it('an empty link says its target’s label in the web edition, and links to its anchor', () => {
     for (const [id, label] of expected) {
-      const links = selectAll(`main a[href="#${id}"]`, html).map((link) => toText(link))
+      const links = selectAll(`main a[href="#${id}"]:not(.anchor)`, html).map((link) => toText(link))
       expect(links, id).toContain(label)
       expect(select(`[id="${id}"]`, html), id).toBeTruthy()
     }
@@ -65,17 +65,17 @@ describe('cross-references and figures in every edition', () => {
   })
 
   it('the print edition says the same labels, each a link to its named destination', () => {
-    // Phrases within a line: the text layer puts list markers where it likes.
+    // The text layer puts the lettered list markers where it likes: read without them.
+    const read = pdfText.replace(/ [a-z]\. /g, ' ')
     for (const phrase of [
       'See Figure 1 and Table 1.',
       'As Finding 1 shows, and the figure too.',
       'The aim behind Recommendation 1.b.',
       'Read Section 1 and Section 1.1 first.',
-      'This builds on Recommendation 1.a, serves Objective 1',
-      'Finding 2.',
+      'This builds on Recommendation 1.a, serves Objective 1 and answers Finding 2.',
       'See Recommendation 1.b, Section 2, Table 2 and #atribute-faster.'
     ]) {
-      expect(pdfText).toContain(normalize(phrase))
+      expect(read).toContain(normalize(phrase))
     }
     for (const [id] of expected) {
       expect(pdfBytes, id).toContain(`/D (${id})`)
@@ -163,7 +163,7 @@ describe('cross-references follow their targets', () => {
     const result = await build({ source, outDir: out, formats: ['html'] })
     expect(result.written).toHaveLength(1)
     const html = htmlTree(path.join(out, 'input.html'))
-    const says = (id: string) => selectAll(`main a[href="#${id}"]`, html).map((link) => toText(link))[0]
+    const says = (id: string) => selectAll(`main a[href="#${id}"]:not(.anchor)`, html).map((link) => toText(link))[0]
     expect(says('cheap-attacks')).toBe('Finding 2')
     expect(says('slow-attribution')).toBe('Finding 3')
     expect(says('share-more')).toBe('Recommendation 1.b')

@@ -203,14 +203,16 @@ const blockHandlers: BlockHandlers = {
       alignment: 'center' as const,
       ...(node.identifier ? { id: node.identifier } : {})
     }
-    if (content.type === 'table') return [captionBlock, ...state.blocks({ type: 'root', children: [content] }, context)]
+    // A table's caption is kept with the table's first rows, a figure with its caption (the page planner's `keepWithNext`).
+    if (content.type === 'table') return [{ ...captionBlock, keepWithNext: true }, ...state.blocks({ type: 'root', children: [content] }, context)]
     const image = content.children[0]
     const url = image.type === 'image' ? image.url : image.type === 'imageReference' ? (state.definitions.get(image.identifier)?.url ?? '') : ''
     const shown = imageOf(url, state)
     // A refused image: its alt text in its place, unless the caption says it already.
-    const standIn = shown ? [shown] : node.captionIsAlt ? [] : [{ text: state.inlines(content, { ...context, italics: true }), style: 'caption', alignment: 'center' as const }]
-    // Kept on one page: a caption never starts the next one.
-    return [{ stack: [...standIn, captionBlock], unbreakable: true } as Content]
+    const standIn = shown ?? (node.captionIsAlt ? undefined : ({ text: state.inlines(content, { ...context, italics: true }), style: 'caption', alignment: 'center' } as Content))
+    if (!standIn) return [captionBlock]
+    Object.assign(standIn, { keepWithNext: true })
+    return [standIn, captionBlock]
   },
   thematicBreak(_node, state) {
     return [{ canvas: [{ type: 'line', x1: 0, y1: 0, x2: state.geometry.textWidth, y2: 0, lineWidth: state.template.rules.thematic, lineColor: state.template.colors.rule }], style: 'paragraph' }]
