@@ -197,6 +197,43 @@ program
     if (!(await runBuild(options, flags.quiet)).ok) process.exitCode = EXIT_PROBLEMS
   })
 
+program
+  .command('init')
+  .description('start a new report: source/report.md with one of each kind of item, a figure, a table, a footnote and a memo')
+  .argument('[dir]', 'folder to start it in', '.')
+  .action(async (dir: string) => {
+    const { copyFolder } = await import('./init.js')
+    const result = await copyFolder(path.join(packageRoot, 'starter'), path.join(dir, 'source'))
+    if (!wroteAll(result, 'a folder without a report')) return
+    const inside = path.relative(process.cwd(), dir)
+    console.log(`dossier: next, ${inside && inside !== '.' ? `cd ${inside} && ` : ''}dossier preview (or dossier build)`)
+  })
+
+program
+  .command('templates')
+  .description('work with the templates: `templates eject DIR`')
+  .command('eject')
+  .description('copy dossier’s templates into a folder to change, for --templates')
+  .argument('<dir>', 'folder to copy them into')
+  .action(async (dir: string) => {
+    const { copyFolder } = await import('./init.js')
+    const result = await copyFolder(path.join(packageRoot, 'templates'), dir)
+    if (wroteAll(result, 'a folder without templates')) console.log(`dossier: change them there, then build with --templates ${displayPath(dir)}`)
+  })
+
+/** Print what a copy wrote, or why it wrote nothing (exit 1); true when it wrote. */
+function wroteAll(result: { written: string[] } | { existing: string[] }, expected: string): boolean {
+  if ('existing' in result) {
+    const [first, ...more] = result.existing.map(displayPath)
+    console.error(`dossier: \`${first}\`${more.length > 0 ? ` and ${more.length} more` : ''} already exist${more.length > 0 ? '' : 's'}, expected ${expected}; nothing written`)
+    process.exitCode = EXIT_PROBLEMS
+    return false
+  }
+  console.log(`dossier: wrote ${result.written.length} files`)
+  for (const file of result.written) console.log(`  ${displayPath(file)}`)
+  return true
+}
+
 try {
   await program.parseAsync(process.argv)
 } catch (error) {
