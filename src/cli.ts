@@ -68,7 +68,7 @@ async function runBuild(options: BuildOptions, quiet = false): Promise<BuildRun>
 /** Build, then rebuild on each change until stopped; say "watching" only once a save will be seen. */
 async function watch(options: BuildOptions, quiet: boolean, hooks: Pick<WatchOptions, 'onWrite' | 'onBuilt'> = {}): Promise<void> {
   const { watchSource } = await import('./watch.js')
-  const { images } = await watchSource(options, {
+  const images = await watchSource(options, {
     ...hooks,
     run: (each) => runBuild(each, quiet),
     onError: (error) => console.error(`dossier: internal error: ${error.message}`)

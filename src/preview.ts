@@ -76,7 +76,7 @@ export async function startPreview(outDir: string, port: number, index: string):
   const send = (event: string, data: unknown) => {
     for (const client of clients) client.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
   }
-  const page = (body: Buffer | string, at: string) => body.toString().replace(/(<\/body>|$)/i, `${liveScript(at)}$1`)
+  const page = (body: Buffer | string, at: string) => body.toString().replace(/<\/body>|$/i, (end) => `${liveScript(at)}${end}`)
 
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost')

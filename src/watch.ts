@@ -31,11 +31,11 @@ const firstFormats = ['html', 'json']
  * Build, then build again on every change to the source, its memo
  * definitions, a layer of its templates, or a file the source shows (its
  * images, read from `file.data.images`: those it could not read too, since
- * a missing file may appear). Resolves
- * once the first build is done and the watcher is ready, so that a save
- * from then on is seen.
+ * a missing file may appear). Resolves once the first build is done and
+ * the watcher is ready, so that a save from then on is seen, with the
+ * images it watches.
  */
-export async function watchSource(options: BuildOptions, watchOptions: WatchOptions): Promise<{ images: string[]; close(): Promise<void> }> {
+export async function watchSource(options: BuildOptions, watchOptions: WatchOptions): Promise<string[]> {
   const { watch } = await import('chokidar')
   const source = path.resolve(options.source ?? path.join('source', 'report.md'))
   const watched = new Set([source, memoDefinitionsFolder(source), ...templateWatchTargets(source, options.templatesDir)].map((target) => path.resolve(target)))
@@ -66,13 +66,7 @@ export async function watchSource(options: BuildOptions, watchOptions: WatchOpti
   })
   running = buildOnce().catch((error: unknown) => watchOptions.onError(error as Error))
   await Promise.all([ready, running])
-  return {
-    images,
-    close: async () => {
-      clearTimeout(timer)
-      await watcher.close()
-    }
-  }
+  return images
 }
 
 /** The local files a build's source shows: its images, by URL as written, from the source's folder. */
