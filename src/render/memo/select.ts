@@ -1,7 +1,7 @@
 import type { Root } from 'mdast'
 import type { VFile } from 'vfile'
-import { didYouMean } from '../../did-you-mean.js'
 import { VFileMessage } from 'vfile-message'
+import { didYouMean } from '../../did-you-mean.js'
 import type { ReportData, ReportItem } from '../../types.js'
 import { placeAt } from '../../yaml-source.js'
 import { templateProblem, type MemoRule } from './problems.js'
