@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { VFile } from 'vfile'
+import { loadDesign } from './design.js'
 import { loadLabels } from './labels.js'
 import { hasErrors, problem } from './message.js'
 import { parseReport } from './pipeline.js'
@@ -70,8 +71,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     return { file, written: [] }
   }
   const templates = templateLayers(source, options.templatesDir)
+  // Read once for every edition, so a broken template is one message, not one per edition.
   const labels = await loadLabels(file, templates)
-  if (!labels) return { file, written: [] }
+  const design = await loadDesign(file, templates)
+  if (!labels || !design) return { file, written: [] }
   const tree = await parseReport(file, { root: options.root, labels })
   if (hasErrors(file)) return { file, written: [] }
 
@@ -79,6 +82,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const context: RenderContext = {
     name: path.basename(source, path.extname(source)),
     templates,
+    design,
     date,
     // The report's own date keeps its precision ("December 2015"), not a made-up day.
     isoDate: (sourceDateEpoch() === undefined && file.data.meta?.date) || date.toISOString().slice(0, 10),

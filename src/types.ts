@@ -4,6 +4,7 @@
  */
 import type { BlockContent, Data, DefinitionContent, Paragraph, Parent, PhrasingContent, Root, RootContent, Table } from 'mdast'
 import type { VFile } from 'vfile'
+import type { Design } from './design.js'
 import type { TemplateLayers } from './templates.js'
 // Their augmentations of mdast: directive nodes, and `hName`/`hProperties`.
 import type {} from 'mdast-util-directive'
@@ -264,6 +265,8 @@ export interface RenderContext {
   name: string
   /** Template folders, highest first; read a template with `templateFile(context.templates, …)`. */
   templates: TemplateLayers
+  /** The house design (`design.json` over its layers), read once for every edition. */
+  design: Design
   /** Fixed creation date, from SOURCE_DATE_EPOCH or the front matter. */
   date: Date
   /** The same date as ISO text at its own precision (`2015-12`), for display. */

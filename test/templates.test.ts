@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'nod
 import { PDFParse } from 'pdf-parse'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { designDefaults } from '../src/design.js'
 import { docxTemplateDefaults } from '../src/render/docx/styles.js'
 import { pdfTemplateDefaults } from '../src/render/pdf/template.js'
 import { cli, fixture, root, tempDir } from './helpers.js'
@@ -55,6 +56,7 @@ describe('templates as data', () => {
   it('ship exactly the defaults in code', () => {
     expect(withoutComments(readJson(path.join(root, 'templates', 'pdf', 'template.json')))).toEqual(pdfTemplateDefaults)
     expect(withoutComments(readJson(path.join(root, 'templates', 'docx', 'styles.json')))).toEqual(docxTemplateDefaults)
+    expect(withoutComments(readJson(path.join(root, 'templates', 'design.json')))).toEqual(designDefaults)
   })
 
   it('a template holding only what it changes builds', () => {
@@ -113,6 +115,15 @@ describe('templates as data', () => {
   it('an unknown key fails, naming the template and the key', () => {
     const { file, stderr } = failing('docx/styles.json', JSON.stringify({ paragraphStyles: { Heading1: { fontSize: 20 } } }, null, 2))
     expect(stderr).toMatch(new RegExp(`${escape(file)}:4:7  error  Unexpected key \`fontSize\` in \`paragraphStyles.Heading1\`, expected one of .*\`size\`.*  docx-template-field`))
+  })
+
+  it('a mistake in the house design is one message, however many editions read it', () => {
+    const dir = templatesWith({ 'design.json': '{\n  "color": { "heading": 12 }\n}\n' })
+    // Every format: the web, print, Word and memo editions all take the design.
+    const result = cli(['build', fixture('second-report', 'report.md'), '--out', tempDir(), '--templates', dir])
+    expect(result.status).toBe(1)
+    const errors = result.stderr.split('\n').filter((line) => /\berror\b/.test(line) && line.includes('design.json'))
+    expect(errors).toEqual([`${path.join(dir, 'design.json')}:2:14  error  Unexpected number \`12\` at \`color.heading\`, expected a string  design-template-field`])
   })
 
   it('broken JSON fails at its line and column', () => {

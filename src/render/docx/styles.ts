@@ -9,7 +9,7 @@ import {
   type IStylesOptions
 } from 'docx'
 import type { VFile } from 'vfile'
-import { designTokens, loadDesign } from '../../design.js'
+import { designTokens, type Design } from '../../design.js'
 import { loadTemplateData, type TemplateShape, type WithTokens } from '../../template-data.js'
 import type { TemplateLayers } from '../../templates.js'
 
@@ -164,9 +164,7 @@ const paragraphStyleKeys: Required<ParagraphStyleSpec> = {
  * a project restyles only what it names. A broken one is reported on `file`,
  * naming the template; then undefined.
  */
-export async function loadDocxTemplate(file: VFile, templates: TemplateLayers): Promise<DocxTemplate | undefined> {
-  const design = await loadDesign(file, templates)
-  if (!design) return undefined
+export async function loadDocxTemplate(file: VFile, templates: TemplateLayers, design: Design): Promise<DocxTemplate | undefined> {
   return loadTemplateData<DocxTemplate>(file, templates, 'docx/styles.json', docxTemplateDefaults, { format: 'docx', shape, tokens: designTokens(design) })
 }
 

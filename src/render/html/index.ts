@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import type { Root } from 'mdast'
 import Mustache from 'mustache'
 import type { VFile } from 'vfile'
-import { designCss, loadDesign } from '../../design.js'
+import { designCss } from '../../design.js'
 import { familiesNamedIn, webFontFaces } from '../../fonts.js'
 import { authorCredits, displayDate, escapeHtml } from '../../format.js'
 import { templateFile } from '../../templates.js'
@@ -24,11 +24,9 @@ export const renderer: Renderer = {
       readFile(templateFile(context.templates, 'html/style.css'), 'utf8')
     ])
     const meta = file.data.meta!
-    const design = await loadDesign(file, context.templates)
-    if (!design) return []
     // The house design as custom properties, then the page's own running
     // head for print (Chromium sets `@page` margin boxes), then the stylesheet.
-    const css = `${designCss(design)}\n@media print { @page { @top-left { content: ${cssString(meta.shortTitle)}; font: 8.5pt var(--sans); color: #5b6169; } } }\n${style}`
+    const css = `${designCss(context.design)}\n@media print { @page { @top-left { content: ${cssString(meta.shortTitle)}; font: 8.5pt var(--sans); color: #5b6169; } } }\n${style}`
     const view = {
       meta,
       date: displayDate(meta.date, meta.language),

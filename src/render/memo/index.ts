@@ -53,7 +53,7 @@ export const renderer: Renderer = {
 async function* fittedMemos(tree: Root, file: VFile, context: RenderContext) {
   const definitions = await loadMemoDefinitions(file, file.path, context.audience)
   if (definitions.length === 0) return
-  const layout = await loadMemoLayout(file, context.templates)
+  const layout = await loadMemoLayout(file, context.templates, context.design)
   if (!layout) return
   const report = reportData(file)
   const fonts = resolveFonts(context.templates, [...new Set([layout.faces.body, layout.faces.heading])])

@@ -3,7 +3,7 @@ import type { VFile } from 'vfile'
 import { templateProblem } from './problems.js'
 import { Fields, isRecord } from './read-fields.js'
 import type { MemoLayout } from './types.js'
-import { loadDesign, resolveTokens } from '../../design.js'
+import { resolveTokens, type Design } from '../../design.js'
 import { templateFile, type TemplateLayers } from '../../templates.js'
 import { parseYamlSource, placeAt } from '../../yaml-source.js'
 
@@ -23,13 +23,12 @@ function toPoints(length: string): number | undefined {
 }
 
 /** Read the template `memo/layout.yaml` (from the highest layer that has it, whole); undefined (with messages on `file`) when it is wrong. */
-export async function loadMemoLayout(file: VFile, templates: TemplateLayers): Promise<MemoLayout | undefined> {
+export async function loadMemoLayout(file: VFile, templates: TemplateLayers, design: Design): Promise<MemoLayout | undefined> {
   const layoutPath = templateFile(templates, 'memo/layout.yaml')
   const source = parseYamlSource(await readFile(layoutPath, 'utf8'))
   let failed = source.errors.length > 0
   for (const error of source.errors) templateProblem(file, layoutPath, error.reason, error.place, 'memo-layout')
-  const design = await loadDesign(file, templates)
-  if (failed || !design || !isRecord(source.value)) return undefined
+  if (failed || !isRecord(source.value)) return undefined
   // Faces and colours name the house design's (`{color.heading}`), as the report's templates do.
   const tokens = resolveTokens(source.value, design)
   for (const { path: keys, token } of tokens.unknown) {

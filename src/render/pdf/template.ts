@@ -1,6 +1,6 @@
 import type { OrderedListType, Style, StyleDictionary } from 'pdfmake/interfaces.js'
 import type { VFile } from 'vfile'
-import { designTokens, loadDesign } from '../../design.js'
+import { designTokens, type Design } from '../../design.js'
 import { naturalLineHeight, type FontFaces } from '../../fonts.js'
 import { loadTemplateData, type TemplateShape, type WithTokens } from '../../template-data.js'
 import type { TemplateLayers } from '../../templates.js'
@@ -144,9 +144,7 @@ const shape: TemplateShape = {
  * Read `pdf/template.json` from each template layer over the defaults. A broken
  * one is reported on `file`, naming the template; then undefined.
  */
-export async function loadPdfTemplate(file: VFile, templates: TemplateLayers): Promise<PdfTemplate | undefined> {
-  const design = await loadDesign(file, templates)
-  if (!design) return undefined
+export async function loadPdfTemplate(file: VFile, templates: TemplateLayers, design: Design): Promise<PdfTemplate | undefined> {
   return loadTemplateData<PdfTemplate>(file, templates, 'pdf/template.json', pdfTemplateDefaults, { format: 'pdf', shape, tokens: designTokens(design) })
 }
 
