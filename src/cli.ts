@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { build, packageRoot, type BuildOptions } from './build.js'
 import { displayPath, hasErrors } from './message.js'
 import { reportProblems } from './report-problems.js'
 import { availableFormats } from './renderers.js'
+import { isFolder, ownTemplates } from './templates.js'
 import type { Preview } from './preview.js'
 import type { BuildRun, WatchOptions } from './watch.js'
 
@@ -29,7 +30,7 @@ function parseFormats(value: string): string[] {
 
 /** `--templates DIR`: a folder that exists, or a wrong command line. */
 function parseTemplatesFolder(value: string): string {
-  if (!existsSync(value) || !statSync(value).isDirectory()) throw new InvalidArgumentError(`no folder \`${value}\`, expected a folder of templates to use over dossier’s own`)
+  if (!isFolder(value)) throw new InvalidArgumentError(`no folder \`${value}\`, expected a folder of templates to use over dossier’s own`)
   return value
 }
 
@@ -217,7 +218,7 @@ program
   .argument('<dir>', 'folder to copy them into')
   .action(async (dir: string) => {
     const { copyFolder } = await import('./init.js')
-    const result = await copyFolder(path.join(packageRoot, 'templates'), dir)
+    const result = await copyFolder(ownTemplates, dir)
     if (wroteAll(result, 'a folder without templates')) console.log(`dossier: change them there, then build with --templates ${displayPath(dir)}`)
   })
 

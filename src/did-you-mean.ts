@@ -15,7 +15,7 @@ export function didYouMean(name: string, known: readonly string[]): string | und
 }
 
 /** Edits (insert, delete, substitute, swap neighbours) from `a` to `b`: the optimal string alignment distance. */
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)))
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {

@@ -54,6 +54,6 @@ export function templateFiles(layers: TemplateLayers, relativePath: string): str
     .reverse()
 }
 
-function isFolder(dir: string): boolean {
+export function isFolder(dir: string): boolean {
   return existsSync(dir) && statSync(dir).isDirectory()
 }

@@ -172,6 +172,11 @@ declare module 'vfile' {
     /** Every image by its URL as written (an image reference's: its definition's). */
     images: ReadonlyMap<string, ReportImage | RefusedImage>
     figures: ReportFigure[]
+    /**
+     * Set by remarkMeta when the front matter's audiences or themes could not
+     * all be read: checking items against them would only repeat that mistake.
+     */
+    vocabularyUnread: boolean
   }
 }
 

@@ -224,6 +224,14 @@ describe('keys', () => {
     expect(conflict.messages).toEqual(['report.md:2:7-2:9: Conflicting `lang` and `language` in front matter, expected one of them'])
   })
 
+  it('a wrong value elsewhere in the front matter does not hide an unknown audience; unreadable audiences do', async () => {
+    const item = '\n1. :recommendation[Act.]{#act audience="uss"}\n'
+    const wrongUrl = await parse(`---\nurl: [not, a, url]\naudiences:\n  - id: us\n    name: United States\n---\n${item}`)
+    expect(wrongUrl.messages.filter((message) => message.includes('Unknown audience'))).toEqual(['report.md:8:4-8:46: Unknown audience `uss` on `act`, did you mean `us`?'])
+    const unreadable = await parse(`---\naudiences: us\n---\n${item}`)
+    expect(unreadable.messages).toEqual(['report.md:2:12-2:14: Unexpected value for `audiences` in front matter, expected a list of `{id, name}` entries'])
+  })
+
   it('an author entry without a name is an error at the entry', async () => {
     const { messages } = await parse('---\nauthor:\n  - affiliation: CSIS\n---\n')
     expect(messages).toEqual(['report.md:3:5-3:22: Unexpected value for `author.0.name` in front matter, expected a name (or `{given, family}`)'])

@@ -17,8 +17,7 @@ export default function remarkItemVocabulary() {
     const items = file.data.items ?? []
     // Front matter that could not be read declares nothing: checking against
     // it would report every audience and theme, after the one real mistake.
-    const unread = file.messages.some((message) => message.fatal && message.source === 'remark-meta')
-    if (!meta || unread) return
+    if (!meta || file.data.vocabularyUnread) return
     const audiences = new Set(meta.audiences.map((a) => a.id))
     const themes = new Set(meta.themes.map((t) => t.id))
     const list = (ids: Set<string>) => [...ids].map((id) => '`' + id + '`').join(', ') || 'none (declare them in the front matter)'

@@ -51,6 +51,7 @@ export default function remarkMeta() {
     if (yaml.errors.length > 0 || (data !== null && (typeof data !== 'object' || Array.isArray(data)))) {
       if (yaml.errors.length === 0) problem(file, 'Unexpected front matter, expected a mapping of keys (`title: …`)', node, 'front-matter-shape', { source })
       file.data.meta = normalize({}, () => undefined, file)
+      file.data.vocabularyUnread = true
       return
     }
     for (const [key, place] of yaml.keys) {
@@ -91,22 +92,27 @@ function normalize(data: Record<string, unknown>, at: At, file: VFile): ReportMe
     fail([key], 'a string or a list of strings')
     return []
   }
+  // An audience or theme that cannot be read leaves the vocabulary incomplete.
+  const unread = (key: (string | number)[], expected: string) => {
+    file.data.vocabularyUnread = true
+    fail(key, expected)
+  }
   const named = (key: string): Array<{ id: string; name: string }> => {
     const value = data[key]
     if (value === undefined || value === null) return []
     if (!Array.isArray(value)) {
-      fail([key], 'a list of `{id, name}` entries')
+      unread([key], 'a list of `{id, name}` entries')
       return []
     }
     const result: Array<{ id: string; name: string }> = []
     value.forEach((entry: unknown, index) => {
       const record = entry as Record<string, unknown> | null
       if (!record || typeof record.id !== 'string' || !/^[a-z][a-z0-9-]*$/.test(record.id)) {
-        fail([key, index, 'id'], 'an id in lowercase letters, digits and dashes')
+        unread([key, index, 'id'], 'an id in lowercase letters, digits and dashes')
         return
       }
       if (typeof record.name !== 'string') {
-        fail([key, index, 'name'], 'a display name')
+        unread([key, index, 'name'], 'a display name')
         return
       }
       if (result.some((other) => other.id === record.id)) {

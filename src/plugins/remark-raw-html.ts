@@ -90,7 +90,10 @@ function parseHtmlIn(parent: Parents, file: VFile, warned: Set<string>): RootCon
   const toSlot: NodeHandle = (_state, node: Slot) => ({ type: slot, index: node.index, data: { hName: flow ? 'div' : 'span' } }) satisfies Slot as unknown as Nodes
   // With `file`, the elements get their places in the source, for warnings and for the nodes made.
   const parsed = toMdast(raw(hast, { passThrough: [slot], file }), {
-    // Among blocks, phrasing goes in paragraphs (`<img>` alone is a figure, as `![]()` is).
+    // Among blocks, phrasing goes in paragraphs. This runs after the outline,
+    // figures and cross-references, so raw `<h2>`, a lone `<img>` and `<a href="#…">`
+    // are set as written: no anchor, number or checked target (the web edition
+    // shows the HTML as written, and the editions must agree).
     document: flow,
     handlers: handlers(file, warned, written),
     // Comments show in no edition; the web's sanitizer drops them too.

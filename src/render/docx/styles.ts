@@ -357,13 +357,13 @@ function eighthPoints(points: number): number {
 
 const twipsPerUnit: Record<string, number> = { in: 1440, cm: 1440 / 2.54, mm: 1440 / 25.4, pt: 20 }
 
-/** `"8.5in"`, `"2cm"`, `"12pt"`, or a number of points, in twips. */
 /** The width of the text on the page, in twips. */
 export function textWidthOf(template: DocxTemplate): number {
   const { page } = template
   return twips(page.width) - twips(page.margin.left) - twips(page.margin.right)
 }
 
+/** `"8.5in"`, `"2cm"`, `"12pt"`, or a number of points, in twips. */
 export function twips(measure: string | number): number {
   if (typeof measure === 'number') return twipsOfPoints(measure)
   const match = /^(-?\d+(?:\.\d+)?)\s*(in|cm|mm|pt)$/.exec(measure.trim())

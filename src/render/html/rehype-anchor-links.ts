@@ -12,7 +12,7 @@ export default function rehypeAnchorLinks() {
       const id = node.properties.id
       if (typeof id !== 'string' || !id) return
       const heading = /^h[2-6]$/.test(node.tagName)
-      const item = node.tagName === 'li' && String(node.properties.className ?? '').includes('item')
+      const item = node.tagName === 'li' && Array.isArray(node.properties.className) && node.properties.className.includes('item')
       if (!heading && !item) return
       const anchor: Element = {
         type: 'element',

@@ -80,10 +80,11 @@ function readMemoDefinition(file: VFile, definitionPath: string, source: YamlSou
   const id = fields.string('id', path.parse(definitionPath).name)
   if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) templateProblem(file, definitionPath, `Unexpected memo id \`${id}\`, expected lowercase letters, digits and hyphens`, fields.placeOf('id'), 'memo-template-field')
   const to = fields.string('to')
+  // Checked for its kind only: which report a definition belongs to was settled when it was read.
+  fields.optionalString('report')
   return {
     id,
     path: definitionPath,
-    report: fields.optionalString('report'),
     to,
     from: fields.string('from'),
     subject: fields.string('subject'),

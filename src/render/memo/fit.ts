@@ -11,7 +11,7 @@ export interface FitInput extends MemoSource {
 }
 
 export type FitResult =
-  | { fits: true; content: MemoContent; arrangement: Arrangement; print(): Promise<Uint8Array> }
+  | { fits: true; content: MemoContent; print(): Promise<Uint8Array> }
   | { fits: false; overflow: Overflow }
 
 /** A part of the page and the room it takes, as the overflow message lists them. */
@@ -83,7 +83,7 @@ export async function fitMemo(input: FitInput): Promise<FitResult> {
     const content = memoContent(input, arrangement)
     const laidOut = await layoutPdf(toPdfmake(content, input.layout, { date: input.date, reserve: input.layout.fit.reserve }), { fonts: input.fonts, date: input.date })
     // The trial is the edition: text runs from the top, and a PDF records no margins.
-    if (laidOut.pageCount === 1) return { fits: true, content, arrangement, print: () => laidOut.print() }
+    if (laidOut.pageCount === 1) return { fits: true, content, print: () => laidOut.print() }
     const last = upgrades.pop()
     if (last === undefined) return { fits: false, overflow: overflow(heights, { findings, sentences: leadsOnly }) }
     sentences[last]--

@@ -2,6 +2,7 @@ import type { Heading, Nodes, Paragraph, Root, RootContent } from 'mdast'
 import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
 import { location } from 'vfile-location'
+import { editDistance } from '../../did-you-mean.js'
 import { isItemKind } from '../../plugins/remark-items.js'
 import type { Position } from '../../types.js'
 import { sentences } from './sentences.js'
@@ -89,15 +90,4 @@ export function findQuote(opening: string, candidates: ReportSentence[]): QuoteM
 
 function fold(text: string): string {
   return text.replace(/[‘’ʼ]/g, "'").replace(/[“”]/g, '"').replace(/\s+/g, ' ').trim().toLowerCase()
-}
-
-/** Levenshtein distance: insertions, deletions and substitutions. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
-    previous = current
-  }
-  return previous[b.length]
 }

@@ -12,7 +12,7 @@ export interface PdfOptions {
 /**
  * A part of the memo's page that takes room of its own: the stack of parts
  * is the page, so the page's height is the sum of theirs, which is how the
- * fit measures a memo (`measureParts`).
+ * fit measures a memo (`measuringDocument`).
  */
 export interface MemoPart {
   /** What the part is, as the overflow message names it: `head`, `bottomLine`, `finding`, `recommendation`, … */
@@ -138,7 +138,7 @@ function heading(text: string, layout: MemoLayout): Content {
   }
 }
 
-export function findingPart(finding: MemoFinding, layout: MemoLayout): Content {
+function findingPart(finding: MemoFinding, layout: MemoLayout): Content {
   return {
     columns: [
       { width: layout.space.bullet, text: layout.text.bullet },

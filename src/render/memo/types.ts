@@ -13,8 +13,6 @@ export interface MemoDefinition {
   id: string
   /** The definition's path, as messages print it. */
   path: string
-  /** The report it names with `report:` (a source's file name without extension), when it names one. */
-  report?: string
   to: string
   from: string
   subject: string

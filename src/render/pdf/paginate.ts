@@ -27,8 +27,6 @@ export interface PagePlan {
   stretch: Map<number, number>
 }
 
-export const emptyPagePlan: PagePlan = { breaks: new Set(), stretch: new Map() }
-
 /** A node as pdfmake leaves it after laying it out. */
 interface LaidNode {
   headlineLevel?: number
