@@ -75,13 +75,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const tree = await parseReport(file, { root: options.root, labels })
   if (hasErrors(file)) return { file, written: [] }
 
-  const date = fixedDate(file.data.meta?.date)
+  const reportDate = file.data.meta?.date
   const context: RenderContext = {
     name: path.basename(source, path.extname(source)),
     templates,
-    date,
-    // The report's own date keeps its precision ("December 2015"), not a made-up day.
-    isoDate: (sourceDateEpoch() === undefined && file.data.meta?.date) || date.toISOString().slice(0, 10),
+    date: timestamp(reportDate),
+    // What a reader sees is the report's own date at its own precision
+    // ("December 2015"), whatever the build's settings: never a made-up day.
+    isoDate: reportDate ?? '',
     paper: options.paper,
     audience: options.audience,
     memoOverrides: options.memoOverrides
@@ -139,10 +140,11 @@ async function writeAll(file: VFile, outDir: string, outputs: OutputFile[]): Pro
 }
 
 /**
- * The date stamped into editions: SOURCE_DATE_EPOCH when set (reproducible
- * builds), else the report's own date, never the clock.
+ * The timestamp inside files (PDF metadata, zip entries), never shown as a
+ * date to a reader: SOURCE_DATE_EPOCH when set (reproducible builds), else
+ * the report's own date, never the clock.
  */
-function fixedDate(reportDate: string | undefined): Date {
+function timestamp(reportDate: string | undefined): Date {
   const epoch = sourceDateEpoch()
   if (epoch !== undefined) return new Date(epoch * 1000)
   const [year = '1980', month = '01', day = '01'] = (reportDate ?? '').split('-').filter(Boolean)

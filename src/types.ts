@@ -264,9 +264,9 @@ export interface RenderContext {
   name: string
   /** Template folders, highest first; read a template with `templateFile(context.templates, …)`. */
   templates: TemplateLayers
-  /** Fixed creation date, from SOURCE_DATE_EPOCH or the front matter. */
+  /** The timestamp inside files (PDF metadata, zip entries): SOURCE_DATE_EPOCH, else the front matter's date. */
   date: Date
-  /** The same date as ISO text at its own precision (`2015-12`), for display. */
+  /** The report's date as written (`2015-12`), for what a reader sees; empty when it has none. SOURCE_DATE_EPOCH never changes it. */
   isoDate: string
   /** Paper for print editions (`letter`, `a4`); each renderer's template has a default. */
   paper?: string
