@@ -254,6 +254,15 @@ declare module 'mdast' {
 export interface OutputFile {
   path: string
   data: string | Uint8Array
+  /** What a reader calls it (`Print edition`), where the site and the web page link it; default: its format. */
+  title?: string
+  /** The date a reader sees on it when it is not the report's (a memo's own DATE). */
+  date?: string
+}
+
+/** A file of the build, with the format whose renderer made it. */
+export interface EditionFile extends OutputFile {
+  format: string
 }
 
 /** Memo header fields given on the command line (`dossier memo ID --to …`). */
@@ -274,6 +283,8 @@ export interface RenderContext {
   audience?: string
   /** Overrides for memo fields (`dossier memo --to …`). */
   memoOverrides?: MemoOverrides
+  /** For a renderer that `linksEditions`: the files the other renderers of this build made. */
+  editions?: EditionFile[]
 }
 
 /**
@@ -285,6 +296,8 @@ export interface Renderer {
   format: string
   description: string
   render(tree: Root, file: VFile, context: RenderContext): Promise<OutputFile[]>
+  /** Rendered after the other formats, with `context.editions` listing their files, to link them. */
+  linksEditions?: boolean
   /** What `dossier check` runs: the renderer's own checks (its templates, fonts), quickly and writing nothing. */
   check?(tree: Root, file: VFile, context: RenderContext): Promise<void>
 }
