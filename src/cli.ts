@@ -216,6 +216,18 @@ program
   })
 
 program
+  .command('diff')
+  .description('say what changed in a report: items, sections, memos and front matter, as Markdown (or JSON)')
+  .argument('<old>', 'the old source, or a git revision of NEW (HEAD~1, main) read with git show')
+  .argument('[new]', 'Markdown source', defaultSource)
+  .option('--json', 'print JSON (schema/diff.schema.json) instead of Markdown')
+  .option('-t, --templates <dir>', 'templates folder whose memos to compare (default: dossier’s templates/)')
+  .action(async (old: string, next: string, flags: { json?: boolean; templates?: string }) => {
+    const { diffCommand } = await import('./diff/command.js')
+    if (!(await diffCommand(old, next, flags))) process.exitCode = EXIT_PROBLEMS
+  })
+
+program
   .command('init')
   .description('start a new report: source/report.md with one of each kind of item, a figure, a table, a footnote and a memo')
   .argument('[dir]', 'folder to start it in', '.')
