@@ -3,6 +3,7 @@ import path from 'node:path'
 import { strFromU8, unzipSync } from 'fflate'
 import { PDFParse } from 'pdf-parse'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { build } from '../src/build.js'
 import { cli, reportSource, tempDir } from './helpers.js'
 
 /** 2023-11-14T22:13:20Z: a day far from the report's December 2015. */
@@ -35,17 +36,21 @@ describe('SOURCE_DATE_EPOCH sets timestamps inside files, never a date a reader 
   const stamped = tempDir()
   const again = tempDir()
 
-  beforeAll(() => {
-    // The web page and the data have no timestamp: the second stamped build leaves them out.
-    const builds = [[plain, '', []], [stamped, epoch, []], [again, epoch, ['--format', 'docx,memo,pdf']]] as const
-    for (const [out, value, flags] of builds) {
-      const result = cli(['build', reportSource, '--out', out, ...flags], { env: { SOURCE_DATE_EPOCH: value } })
-      expect(result.status, result.stderr).toBe(0)
+  beforeAll(async () => {
+    for (const [out, value] of [[plain, undefined], [stamped, epoch]] as const) {
+      if (value) process.env.SOURCE_DATE_EPOCH = value
+      else delete process.env.SOURCE_DATE_EPOCH
+      const result = await build({ source: reportSource, outDir: out })
+      expect(result.file.messages.filter((message) => message.fatal).map(String)).toEqual([])
     }
+    delete process.env.SOURCE_DATE_EPOCH
+    // Again in a process of its own: only the files with timestamps.
+    const result = cli(['build', reportSource, '--out', again, '--format', 'docx,pdf'], { env: { SOURCE_DATE_EPOCH: epoch } })
+    expect(result.status, result.stderr).toBe(0)
   })
 
   it('two builds with the same epoch are byte-identical', () => {
-    expect(files(again)).toEqual(files(stamped).filter((name) => !name.endsWith('.json') && !/^report\.html$/.test(name)))
+    expect(files(again)).toEqual(['report.docx', 'report.pdf'])
     for (const name of files(again)) expect(readFileSync(path.join(again, name)).equals(readFileSync(path.join(stamped, name))), name).toBe(true)
   })
 
