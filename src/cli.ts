@@ -221,8 +221,7 @@ program
   .argument('<old>', 'the old source, or a git revision of NEW (HEAD~1, main) read with git show')
   .argument('[new]', 'Markdown source', defaultSource)
   .option('--json', 'print JSON (schema/diff.schema.json) instead of Markdown')
-  .option('-t, --templates <dir>', 'templates folder whose memos to compare (default: dossier’s templates/)')
-  .action(async (old: string, next: string, flags: { json?: boolean; templates?: string }) => {
+  .action(async (old: string, next: string, flags: { json?: boolean }) => {
     const { diffCommand } = await import('./diff/command.js')
     if (!(await diffCommand(old, next, flags))) process.exitCode = EXIT_PROBLEMS
   })

@@ -3,6 +3,7 @@ import path from 'node:path'
 import Mustache from 'mustache'
 import { VFile } from 'vfile'
 import { failed, renderReport, writeAll, type BuildOptions, type RenderedReport } from './build.js'
+import { designCss, loadDesign } from './design.js'
 import { familiesNamedIn, webFontFaces } from './fonts.js'
 import { byteSize, displayDate, escapeHtml, formatName, formatSize, relativeHref } from './format.js'
 import { problem } from './message.js'
@@ -81,6 +82,10 @@ function isEdition(file: EditionFile): boolean {
 /** `index.html`, from `templates/site/index.html` (Mustache) and `style.css` beside it, inlined. */
 async function siteIndex(reports: Array<RenderedReport & { folder: string }>, templates: TemplateLayers): Promise<string> {
   const [page, style] = await Promise.all([readFile(templateFile(templates, 'site/index.html'), 'utf8'), readFile(templateFile(templates, 'site/style.css'), 'utf8')])
+  // The house design as custom properties, then the page's own stylesheet;
+  // a problem in the design is the renderers' to report.
+  const design = await loadDesign(new VFile(), templates)
+  const css = `${design ? designCss(design) : ''}\n${style}`
   const listed = reports.map((report) => {
     const meta = report.file.data.meta!
     const date = displayDate(meta.date, meta.language)
@@ -107,7 +112,7 @@ async function siteIndex(reports: Array<RenderedReport & { folder: string }>, te
     // One report: the site is its own; several: the template names the series.
     single: listed.length === 1 ? listed[0].meta : undefined,
     reports: listed,
-    style: await inlineNpmUrls(`${webFontFaces(templates, familiesNamedIn(templates, style))}\n${style}`)
+    style: await inlineNpmUrls(`${webFontFaces(templates, familiesNamedIn(templates, css))}\n${css}`)
   }
   return Mustache.render(page, view, {}, { escape: escapeHtml })
 }

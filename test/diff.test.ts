@@ -8,16 +8,8 @@ import { cli, fixture, root, tempDir } from './helpers.js'
 
 const [oldSource, newSource] = [fixture('diff', 'old.md'), fixture('diff', 'new.md')]
 
-/** dossier's templates with the fixture's memo templates in place of the shipped ones. */
-function templates(): string {
-  const dir = path.join(tempDir(), 'templates')
-  cpSync(path.join(root, 'templates'), dir, { recursive: true, filter: (from) => !from.includes(`${path.sep}memos`) })
-  cpSync(fixture('diff', 'memos'), path.join(dir, 'memos'), { recursive: true })
-  return dir
-}
-
 function diffJson(args: string[], cwd?: string): ReportDiff {
-  const result = cli(['diff', ...args, '--json', '--templates', templates()], { cwd })
+  const result = cli(['diff', ...args, '--json'], { cwd })
   expect(result.status, result.stderr).toBe(0)
   return JSON.parse(result.stdout) as ReportDiff
 }
@@ -85,7 +77,7 @@ describe('dossier diff', () => {
   })
 
   it('prints Markdown for a pull request by default', () => {
-    const result = cli(['diff', oldSource, newSource, '--templates', templates()])
+    const result = cli(['diff', oldSource, newSource])
     expect(result.status, result.stderr).toBe(0)
     const lines = result.stdout.split('\n')
     expect(lines[0]).toBe('## What changed in “Harbor Security”')
@@ -103,7 +95,7 @@ describe('dossier diff', () => {
   })
 
   it('says so when nothing changed in substance', () => {
-    const result = cli(['diff', oldSource, oldSource, '--templates', templates()])
+    const result = cli(['diff', oldSource, oldSource])
     expect(result.status).toBe(0)
     expect(result.stdout).toContain('No change in substance')
   })
@@ -114,6 +106,8 @@ describe('dossier diff', () => {
     const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=Editor', '-c', 'user.email=editor@example.org', ...args], { cwd: repo })
     git('init', '-q')
     copyFileSync(oldSource, path.join(repo, 'source', 'report.md'))
+    // The memos are the ones beside the new version.
+    cpSync(fixture('diff', 'memos'), path.join(repo, 'source', 'memos'), { recursive: true })
     git('add', '.')
     git('commit', '-qm', 'First version')
     writeFileSync(path.join(repo, 'source', 'report.md'), readFileSync(newSource))

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { reportSource, root, tempDir } from './helpers.js'
@@ -47,6 +47,7 @@ describe('the package, as a user installs it', () => {
     const project = tempDir('dossier-user-')
     mkdirSync(path.join(project, 'source'))
     copyFileSync(reportSource, path.join(project, 'source', 'report.md'))
+    cpSync(path.join(path.dirname(reportSource), 'memos'), path.join(project, 'source', 'memos'), { recursive: true })
     const dossier = path.join(prefix, process.platform === 'win32' ? 'dossier.cmd' : path.join('bin', 'dossier'))
     const build = spawnSync(dossier, ['build', '--site'], { cwd: project, encoding: 'utf8' })
     expect(build.status, build.stderr).toBe(0)

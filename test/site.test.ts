@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
@@ -46,6 +46,8 @@ function reportsFolder(): string {
   writeFileSync(path.join(dir, 'cyber.md'), text)
   writeFileSync(path.join(dir, 'sequel.md'), text.replace(/^title: .*$/m, 'title: Cyber Operations Revisited').replace(/^date: .*$/m, 'date: 2016-03'))
   writeFileSync(path.join(dir, 'README.md'), 'Not a report: the folder’s own notes.\n')
+  // The first report's memos, shared by both: they name no report.
+  cpSync(path.join(path.dirname(reportSource), 'memos'), path.join(dir, 'memos'), { recursive: true })
   return dir
 }
 

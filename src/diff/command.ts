@@ -1,5 +1,3 @@
-import path from 'node:path'
-import { packageRoot } from '../build.js'
 import { hasErrors } from '../message.js'
 import { reportProblems } from '../report-problems.js'
 import { diffReports } from './index.js'
@@ -8,7 +6,6 @@ import { readVersion, versionSources } from './source.js'
 
 export interface DiffFlags {
   json?: boolean
-  templates?: string
 }
 
 /**
@@ -23,7 +20,7 @@ export async function diffCommand(old: string, next: string, flags: DiffFlags): 
     console.error(reportProblems(files, { quiet: true }))
     return false
   }
-  const diff = await diffReports(versions[0], versions[1], flags.templates ?? path.join(packageRoot, 'templates'))
+  const diff = await diffReports(versions[0], versions[1])
   console.log(flags.json ? JSON.stringify(diff, null, 2) : diffToMarkdown(diff))
   return true
 }

@@ -64,11 +64,10 @@ const kinds: ItemKind[] = ['finding', 'objective', 'recommendation']
 /**
  * Compare two versions of a report in substance: items by id (added,
  * removed, moved, relabelled, reworded, retagged), top-level sections by
- * their text, the front matter, and what each memo template would take
- * from them. Everything is read from what the pipeline made; nothing
+ * their text, the front matter, and what each memo would take from them. Everything is read from what the pipeline made; nothing
  * parses Markdown again.
  */
-export async function diffReports(before: ReportVersion, after: ReportVersion, templatesDir: string): Promise<ReportDiff> {
+export async function diffReports(before: ReportVersion, after: ReportVersion): Promise<ReportDiff> {
   const [a, b] = [reportData(before.file), reportData(after.file)]
   return {
     old: { source: before.source, title: a.meta.title },
@@ -76,7 +75,7 @@ export async function diffReports(before: ReportVersion, after: ReportVersion, t
     meta: diffMeta(a.meta, b.meta),
     sections: diffSections(sections(before.tree), sections(after.tree)),
     items: kinds.flatMap((kind) => diffItems(itemsOf(a, kind), itemsOf(b, kind))),
-    memos: await diffMemos(before, after, templatesDir)
+    memos: await diffMemos(before, after)
   }
 }
 

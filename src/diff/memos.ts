@@ -3,11 +3,11 @@ import { reportData } from '../pipeline.js'
 import { memoHeader } from '../render/memo/content.js'
 import { selectContent } from '../render/memo/select.js'
 import { sentences } from '../render/memo/sentences.js'
-import { loadMemoTemplates } from '../render/memo/template.js'
-import type { MemoTemplate } from '../render/memo/types.js'
+import { loadMemoDefinitions } from '../render/memo/definitions.js'
+import type { MemoDefinition } from '../render/memo/types.js'
 import type { ReportVersion } from './index.js'
 
-/** How one memo's content changes: what its template takes from the report, before any condensing. */
+/** How one memo's content changes: what its definition takes from the report, before any condensing. */
 export interface MemoChange {
   id: string
   /** Whom it is for (MEMORANDUM FOR). */
@@ -32,19 +32,20 @@ interface MemoInput {
 }
 
 /**
- * Which memos change between two versions, with the memo templates as
- * they are now: each template's selection is made from both versions, as
- * the memo renderer makes it, and compared. Problems in the templates are
- * `dossier check`'s to report, not the diff's.
+ * Which memos change between two versions, with the memo definitions
+ * beside the new one as they are now: each definition's selection is made
+ * from both versions, as the memo renderer makes it, and compared.
+ * Problems in the definitions are `dossier check`'s to report, not the
+ * diff's.
  */
-export async function diffMemos(before: ReportVersion, after: ReportVersion, templatesDir: string): Promise<MemoChange[]> {
-  const templates = await loadMemoTemplates(new VFile(), templatesDir).catch(() => [])
+export async function diffMemos(before: ReportVersion, after: ReportVersion): Promise<MemoChange[]> {
+  const definitions = await loadMemoDefinitions(new VFile(), after.file.path)
   const changes: MemoChange[] = []
-  for (const template of templates) {
-    const [a, b] = [memoInput(before, template), memoInput(after, template)]
+  for (const definition of definitions) {
+    const [a, b] = [memoInput(before, definition), memoInput(after, definition)]
     const change: MemoChange = {
-      id: template.id,
-      to: template.to,
+      id: definition.id,
+      to: definition.to,
       added: [...b.items.keys()].filter((id) => !a.items.has(id)),
       removed: [...a.items.keys()].filter((id) => !b.items.has(id)),
       changed: [...b.items].filter(([id, shown]) => a.items.has(id) && a.items.get(id) !== shown).map(([id]) => id),
@@ -56,13 +57,13 @@ export async function diffMemos(before: ReportVersion, after: ReportVersion, tem
   return changes
 }
 
-function memoInput(version: ReportVersion, template: MemoTemplate): MemoInput {
+function memoInput(version: ReportVersion, definition: MemoDefinition): MemoInput {
   const report = reportData(version.file)
   const { meta } = report
-  const selection = selectContent(new VFile(), version.tree, report, template)
+  const selection = selectContent(new VFile(), version.tree, report, definition)
   const shown = (item: { label: string; lead: string; body: { text: string } }) => JSON.stringify([item.label, item.lead, sentences(item.body.text)[0] ?? ''])
   return {
-    header: JSON.stringify([memoHeader(template, meta.date ?? '', meta.language), meta.title, meta.subtitle, meta.organization, meta.date, meta.url]),
+    header: JSON.stringify([memoHeader(definition, meta.date ?? '', meta.language), meta.title, meta.subtitle, meta.organization, meta.date, meta.url]),
     bottomLine: JSON.stringify(selection.bottomLine),
     items: new Map([...selection.findings, ...selection.recommendations].map((item) => [item.id, shown(item)]))
   }
