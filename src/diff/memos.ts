@@ -1,10 +1,10 @@
 import { VFile } from 'vfile'
 import { reportData } from '../pipeline.js'
-import { memoHeader } from '../render/memo/content.js'
+import { memoHeader, reasons } from '../render/memo/content.js'
 import { selectContent } from '../render/memo/select.js'
-import { sentences } from '../render/memo/sentences.js'
 import { loadMemoDefinitions } from '../render/memo/definitions.js'
 import type { MemoDefinition } from '../render/memo/types.js'
+import type { ReportItem } from '../types.js'
 import type { ReportVersion } from './index.js'
 
 /** How one memo's content changes: what its definition takes from the report, before any condensing. */
@@ -16,9 +16,9 @@ export interface MemoChange {
   added: string[]
   /** Ids it took before and takes no more. */
   removed: string[]
-  /** Ids it keeps whose label, lead or first sentence (its rationale) changed. */
+  /** Ids it keeps whose place, label, lead or reasons (the sentences it may quote) changed. */
   changed: string[]
-  /** The sentences of its bottom line changed. */
+  /** Its bottom line changed: the ask (from its first recommendations' leads) or the sentences it quotes. */
   bottomLine: boolean
   /** Its DATE line or its closing line (title, organization, date, URL) changed. */
   header: boolean
@@ -61,10 +61,13 @@ function memoInput(version: ReportVersion, definition: MemoDefinition): MemoInpu
   const report = reportData(version.file)
   const { meta } = report
   const selection = selectContent(new VFile(), version.tree, report, definition)
-  const shown = (item: { label: string; lead: string; body: { text: string } }) => JSON.stringify([item.label, item.lead, sentences(item.body.text)[0] ?? ''])
+  // The ask is composed from the leads of the memo's first recommendations.
+  const ask = definition.bottomLine.text ?? selection.recommendations.slice(0, definition.bottomLine.asks).map((item) => item.lead)
+  // An item as the memo may show it: where it stands, its label, lead and reasons.
+  const shown = (item: ReportItem, index: number) => JSON.stringify([index, item.label, item.lead, reasons(item)])
   return {
     header: JSON.stringify([memoHeader(definition, meta.date ?? '', meta.language), meta.title, meta.subtitle, meta.organization, meta.date, meta.url]),
-    bottomLine: JSON.stringify(selection.bottomLine),
-    items: new Map([...selection.findings, ...selection.recommendations].map((item) => [item.id, shown(item)]))
+    bottomLine: JSON.stringify([ask, selection.support]),
+    items: new Map([selection.findings, selection.recommendations].flatMap((items) => items.map((item, index) => [item.id, shown(item, index)] as const)))
   }
 }
