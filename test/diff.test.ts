@@ -4,7 +4,7 @@ import path from 'node:path'
 import Ajv from 'ajv'
 import { describe, expect, it } from 'vitest'
 import type { ReportDiff } from '../src/diff/index.js'
-import { cli, fixture, root, tempDir } from './helpers.js'
+import { cli, fixture, needs, root, tempDir } from './helpers.js'
 
 const [oldSource, newSource] = [fixture('diff', 'old.md'), fixture('diff', 'new.md')]
 
@@ -100,7 +100,7 @@ describe('dossier diff', () => {
     expect(result.stdout).toContain('No change in substance')
   })
 
-  it('reads the old version at a git revision, the new from the working tree', () => {
+  it.skipIf(!needs('git'))('reads the old version at a git revision, the new from the working tree', () => {
     const repo = tempDir()
     mkdirSync(path.join(repo, 'source'))
     const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=Editor', '-c', 'user.email=editor@example.org', ...args], { cwd: repo })

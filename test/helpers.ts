@@ -108,7 +108,8 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const tools = {
   chromium: { name: 'Chromium', install: 'apt-get install chromium', present: () => existsSync(chromiumPath) },
   libreoffice: { name: 'LibreOffice', install: 'apt-get install libreoffice-writer-nogui', present: () => runs('soffice', ['--version']) },
-  poppler: { name: 'poppler (pdftotext, pdfinfo, pdffonts)', install: 'apt-get install poppler-utils', present: () => runs('pdftotext', ['-v']) }
+  poppler: { name: 'poppler (pdftotext, pdfinfo, pdffonts)', install: 'apt-get install poppler-utils', present: () => runs('pdftotext', ['-v']) },
+  git: { name: 'git', install: 'apt-get install git', present: () => runs('git', ['--version']) }
 }
 
 function runs(command: string, args: string[]): boolean {
