@@ -147,6 +147,8 @@ export async function renderReport(options: BuildOptions = {}, onRendered?: (fil
         renderFailed(file, renderer.format, error, options.check)
       }
     }
+    // Listed, and written, in the order the formats were asked for.
+    made.sort((a, b) => group.indexOf(a.format) - group.indexOf(b.format))
     editions.push(...made)
     await onRendered?.(file, made)
   }
