@@ -2,11 +2,12 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
-import { build, packageRoot, type BuildOptions } from './build.js'
+import { build, failed, packageRoot, type BuildOptions } from './build.js'
 import { displayPath, hasErrors } from './message.js'
 import { reportProblems } from './report-problems.js'
 import { availableFormats } from './renderers.js'
 import { isFolder, ownTemplates } from './templates.js'
+import { buildSite } from './site.js'
 import type { Preview } from './preview.js'
 import type { BuildRun, WatchOptions } from './watch.js'
 
@@ -47,31 +48,44 @@ interface BuildFlags {
   root?: string
   watch?: boolean
   quiet?: boolean
+  strict?: boolean
+  site?: boolean
 }
 
-/** Run one build, print its problems and what it wrote. */
-async function runBuild(options: BuildOptions, quiet = false): Promise<BuildRun> {
+/** How a build runs from the command line. */
+interface RunFlags {
+  quiet?: boolean
+  /** Write a site: `index.html` beside the editions; a folder of reports always does. */
+  site?: boolean
+}
+
+/** Run one build (of a site, for `--site` or a folder of reports), print its problems and what it wrote. */
+async function runBuild(options: BuildOptions, flags: RunFlags = {}): Promise<BuildRun> {
   const started = performance.now()
-  const result = await build(options)
-  const problems = reportProblems([result.file], { quiet })
+  const source = options.source ?? defaultSource
+  const { files, written } = flags.site || isFolder(source)
+    ? await buildSite({ ...options, source })
+    : await build(options).then((result) => ({ files: [result.file], written: result.written }))
+  const problems = reportProblems(files, { quiet: flags.quiet })
   if (problems) console.error(problems)
-  const run = { ok: !hasErrors(result.file), problems: reportProblems([result.file]), written: result.written, file: result.file }
+  const run = { ok: !files.some((file) => failed(file, options.strict)), problems: reportProblems(files), written, file: files[0] }
+  const why = run.ok || files.some(hasErrors) ? '' : ' (--strict fails on warnings)'
   if (!options.check) {
     const elapsed = Math.round(performance.now() - started)
-    const count = `${result.written.length} file${result.written.length === 1 ? '' : 's'}`
-    if (!run.ok) console.error(`dossier: build failed, ${result.written.length > 0 ? `wrote ${count} before it did; the rest of ` : ''}${options.outDir ?? 'out'}/ left as it was`)
+    const count = `${written.length} file${written.length === 1 ? '' : 's'}`
+    if (!run.ok) console.error(`dossier: build failed${why}, ${written.length > 0 ? `wrote ${count} before it did; the rest of ` : ''}${options.outDir ?? 'out'}/ left as it was`)
     else console.log(`dossier: wrote ${count} in ${elapsed} ms`)
-    for (const written of result.written) console.log(`  ${written}`)
-  }
+    for (const path of written) console.log(`  ${path}`)
+  } else if (why) console.error(`dossier: check failed${why}`)
   return run
 }
 
 /** Build, then rebuild on each change until stopped; say "watching" only once a save will be seen. */
-async function watch(options: BuildOptions, quiet: boolean, hooks: Pick<WatchOptions, 'onWrite' | 'onBuilt'> = {}): Promise<void> {
+async function watch(options: BuildOptions, flags: RunFlags, hooks: Pick<WatchOptions, 'onWrite' | 'onBuilt'> = {}): Promise<void> {
   const { watchSource } = await import('./watch.js')
   const images = await watchSource(options, {
     ...hooks,
-    run: (each) => runBuild(each, quiet),
+    run: (each) => runBuild(each, flags),
     onError: (error) => console.error(`dossier: internal error: ${error.message}`)
   })
   const source = displayPath(options.source ?? defaultSource)
@@ -86,7 +100,8 @@ function buildOptions(source: string | undefined, flags: BuildFlags): BuildOptio
     audience: flags.audience,
     paper: flags.paper,
     templatesDir: flags.templates,
-    root: flags.root
+    root: flags.root,
+    strict: flags.strict
   }
 }
 
@@ -110,15 +125,17 @@ program
   .addOption(new Option('-p, --paper <size>', 'paper for the PDF edition (default: the template’s, letter)').choices(['letter', 'a4']))
   .addOption(templatesOption())
   .option('--root <dir>', rootHelp)
+  .option('-s, --site', 'also write index.html, listing every file (a folder of reports always does)')
   .option('-w, --watch', 'rebuild when the source, a memo definition or a template changes')
   .option('-q, --quiet', 'print errors only, not warnings')
+  .option('--strict', 'fail on warnings too, writing nothing')
   .action(async (source: string, flags: BuildFlags) => {
     if (flags.audience && flags.format && !flags.format.includes('memo')) {
       program.error('--audience chooses a memo, but --format leaves memos out', { exitCode: EXIT_USAGE })
     }
     const options = buildOptions(source, flags)
-    if (flags.watch) return watch(options, flags.quiet ?? false)
-    if (!(await runBuild(options, flags.quiet)).ok) process.exitCode = EXIT_PROBLEMS
+    if (flags.watch) return watch(options, flags)
+    if (!(await runBuild(options, flags)).ok) process.exitCode = EXIT_PROBLEMS
   })
 
 program
@@ -158,7 +175,7 @@ program
     console.log(`dossier: previewing ${preview.url}`)
     const live = preview
     const inside = (files: string[]) => files.map((file) => path.relative(path.resolve(outDir), path.resolve(file)).split(path.sep).join('/'))
-    await watch(options, false, {
+    await watch(options, {}, {
       onWrite: (written) => live.wrote(inside(written)),
       onBuilt: (run) => (run.ok ? live.built(inside(run.written)) : live.failed(run.problems))
     })
@@ -171,8 +188,9 @@ program
   .addOption(templatesOption())
   .option('--root <dir>', rootHelp)
   .option('-q, --quiet', 'print errors only, not warnings')
-  .action(async (source: string, flags: { quiet?: boolean; templates?: string; root?: string }) => {
-    const { ok } = await runBuild({ source, check: true, templatesDir: flags.templates, root: flags.root }, flags.quiet)
+  .option('--strict', 'fail on warnings too')
+  .action(async (source: string, flags: { quiet?: boolean; strict?: boolean; templates?: string; root?: string }) => {
+    const { ok } = await runBuild({ source, check: true, templatesDir: flags.templates, root: flags.root, strict: flags.strict }, flags)
     if (ok) console.log(`dossier: ${source}: no errors`)
     else process.exitCode = EXIT_PROBLEMS
   })
@@ -195,7 +213,18 @@ program
       (['to', 'from', 'date', 'subject'] as const).filter((key) => flags[key] !== undefined).map((key) => [key, flags[key]!])
     )
     const options = { ...buildOptions(source, flags), formats: ['memo'], audience: id, memoOverrides }
-    if (!(await runBuild(options, flags.quiet)).ok) process.exitCode = EXIT_PROBLEMS
+    if (!(await runBuild(options, flags)).ok) process.exitCode = EXIT_PROBLEMS
+  })
+
+program
+  .command('diff')
+  .description('say what changed in a report: items, sections, memos and front matter, as Markdown (or JSON)')
+  .argument('<old>', 'the old source, or a git revision of NEW (HEAD~1, main) read with git show')
+  .argument('[new]', 'Markdown source', defaultSource)
+  .option('--json', 'print JSON (schema/diff.schema.json) instead of Markdown')
+  .action(async (old: string, next: string, flags: { json?: boolean }) => {
+    const { diffCommand } = await import('./diff/command.js')
+    if (!(await diffCommand(old, next, flags))) process.exitCode = EXIT_PROBLEMS
   })
 
 program

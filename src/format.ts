@@ -1,3 +1,4 @@
+import path from 'node:path'
 import type { ReportMeta } from './types.js'
 
 /**
@@ -27,4 +28,30 @@ export function authorCredits(meta: Pick<ReportMeta, 'authors' | 'affiliations'>
     const affiliations = meta.affiliations?.[name] ?? []
     return affiliations.length > 0 ? `${name} (${affiliations.join('; ')})` : name
   })
+}
+
+/** A file's size as a reader reads it: `812 bytes`, `312 kB`, `1.2 MB` (SI units, as browsers show downloads). */
+export function formatSize(bytes: number): string {
+  if (bytes < 1000) return `${bytes} bytes`
+  if (bytes < 1_000_000) return `${Math.round(bytes / 1000)} kB`
+  return `${(bytes / 1_000_000).toFixed(1)} MB`
+}
+
+/** A file's format as a reader knows it, from its extension: `PDF`, `DOCX`. */
+export function formatName(file: string): string {
+  return path.posix.extname(file).slice(1).toUpperCase()
+}
+
+/**
+ * A link from one output file to another, both relative to the output
+ * folder: relative, so the pages work from the folder (file://) and under
+ * any sub-path a host serves them from.
+ */
+export function relativeHref(from: string, to: string): string {
+  return path.posix.relative(path.posix.dirname(from), to).split('/').map(encodeURIComponent).join('/')
+}
+
+/** How many bytes an output takes on disk. */
+export function byteSize(data: string | Uint8Array): number {
+  return typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength
 }

@@ -46,6 +46,11 @@ export function hasErrors(file: VFile): boolean {
   return file.messages.some((message) => message.fatal === true)
 }
 
+/** True when a file carries a warning (what `--strict` fails on). */
+export function hasWarnings(file: VFile): boolean {
+  return file.messages.some((message) => message.fatal === false)
+}
+
 /** A path as messages print it: relative to the working folder when below it. */
 export function displayPath(file: string): string {
   const relative = path.relative(process.cwd(), path.resolve(file))

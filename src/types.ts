@@ -260,6 +260,15 @@ declare module 'mdast' {
 export interface OutputFile {
   path: string
   data: string | Uint8Array
+  /** What a reader calls it (`Print edition`), where the site and the web page link it; default: its format. */
+  title?: string
+  /** The date a reader sees on it when it is not the report's (a memo's own DATE). */
+  date?: string
+}
+
+/** A file of the build, with the format whose renderer made it. */
+export interface EditionFile extends OutputFile {
+  format: string
 }
 
 /** Memo header fields given on the command line (`dossier memo ID --to …`). */
@@ -272,9 +281,9 @@ export interface RenderContext {
   templates: TemplateLayers
   /** The house design (`design.json` over its layers), read once for every edition. */
   design: Design
-  /** Fixed creation date, from SOURCE_DATE_EPOCH or the front matter. */
+  /** The timestamp inside files (PDF metadata, zip entries): SOURCE_DATE_EPOCH, else the front matter's date. */
   date: Date
-  /** The same date as ISO text at its own precision (`2015-12`), for display. */
+  /** The report's date as written (`2015-12`), for what a reader sees; empty when it has none. SOURCE_DATE_EPOCH never changes it. */
   isoDate: string
   /** Paper for print editions (`letter`, `a4`); each renderer's template has a default. */
   paper?: string
@@ -282,6 +291,8 @@ export interface RenderContext {
   audience?: string
   /** Overrides for memo fields (`dossier memo --to …`). */
   memoOverrides?: MemoOverrides
+  /** For a renderer that `linksEditions`: the files the other renderers of this build made. */
+  editions?: EditionFile[]
 }
 
 /**
@@ -293,6 +304,8 @@ export interface Renderer {
   format: string
   description: string
   render(tree: Root, file: VFile, context: RenderContext): Promise<OutputFile[]>
+  /** Rendered after the other formats, with `context.editions` listing their files, to link them. */
+  linksEditions?: boolean
   /** What `dossier check` runs: the renderer's own checks (its templates, fonts), quickly and writing nothing. */
   check?(tree: Root, file: VFile, context: RenderContext): Promise<void>
 }

@@ -5,21 +5,20 @@ import { PDFParse } from 'pdf-parse'
 import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build } from '../src/build.js'
-import { fixture, reportSource, root, tempDir } from './helpers.js'
+import { chromiumPath, fixture, needs, reportSource, root, tempDir } from './helpers.js'
 
 // Debian's Chromium (.ci/run installs it), headless, with nothing that
 // phones home: any request the page makes is its own.
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
 
-describe('the HTML editions in a browser', () => {
+describe.skipIf(!needs('chromium'))('the HTML editions in a browser', () => {
   const out = tempDir()
   let browser: Browser
 
   beforeAll(async () => {
     const result = await build({ source: reportSource, outDir: out, formats: ['html', 'memo'] })
     expect(result.file.messages.filter((m) => m.fatal).map(String)).toEqual([])
-    browser = await chromium.launch({ executablePath, args })
+    browser = await chromium.launch({ executablePath: chromiumPath, args })
   })
   afterAll(() => browser?.close())
 

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { strFromU8, unzipSync } from 'fflate'
@@ -6,7 +6,7 @@ import { PDFParse } from 'pdf-parse'
 import { chromium } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { build } from '../src/build.js'
-import { fixture, normalize, tempDir } from './helpers.js'
+import { chromiumPath, fixture, needs, normalize, tempDir } from './helpers.js'
 
 /** One fixture's PDF and Word editions, read back. */
 interface Edition {
@@ -190,21 +190,13 @@ describe('Han alone in an English report', () => {
   }, 60_000)
 })
 
-// Debian's Chromium, as in browser.test.ts.
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const hasChromium = existsSync(executablePath)
-if (!hasChromium) {
-  if (process.env.CI) throw new Error(`Chromium not found at ${executablePath}; CI needs it`)
-  console.warn(`skipping CJK web edition tests: no Chromium at ${executablePath}`)
-}
-
-describe.skipIf(!hasChromium)('the web edition of CJK text', () => {
+describe.skipIf(!needs('chromium'))('the web edition of CJK text', () => {
   it('names the Noto face of the page’s language, and breaks Japanese and Chinese between characters (strictly) but Korean between words', async () => {
     const out = tempDir('dossier-cjk-html-')
     for (const name of ['cjk-japanese', 'cjk-chinese-traditional', 'cjk-korean-japanese']) {
       await build({ source: fixture(name, 'report.md'), outDir: path.join(out, name), formats: ['html'] })
     }
-    const browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] })
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] })
     try {
       const styles: Record<string, string[]> = {}
       for (const name of ['cjk-japanese', 'cjk-chinese-traditional', 'cjk-korean-japanese']) {

@@ -131,6 +131,21 @@ describe('the command line', () => {
     expect(unknown.stderr).toContain('error  Unknown memo `nobody`, expected one of `alliance`, `defenders`, `us`  memo-template-unknown')
   })
 
+  it('--strict fails a build or a check on a warning, writing nothing', () => {
+    const source = fixture('link-anchors', 'input.md')
+    const out = tempDir()
+    const strict = cli(['build', source, '--out', out, '--format', 'html,json', '--strict'])
+    expect(strict.status).toBe(1)
+    expect(strict.stderr).toContain('warning  Unknown anchor `#a-fnding`')
+    expect(strict.stderr).toContain('build failed (--strict fails on warnings)')
+    expect(readdirSync(out)).toEqual([])
+    expect(cli(['check', source, '--strict']).status).toBe(1)
+    // Without it, the same warning lets the build through.
+    expect(cli(['build', source, '--out', out, '--format', 'html,json']).status).toBe(0)
+    expect(readdirSync(out).sort()).toEqual(['input.html', 'input.json'])
+    expect(cli(['check', reportSource, '--strict']).status).toBe(0)
+  })
+
   it('writes into a folder that does not exist yet', () => {
     const out = path.join(tempDir(), 'a', 'b')
     mkdirSync(path.dirname(out), { recursive: true })

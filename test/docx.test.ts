@@ -13,7 +13,7 @@ import { parseReport } from '../src/pipeline.js'
 import { bookmarkName } from '../src/render/docx/bookmark.js'
 import { resolveFonts } from '../src/fonts.js'
 import { templateLayers } from '../src/templates.js'
-import { embeddedFaces, fixture, normalize, reportSource, seedSentences, tempDir } from './helpers.js'
+import { embeddedFaces, fixture, needs, normalize, reportSource, seedSentences, tempDir } from './helpers.js'
 
 const fontkit = createRequire(import.meta.url)('fontkit') as typeof import('fontkit')
 
@@ -288,8 +288,6 @@ describe('docx: every construct', () => {
   })
 })
 
-const soffice = spawnSync('soffice', ['--version'], { encoding: 'utf8' }).status === 0
-
 /** Convert with LibreOffice as a reader's machine would, and read the PDF's text page by page. */
 function openInLibreOffice(docxPath: string): { pages: string[]; pdf: string } {
   const dir = tempDir('dossier-docx-lo-')
@@ -307,7 +305,7 @@ function openInLibreOffice(docxPath: string): { pages: string[]; pdf: string } {
   return { pages: text.stdout.split('\f').slice(0, -1), pdf }
 }
 
-describe.skipIf(!soffice)('docx: opened in LibreOffice', () => {
+describe.skipIf(!needs('libreoffice', 'poppler'))('docx: opened in LibreOffice', () => {
   let pages: string[]
   let docx: Awaited<ReturnType<typeof buildDocx>>
   beforeAll(async () => {

@@ -5,7 +5,7 @@ import { strFromU8, unzipSync } from 'fflate'
 import { PDFParse } from 'pdf-parse'
 import { describe, expect, it } from 'vitest'
 import { build } from '../src/build.js'
-import { fixture, normalize, tempDir } from './helpers.js'
+import { fixture, needs, normalize, tempDir } from './helpers.js'
 
 // One source with each common element of raw HTML, built once in every
 // edition that sets it; each test reads one edition back.
@@ -80,9 +80,7 @@ describe('raw HTML: the print edition', async () => {
     expect(readFileSync(pdfPath).toString('latin1')).toMatch(/\/Subtype \/Image/)
   })
 
-  const poppler = spawnSync('pdftotext', ['-v']).status === 0
-  if (!poppler && !process.env.CI) console.log('raw HTML: skipping the superscript test: pdftotext (poppler-utils) is not installed')
-  it.skipIf(!poppler && !process.env.CI)('sets <sub> lowered and <sup> raised, smaller than the text', () => {
+  it.skipIf(!needs('poppler'))('sets <sub> lowered and <sup> raised, smaller than the text', () => {
     const bbox = spawnSync('pdftotext', ['-bbox', pdfPath, '-'], { encoding: 'utf8' }).stdout
     const boxes = [...bbox.matchAll(/yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</g)].map((m) => ({ top: Number(m[1]), bottom: Number(m[2]), word: m[3] }))
     const after = (word: string) => boxes[boxes.findIndex((box) => box.word === word) + 1]

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { measure, readPdf, readTextColors, sourceBlocks } from '../scripts/measure-pdf.mjs'
 import { build } from '../src/build.js'
 import { parseReport } from '../src/pipeline.js'
-import { reportSource, root, tempDir } from './helpers.js'
+import { needs, reportSource, root, tempDir } from './helpers.js'
 
 interface Design {
   color: Record<string, string>
@@ -91,10 +91,7 @@ describe('the print edition as a publisher sets it', () => {
 })
 
 /** LibreOffice, when installed, opens the Word edition and prints it: the same checks apply to its pages. */
-const soffice = spawnSync('soffice', ['--version'], { encoding: 'utf8' }).status === 0
-if (!soffice && process.env.CI) throw new Error('LibreOffice (soffice) is needed for the Word edition’s layout test: apt-get install libreoffice-writer-nogui')
-
-describe.skipIf(!soffice)('the Word edition as LibreOffice sets it (needs soffice)', () => {
+describe.skipIf(!needs('libreoffice'))('the Word edition as LibreOffice sets it (needs soffice)', () => {
   it('strands nothing and colours headings as the design says', async () => {
     const out = tempDir('dossier-type-docx-')
     const result = await build({ source: reportSource, outDir: out, formats: ['docx'] })

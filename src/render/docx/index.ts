@@ -39,7 +39,7 @@ export const renderer: Renderer = {
     const pageNumbers = estimatePageNumbersWith({ guess: true, fonts: faceFiles(fonts) })
     const document = toDocx(tree, file, { template, eastAsian, images, fonts: fonts.map(embeddedWhenPacked), pageNumbers })
     const data = await packDocx(document, context.date, { language: meta.language })
-    return [{ path: `${context.name}.docx`, data }]
+    return [{ path: `${context.name}.docx`, data, title: 'Word edition' }]
   },
   async check(_tree: Root, file: VFile, context: RenderContext) {
     await loadDocxTemplate(file, context.templates, context.design)

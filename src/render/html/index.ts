@@ -4,9 +4,9 @@ import Mustache from 'mustache'
 import type { VFile } from 'vfile'
 import { designCss } from '../../design.js'
 import { familiesNamedIn, webFontFaces } from '../../fonts.js'
-import { authorCredits, displayDate, escapeHtml } from '../../format.js'
+import { authorCredits, byteSize, displayDate, escapeHtml, formatName, formatSize, relativeHref } from '../../format.js'
 import { templateFile } from '../../templates.js'
-import type { Renderer, RenderContext } from '../../types.js'
+import type { EditionFile, Renderer, RenderContext } from '../../types.js'
 import { inlineNpmUrls } from './inline-assets.js'
 import { toHtmlFragment } from './to-html.js'
 
@@ -18,6 +18,8 @@ import { toHtmlFragment } from './to-html.js'
 export const renderer: Renderer = {
   format: 'html',
   description: 'the web edition, one self-contained page',
+  // The page links the report's other editions: it is rendered after them.
+  linksEditions: true,
   async render(tree: Root, file: VFile, context: RenderContext) {
     const [page, style] = await Promise.all([
       readFile(templateFile(context.templates, 'html/page.html'), 'utf8'),
@@ -37,14 +39,27 @@ export const renderer: Renderer = {
       advisers: meta.advisers.join(', '),
       keywords: meta.keywords.join(', '),
       outline: (file.data.outline ?? []).filter((entry) => entry.depth <= 2),
+      editions: editionLinks(`${context.name}.html`, context.editions ?? []),
       style: await inlineNpmUrls(`${webFontFaces(context.templates, familiesNamedIn(context.templates, css))}\n${css}`),
       content: toHtmlFragment(tree, file)
     }
-    return [{ path: `${context.name}.html`, data: Mustache.render(page, view, {}, { escape: escapeHtml }) }]
+    return [{ path: `${context.name}.html`, data: Mustache.render(page, view, {}, { escape: escapeHtml }), title: 'Web edition' }]
   }
 }
 
 /** Text as a CSS string, safe inside a `<style>` element. */
 function cssString(text: string): string {
   return `"${text.replace(/[\\"<>\n]/g, (char) => `\\${char.codePointAt(0)!.toString(16)} `)}"`
+}
+
+/** The report's other editions beside the page (not the memos in their folder), as relative links. */
+function editionLinks(page: string, editions: EditionFile[]) {
+  return editions
+    .filter((edition) => !edition.path.includes('/'))
+    .map((edition) => ({
+      href: relativeHref(page, edition.path),
+      title: edition.title ?? formatName(edition.path),
+      format: formatName(edition.path),
+      size: formatSize(byteSize(edition.data))
+    }))
 }

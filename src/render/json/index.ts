@@ -8,6 +8,6 @@ export const renderer: Renderer = {
   format: 'json',
   description: 'the report’s structured content (findings, objectives, recommendations) as JSON',
   async render(_tree: Root, file: VFile, context: RenderContext) {
-    return [{ path: `${context.name}.json`, data: JSON.stringify(reportData(file), null, 2) + '\n' }]
+    return [{ path: `${context.name}.json`, data: JSON.stringify(reportData(file), null, 2) + '\n', title: 'Data' }]
   }
 }

@@ -34,10 +34,12 @@ export const renderer: Renderer = {
       const base = `memos/${context.name}.${definition.id}`
       // The memo sets regular and bold: its body's regular and bold, its headings' bold.
       const fontFaces = webFontFaces(context.templates, Object.keys(fonts), ['normal', 'bold'])
+      // Where the site lists it: by whom it is for, dated as its DATE line.
+      const listed = { title: fit.content.header.to, date: fit.content.header.date }
       outputs.push(
-        { path: `${base}.pdf`, data: await fit.print() },
-        { path: `${base}.docx`, data: await packDocx(toDocx(fit.content, layout, fonts), context.date) },
-        { path: `${base}.html`, data: await inlineNpmUrls(toHtml(fit.content, layout, fonts, fontFaces, css)) }
+        { path: `${base}.pdf`, data: await fit.print(), ...listed },
+        { path: `${base}.docx`, data: await packDocx(toDocx(fit.content, layout, fonts), context.date), ...listed },
+        { path: `${base}.html`, data: await inlineNpmUrls(toHtml(fit.content, layout, fonts, fontFaces, css)), ...listed }
       )
     }
     return outputs

@@ -62,7 +62,7 @@ export const renderer: Renderer = {
     const plan = await planFootnotes(fresh(converted.notes), definitionFor, geometry, template.footnotes.space + template.footnotes.gap, options)
     if (plan.unfit !== undefined) warnUnfit(tree, file, noteIds[plan.unfit - 1])
     const { bytes } = await printPdf(definitionFor(plan), options)
-    return [{ path: `${context.name}.pdf`, data: bytes }]
+    return [{ path: `${context.name}.pdf`, data: bytes, title: 'Print edition' }]
   },
   // The template, and every character against the faces that will set it.
   async check(tree: Root, file: VFile, context: RenderContext) {
