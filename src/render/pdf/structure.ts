@@ -1,3 +1,4 @@
+import type { Content, ContentText } from 'pdfmake/interfaces.js'
 import { cjkRegionalTag, cjkSegments, type CjkLanguage } from '../../text.js'
 
 /**
@@ -123,4 +124,10 @@ export function languageSpans<T extends { text?: unknown }>(runs: T[], path: Str
 
 function primary(tag: string): string {
   return tag.toLowerCase().split('-')[0]
+}
+
+/** A block of text whose runs (strings too) all belong to `path`: the same block, tagged. */
+export function taggedText<T extends ContentText>(block: T, path: StructPath): T {
+  const runs: Content[] = Array.isArray(block.text) ? block.text : [block.text]
+  return { ...block, text: tagRuns(runs.map((run) => (typeof run === 'string' ? { text: run } : run)), path) }
 }
