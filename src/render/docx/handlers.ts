@@ -18,7 +18,10 @@ import {
   TableLayoutType,
   TableRow,
   TextRun,
-  WidthType
+  WidthType,
+  type IContext,
+  type ITableOptions,
+  type IXmlableObject
 } from 'docx'
 import { problem } from '../../message.js'
 import { isItemKind } from '../../plugins/remark-items.js'
@@ -321,8 +324,10 @@ function table(node: MdastTable, context: Context): Block[] {
         })
       })
   )
+  // Its header cells name it for screen readers and Word's accessibility checker.
+  const caption = (node.children[0]?.children ?? []).map((cell) => toString(cell).trim()).filter(Boolean).join(', ')
   return [
-    new Table({
+    new CaptionedTable(caption, {
       rows,
       width: { size: widths.reduce((sum, width) => sum + width, 0), type: WidthType.DXA },
       columnWidths: widths,
@@ -331,6 +336,29 @@ function table(node: MdastTable, context: Context): Block[] {
       margins: { top: margin, bottom: margin, left: margin, right: margin }
     })
   ]
+}
+
+/**
+ * A table with a title for assistive technology (`w:tblCaption`, Word's
+ * Table Properties › Alt Text), which docx has no option for: added to the
+ * table's properties as they are written.
+ */
+class CaptionedTable extends Table {
+  constructor(
+    private readonly caption: string,
+    options: ITableOptions
+  ) {
+    super(options)
+  }
+
+  override prepForXml(context: IContext): IXmlableObject | undefined {
+    const xml = super.prepForXml(context)
+    const children = xml?.['w:tbl']
+    const properties = Array.isArray(children) ? (children as IXmlableObject[]).find((child) => 'w:tblPr' in child)?.['w:tblPr'] : undefined
+    // `w:tblCaption` comes last in the properties, as the schema orders them.
+    if (this.caption && Array.isArray(properties)) properties.push({ 'w:tblCaption': { _attr: { 'w:val': this.caption } } })
+    return xml
+  }
 }
 
 const cellAlignments = {

@@ -36,7 +36,7 @@ export const renderer: Renderer = {
       const fontFaces = webFontFaces(context.templates, Object.keys(fonts), ['normal', 'bold'])
       outputs.push(
         { path: `${base}.pdf`, data: await fit.print() },
-        { path: `${base}.docx`, data: await packDocx(toDocx(fit.content, layout, fonts), context.date) },
+        { path: `${base}.docx`, data: await packDocx(toDocx(fit.content, layout, fonts), context.date, { language: fit.content.language }) },
         { path: `${base}.html`, data: await inlineNpmUrls(toHtml(fit.content, layout, fonts, fontFaces, css)) }
       )
     }
