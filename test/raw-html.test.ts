@@ -48,6 +48,8 @@ describe('raw HTML: the build', () => {
   it('warns once, at its line and column, of each element print and Word cannot set', () => {
     const messages = result.file.messages.map((message) => `${message.line}:${message.column} ${message.ruleId} ${message.reason}`).sort()
     expect(messages).toEqual([
+      // An HTML heading is checked as a Markdown one: `<h3>` under a `#` section skips a level.
+      expect.stringMatching(/^54:1 heading-level-skipped Unexpected heading “An HTML heading” \(`<h3>`\) 2 levels below/),
       expect.stringMatching(/^62:1 html-unsupported Unexpected `<video>` .*only its text is kept/),
       expect.stringMatching(/^64:1 html-unsupported Unexpected `<script>` .*left out/)
     ])
