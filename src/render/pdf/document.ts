@@ -140,19 +140,16 @@ type Runs = (text: string, family?: string) => Content[]
  */
 function contentsStructure(make: ElementMaker): (kind: ContentsEntry['kind']) => StructPath {
   const depth = { section: 0, subsection: 1, item: 2 } as const
-  const levels: Array<{ toc: StructPath; entry?: StructPath }> = [{ toc: [make('TOC')] }]
+  const contents = [make('TOC')]
+  // The entries that may still hold others, deepest last, each with the `TOC` made for what is under it.
+  const open: Array<{ depth: number; entry: StructPath; under?: StructPath }> = []
   return (kind) => {
-    const wanted = depth[kind]
-    // Back up to the entry's level, or to the deepest open one above it.
-    levels.length = Math.min(levels.length, wanted + 1)
-    while (levels.length <= wanted) {
-      const above = levels.at(-1)!
-      if (!above.entry) break
-      levels.push({ toc: [...above.entry, make('TOC')] })
-    }
-    const level = levels.at(-1)!
-    level.entry = [...level.toc, make('TOCI')]
-    return level.entry
+    while (open.length > 0 && open.at(-1)!.depth >= depth[kind]) open.pop()
+    const parent = open.at(-1)
+    const toc = parent ? (parent.under ??= [...parent.entry, make('TOC')]) : contents
+    const entry = [...toc, make('TOCI')]
+    open.push({ depth: depth[kind], entry })
+    return entry
   }
 }
 
