@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { strFromU8, unzipSync } from 'fflate'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -99,4 +99,39 @@ export function embeddedFaces(docx: Uint8Array): EmbeddedFace[] {
       return { family, style, bytes }
     })
   )
+}
+
+/** Where the tests find Chromium: `CHROMIUM_PATH`, else Debian's. */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+/** The system tools some tests read editions with, how to tell one is there, and how to install it (Debian). */
+const tools = {
+  chromium: { name: 'Chromium', install: 'apt-get install chromium', present: () => existsSync(chromiumPath) },
+  libreoffice: { name: 'LibreOffice', install: 'apt-get install libreoffice-writer-nogui', present: () => runs('soffice', ['--version']) },
+  poppler: { name: 'poppler (pdftotext, pdfinfo, pdffonts)', install: 'apt-get install poppler-utils', present: () => runs('pdftotext', ['-v']) },
+  qpdf: { name: 'qpdf', install: 'apt-get install qpdf', present: () => runs('qpdf', ['--version']) }
+}
+
+function runs(command: string, args: string[]): boolean {
+  return spawnSync(command, args, { stdio: 'ignore', timeout: 60_000 }).status === 0
+}
+
+const missingTools = new Map<keyof typeof tools, boolean>()
+
+/**
+ * True when every tool named is installed, for `describe.skipIf(!needs(…))`.
+ * Where one is missing the tests skip with a line naming it and its install
+ * command, except under CI (`CI` set): there a missing tool fails the run, so
+ * CI never passes by skipping.
+ */
+export function needs(...names: Array<keyof typeof tools>): boolean {
+  const missing = names.filter((name) => {
+    if (!missingTools.has(name)) missingTools.set(name, !tools[name].present())
+    return missingTools.get(name)
+  })
+  if (missing.length === 0) return true
+  const lines = missing.map((name) => `${tools[name].name} is not installed (${tools[name].install})`)
+  if (process.env.CI) throw new Error(`These tests need ${lines.join('; ')}; CI does not skip them`)
+  console.warn(`skipped: ${lines.join('; ')}`)
+  return false
 }
