@@ -142,8 +142,15 @@ describe.skipIf(!needs('poppler', 'qpdf'))('the tagged PDFs', () => {
     expect(spawnSync('pdfinfo', [pdf(untagged, 'report.pdf')], { encoding: 'utf8' }).stdout).toMatch(/^Tagged:\s+no$/m)
   })
 
-  it('draw nothing outside the structure but artifacts', () => {
-    for (const name of printed) expect(unmarkedPainting(pdf(tagged, name)), name).toEqual([])
+  it('draw nothing outside the structure but artifacts, and file every piece of marked content under its element', () => {
+    for (const name of printed) {
+      expect(unmarkedPainting(pdf(tagged, name)), name).toEqual([])
+      // The parent tree maps each page's marked content back to its element: no gaps.
+      const root = Object.values(objects(pdf(tagged, name))).find((object) => object.value?.['/Type'] === '/StructTreeRoot')!.value!
+      const entries = (root['/ParentTree'] as { '/Nums': unknown[] })['/Nums'].filter((_, index) => index % 2 === 1)
+      expect(entries.length, name).toBeGreaterThan(0)
+      expect(entries.flat().filter((entry) => typeof entry !== 'string'), name).toEqual([])
+    }
   })
 
   it('keep every page and every word where it was untagged', () => {
