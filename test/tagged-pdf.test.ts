@@ -284,18 +284,22 @@ describe.skipIf(!needs('poppler', 'qpdf'))('the tagged PDFs', () => {
       for (const name of printed.filter((name) => name.startsWith('memos/'))) {
         const memo = structure(pdf(tagged, name))
         const roles = memo.children.map((element) => element.role)
-        expect(roles.slice(0, 4), name).toEqual(['H1', 'Table', 'H2', 'P'])
-        expect(text(memo.children[0])).toBe('memorandum')
-        const header = memo.children[1]
+        // The handling marking, when there is one, is read first; the title is the first heading.
+        const title = roles.indexOf('H1')
+        expect(title, name).toBeLessThanOrEqual(1)
+        expect(text(memo.children[title])).toBe('memorandum')
+        const header = memo.children[roles.indexOf('Table')]
+        expect(roles.indexOf('Table'), name).toBeGreaterThan(title)
         expect(header.children.map((row) => row.children.map((cell) => cell.role)), name).toEqual(header.children.map(() => ['TH', 'TD']))
-        expect(roles.filter((role) => role === 'L').length, name).toBeGreaterThanOrEqual(1)
-        for (const list of memo.children.filter((element) => element.role === 'L')) {
-          for (const item of list.children) expect(item.children.map((child) => child.role), name).toEqual(['Lbl', 'LBody'])
-        }
-        // The memo's words are all in the structure; its rules are artifacts.
+        expect(roles.filter((role) => role === 'H2').length, name).toBeGreaterThanOrEqual(2)
+        const lists = memo.children.filter((element) => element.role === 'L')
+        expect(lists.length, name).toBeGreaterThanOrEqual(1)
+        for (const item of lists.flatMap((list) => list.children)) expect(item.children.map((child) => child.role), name).toEqual(['Lbl', 'LBody'])
+        // The memo's words are all in the structure, once: its rules, and the marking repeated at the foot, are artifacts.
         // (pdftotext joins a word hyphenated at a line's end: hyphens are left out of both.)
-        const words = normalize(spawnSync('pdftotext', [pdf(tagged, name), '-'], { encoding: 'utf8' }).stdout).replace(/[\s-]/g, '')
-        expect(text(memo).replace(/[\s-]/g, ''), name).toBe(words)
+        const marking = title === 1 ? text(memo.children[0]) : ''
+        const words = (value: string) => normalize(value).split(marking).join('').replace(/[\s-]/g, '')
+        expect(words(text(memo)), name).toBe(words(spawnSync('pdftotext', [pdf(tagged, name), '-'], { encoding: 'utf8' }).stdout))
       }
     })
   })
