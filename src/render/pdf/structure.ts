@@ -13,7 +13,7 @@ import { cjkRegionalTag, cjkSegments, type CjkLanguage } from '../../text.js'
 
 /** The standard structure types dossier uses (ISO 32000-1, 14.8.4). */
 export type StructRole =
-  | 'Div'
+  | 'Document'
   | 'H1'
   | 'H2'
   | 'H3'

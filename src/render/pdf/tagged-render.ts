@@ -231,7 +231,7 @@ class StructureTree {
   private open: { page: KitPage; key: string; node?: Node } | undefined
 
   constructor(private readonly document: KitDocument) {
-    this.root = { element: { key: [], role: 'Div' }, ref: document.ref({ Type: 'StructElem', S: 'Document' }), kids: [], holdsContent: false }
+    this.root = { element: { key: [], role: 'Document' }, ref: document.ref({ Type: 'StructElem', S: 'Document' }), kids: [], holdsContent: false }
   }
 
   /** The path a run belongs to; none when it is drawn a second time (a repeated table header), which makes it an artifact. */
