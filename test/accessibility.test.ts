@@ -73,19 +73,25 @@ describe('the editions for readers with screen readers', () => {
       await tab.close()
     })
 
-    it('opens with a skip link to the report, shown with a visible focus when tabbed to', async () => {
-      const tab = await page()
-      await tab.goto(url(out, 'report.html'))
-      await tab.keyboard.press('Tab')
-      const focused = await tab.evaluate(() => {
-        const element = document.activeElement as HTMLAnchorElement
-        const box = element.getBoundingClientRect()
-        const style = getComputedStyle(element)
-        const target = document.getElementById(element.hash.slice(1))
-        return { text: element.textContent, target: target?.tagName, visible: box.top >= 0 && box.bottom <= innerHeight && box.width > 0, outline: style.outlineStyle }
-      })
-      expect(focused).toEqual({ text: 'Skip to the report', target: 'MAIN', visible: true, outline: 'solid' })
-      await tab.close()
+    it('opens with a skip link to the report, shown legibly with a visible focus when tabbed to, light and dark', async () => {
+      for (const colorScheme of ['light', 'dark'] as const) {
+        const tab = await page({ colorScheme })
+        await tab.goto(url(out, 'report.html'))
+        await tab.keyboard.press('Tab')
+        const focused = await tab.evaluate(() => {
+          const element = document.activeElement as HTMLAnchorElement
+          const box = element.getBoundingClientRect()
+          const target = document.getElementById(element.hash.slice(1))
+          return { text: element.textContent, target: target?.tagName, visible: box.top >= 0 && box.bottom <= innerHeight && box.width > 0, outline: getComputedStyle(element).outlineStyle }
+        })
+        expect(focused, colorScheme).toEqual({ text: 'Skip to the report', target: 'MAIN', visible: true, outline: 'solid' })
+        // Shown, it is checked for contrast like the rest of the page.
+        await tab.addScriptTag({ content: axeSource })
+        const contrast = await tab.evaluate(() => (window as unknown as { axe: { run(context: string, options: object): Promise<AxeResults> } }).axe.run('.skip-link', { runOnly: ['color-contrast'] }))
+        expect(contrast.violations.map((violation) => violation.id), colorScheme).toEqual([])
+        expect(contrast.passes.map((rule) => rule.id), colorScheme).toEqual(['color-contrast'])
+        await tab.close()
+      }
     })
 
     it('names the contents, gives tables header cells and figures alt text', async () => {
