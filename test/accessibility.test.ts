@@ -94,15 +94,21 @@ describe('the editions for readers with screen readers', () => {
       }
     })
 
-    it('names the contents, gives tables header cells and figures alt text', async () => {
+    it('names the contents, gives tables header cells and captions, figures alt text and captions', async () => {
       const tab = await page()
       await tab.goto(url(fixtureOut, 'report.html'))
       const found = await tab.evaluate(() => ({
         contents: [...document.querySelectorAll('nav')].map((nav) => document.getElementById(nav.getAttribute('aria-labelledby') ?? '')?.textContent),
         headers: [...document.querySelectorAll('table thead th')].map((cell) => cell.textContent),
+        captions: [...document.querySelectorAll('table caption, figure figcaption')].map((caption) => caption.textContent),
         alts: [...document.querySelectorAll('img')].map((image) => image.alt)
       }))
-      expect(found).toEqual({ contents: ['Contents'], headers: ['Year', 'Incident', 'Attribution'], alts: ['A bar chart of incidents by year'] })
+      expect(found).toEqual({
+        contents: ['Contents'],
+        headers: ['Year', 'Incident', 'Attribution'],
+        captions: ['Table 1. Incidents and their attribution', 'Figure 1. A bar chart of incidents by year'],
+        alts: ['A bar chart of incidents by year']
+      })
       await tab.close()
     })
   })
@@ -118,12 +124,12 @@ describe('the editions for readers with screen readers', () => {
       expect(document).toMatch(/<w:lang w:eastAsia="ko-KR"\/>(?:(?!<\/w:r>)[\s\S])*통일부/)
     })
 
-    it('give every image alt text, and every table a repeating header row and a title', () => {
+    it('give every image alt text, and every table a repeating header row and a title (its caption)', () => {
       const { 'word/document.xml': document } = parts(path.join(fixtureOut, 'report.docx'))
       expect([...document.matchAll(/<wp:docPr [^>]*descr="([^"]*)"/g)].map((match) => match[1])).toEqual(['A bar chart of incidents by year'])
       const tables = [...document.matchAll(/<w:tbl>[\s\S]*?<\/w:tbl>/g)].map(([table]) => table)
       expect(tables).toHaveLength(1)
-      expect(tables[0]).toContain('<w:tblCaption w:val="Year, Incident, Attribution"/>')
+      expect(tables[0]).toContain('<w:tblCaption w:val="Table 1. Incidents and their attribution"/>')
       expect(tables[0]).toMatch(/^<w:tbl>(?:(?!<\/w:tr>)[\s\S])*<w:trPr>(?:(?!<\/w:trPr>)[\s\S])*<w:tblHeader\/>/)
     })
 

@@ -234,10 +234,11 @@ describe.skipIf(!needs('poppler', 'qpdf'))('the tagged PDFs', () => {
       document = structure(pdf(tagged, 'fixture/report.pdf'))
     })
 
-    it('reads in the order written: headings, the paragraph, its note, the table, the figure and its caption, the lists', () => {
+    it('reads in the order written: headings, the paragraph, its note, the table after its caption, the figure before its own, the lists', () => {
       const body = document.children.map((element) => element.role)
       const start = body.indexOf('H2', body.indexOf('TOC'))
-      expect(body.slice(start)).toEqual(['H2', 'P', 'Note', 'Table', 'Figure', 'Caption', 'H3', 'L', 'L', 'H3', 'P', 'P'])
+      expect(body.slice(start)).toEqual(['H2', 'P', 'Note', 'Caption', 'Table', 'Figure', 'Caption', 'H3', 'L', 'L', 'H3', 'P', 'P'])
+      expect(document.children.filter((element) => element.role === 'Caption').map(text)).toEqual(['table 1. incidents and their attribution', 'figure 1. a bar chart of incidents by year'])
     })
 
     it('has the table’s header row as TH and its rows as TR > TD', () => {

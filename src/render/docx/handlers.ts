@@ -58,7 +58,7 @@ export const builders: Builders = {
   figure(node, context) {
     const [content, caption] = node.children
     const captioned = figureCaption(caption, { ...context, paragraphStyle: content.type === 'table' ? 'TableCaption' : 'Caption', bookmark: node.identifier })
-    if (content.type === 'table') return [...captioned, ...table(content, context)]
+    if (content.type === 'table') return [...captioned, ...table(content, context, toString(caption))]
     const [image] = content.children
     const shown = (image.type === 'image' || image.type === 'imageReference') && context.images.has(imageUrl(image, context))
     // A refused image: its alt text in its place, unless the caption says it already.
@@ -296,7 +296,7 @@ function imageRun(url: string, alt: string | null | undefined, title: string | n
  * automatic ones), shared out by how much text each column holds, and a
  * header row that repeats on every page.
  */
-function table(node: MdastTable, context: Context): Block[] {
+function table(node: MdastTable, context: Context, title?: string): Block[] {
   const { template } = context
   const columns = Math.max(...node.children.map((row) => row.children.length))
   const widths = columnWidths(node, columns, context.textWidth, template.table.columnChars)
@@ -324,8 +324,8 @@ function table(node: MdastTable, context: Context): Block[] {
         })
       })
   )
-  // Its header cells name it for screen readers and Word's accessibility checker.
-  const caption = (node.children[0]?.children ?? []).map((cell) => toString(cell).trim()).filter(Boolean).join(', ')
+  // Its caption, or else its header cells, name it for screen readers and Word's accessibility checker.
+  const caption = title || (node.children[0]?.children ?? []).map((cell) => toString(cell).trim()).filter(Boolean).join(', ')
   return [
     new CaptionedTable(caption, {
       rows,
