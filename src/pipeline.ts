@@ -6,6 +6,7 @@ import remarkParse from 'remark-parse'
 import { unified } from 'unified'
 import type { VFile } from 'vfile'
 import { labelDefaults, type Labels } from './labels.js'
+import remarkA11y from './plugins/remark-a11y.js'
 import remarkCrossReferences from './plugins/remark-cross-references.js'
 import remarkDirectiveFallback from './plugins/remark-directive-fallback.js'
 import remarkFigures from './plugins/remark-figures.js'
@@ -63,6 +64,10 @@ function createProcessor(options: ParseOptions) {
       // web edition keeps the HTML as written); an `<img>` becomes an
       // image before the images are read.
       .use(remarkRawHtml)
+      // What would make an edition hard to read with a screen reader
+      // (no alt text, no table header, a skipped heading level, a link
+      // that says “here”), raw HTML's included: warnings.
+      .use(remarkA11y)
       // The pre-pass for every edition: images read from inside the root
       // folder into `file.data.images`, so renderers stay synchronous and
       // never read files themselves.

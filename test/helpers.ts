@@ -109,6 +109,7 @@ const tools = {
   chromium: { name: 'Chromium', install: 'apt-get install chromium', present: () => existsSync(chromiumPath) },
   libreoffice: { name: 'LibreOffice', install: 'apt-get install libreoffice-writer-nogui', present: () => runs('soffice', ['--version']) },
   poppler: { name: 'poppler (pdftotext, pdfinfo, pdffonts)', install: 'apt-get install poppler-utils', present: () => runs('pdftotext', ['-v']) },
+  qpdf: { name: 'qpdf', install: 'apt-get install qpdf', present: () => runs('qpdf', ['--version']) },
   git: { name: 'git', install: 'apt-get install git', present: () => runs('git', ['--version']) }
 }
 

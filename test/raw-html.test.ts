@@ -48,6 +48,8 @@ describe('raw HTML: the build', () => {
   it('warns once, at its line and column, of each element print and Word cannot set', () => {
     const messages = result.file.messages.map((message) => `${message.line}:${message.column} ${message.ruleId} ${message.reason}`).sort()
     expect(messages).toEqual([
+      // An HTML heading is checked as a Markdown one: `<h3>` under a `#` section skips a level.
+      expect.stringMatching(/^54:1 heading-level-skipped Unexpected heading “An HTML heading” \(`<h3>`\) 2 levels below/),
       expect.stringMatching(/^62:1 html-unsupported Unexpected `<video>` .*only its text is kept/),
       expect.stringMatching(/^64:1 html-unsupported Unexpected `<script>` .*left out/)
     ])
@@ -136,11 +138,11 @@ describe('raw HTML: the Word edition', () => {
 
 describe('raw HTML: the web edition', () => {
   it('is what it was before print and Word parsed raw HTML', async () => {
-    // `main.html` is the html-raw fixture's <main> as the web edition wrote it before, with the link to copy each heading's address.
+    // `main.html` is the html-raw fixture's <main> as the web edition wrote it before, with the link to copy each heading's address and the skip link's target.
     const htmlOut = tempDir('dossier-raw-html-web-')
     await build({ source: fixture('html-raw', 'input.md'), outDir: htmlOut, formats: ['html'] })
     const page = readFileSync(path.join(htmlOut, 'input.html'), 'utf8')
-    expect(`${/<main>[\s\S]*<\/main>/.exec(page)?.[0]}\n`).toBe(readFileSync(fixture('html-raw', 'main.html'), 'utf8'))
+    expect(`${/<main[ >][\s\S]*<\/main>/.exec(page)?.[0]}\n`).toBe(readFileSync(fixture('html-raw', 'main.html'), 'utf8'))
   })
 
   it('keeps raw-only elements of the fixture here: <sup>, <sub>, <details>', () => {

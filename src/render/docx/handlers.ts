@@ -18,7 +18,10 @@ import {
   TableLayoutType,
   TableRow,
   TextRun,
-  WidthType
+  WidthType,
+  type IContext,
+  type ITableOptions,
+  type IXmlableObject
 } from 'docx'
 import { problem } from '../../message.js'
 import { isItemKind } from '../../plugins/remark-items.js'
@@ -55,7 +58,7 @@ export const builders: Builders = {
   figure(node, context) {
     const [content, caption] = node.children
     const captioned = figureCaption(caption, { ...context, paragraphStyle: content.type === 'table' ? 'TableCaption' : 'Caption', bookmark: node.identifier })
-    if (content.type === 'table') return [...captioned, ...table(content, context)]
+    if (content.type === 'table') return [...captioned, ...table(content, context, toString(caption))]
     const [image] = content.children
     const shown = (image.type === 'image' || image.type === 'imageReference') && context.images.has(imageUrl(image, context))
     // A refused image: its alt text in its place, unless the caption says it already.
@@ -293,7 +296,7 @@ function imageRun(url: string, alt: string | null | undefined, title: string | n
  * automatic ones), shared out by how much text each column holds, and a
  * header row that repeats on every page.
  */
-function table(node: MdastTable, context: Context): Block[] {
+function table(node: MdastTable, context: Context, title?: string): Block[] {
   const { template } = context
   const columns = Math.max(...node.children.map((row) => row.children.length))
   const widths = columnWidths(node, columns, context.textWidth, template.table.columnChars)
@@ -321,8 +324,10 @@ function table(node: MdastTable, context: Context): Block[] {
         })
       })
   )
+  // Its caption, or else its header cells, name it for screen readers and Word's accessibility checker.
+  const caption = title || (node.children[0]?.children ?? []).map((cell) => toString(cell).trim()).filter(Boolean).join(', ')
   return [
-    new Table({
+    new CaptionedTable(caption, {
       rows,
       width: { size: widths.reduce((sum, width) => sum + width, 0), type: WidthType.DXA },
       columnWidths: widths,
@@ -331,6 +336,29 @@ function table(node: MdastTable, context: Context): Block[] {
       margins: { top: margin, bottom: margin, left: margin, right: margin }
     })
   ]
+}
+
+/**
+ * A table with a title for assistive technology (`w:tblCaption`, Word's
+ * Table Properties › Alt Text), which docx has no option for: added to the
+ * table's properties as they are written.
+ */
+class CaptionedTable extends Table {
+  constructor(
+    private readonly caption: string,
+    options: ITableOptions
+  ) {
+    super(options)
+  }
+
+  override prepForXml(context: IContext): IXmlableObject | undefined {
+    const xml = super.prepForXml(context)
+    const children = xml?.['w:tbl']
+    const properties = Array.isArray(children) ? (children as IXmlableObject[]).find((child) => 'w:tblPr' in child)?.['w:tblPr'] : undefined
+    // `w:tblCaption` comes last in the properties, as the schema orders them.
+    if (this.caption && Array.isArray(properties)) properties.push({ 'w:tblCaption': { _attr: { 'w:val': this.caption } } })
+    return xml
+  }
 }
 
 const cellAlignments = {

@@ -12,6 +12,7 @@ import { asWritten } from '../../plugins/remark-raw-html.js'
 import rehypeAnchorLinks from './rehype-anchor-links.js'
 import rehypeNoRequests from './rehype-no-requests.js'
 import rehypeSections from './rehype-sections.js'
+import rehypeTaskLabels from './rehype-task-labels.js'
 
 /** mdast handlers that differ from the defaults. */
 const handlers: Partial<Handlers> = {
@@ -101,6 +102,8 @@ const processor = unified()
   .use(rehypeSanitize, schema)
   // Raw HTML's images that would be fetched become their alt text.
   .use(rehypeNoRequests)
+  // Task lists' checkboxes are named, as every form control must be.
+  .use(rehypeTaskLabels)
   // Each top-level heading and what follows it becomes a <section>.
   .use(rehypeSections)
   // A link to copy on every heading and item.

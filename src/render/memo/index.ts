@@ -38,7 +38,7 @@ export const renderer: Renderer = {
       const listed = { title: fit.content.header.to, date: fit.content.header.date }
       outputs.push(
         { path: `${base}.pdf`, data: await fit.print(), ...listed },
-        { path: `${base}.docx`, data: await packDocx(toDocx(fit.content, layout, fonts), context.date), ...listed },
+        { path: `${base}.docx`, data: await packDocx(toDocx(fit.content, layout, fonts), context.date, { language: fit.content.language }), ...listed },
         { path: `${base}.html`, data: await inlineNpmUrls(toHtml(fit.content, layout, fonts, fontFaces, css)), ...listed }
       )
     }

@@ -34,7 +34,7 @@ export function toDocx(memo: MemoContent, layout: MemoLayout, fonts: Record<stri
     styles: {
       default: {
         document: {
-          run: { font: layout.faces.body, size: halfPoints(layout.type.body), color: layout.colors.text.slice(1) },
+          run: { font: layout.faces.body, size: halfPoints(layout.type.body), color: layout.colors.text.slice(1), language: { value: memo.language } },
           paragraph: { spacing: { line: Math.round(singleLine * layout.type.leading), lineRule: LineRuleType.AUTO, before: 0, after: 0 } }
         }
       }
@@ -105,10 +105,15 @@ function banner(text: string, layout: MemoLayout): Paragraph {
   })
 }
 
-/** MEMORANDUM, and the letterhead, when there is one, at a right tab on the same line. */
+/**
+ * MEMORANDUM, and the letterhead, when there is one, at a right tab on the
+ * same line. Outline levels make it and the section headings headings for
+ * Word's navigation pane and screen readers, as the PDF's H1 and H2.
+ */
 function masthead(memo: MemoContent, layout: MemoLayout): Paragraph {
   const width = layout.page.width - layout.page.margins.left - layout.page.margins.right
   return new Paragraph({
+    outlineLevel: 0,
     spacing: { after: twips(layout.space.afterTitle) },
     tabStops: memo.letterhead ? [{ type: TabStopType.RIGHT, position: twips(width) }] : undefined,
     children: [
@@ -140,6 +145,7 @@ function headerBlock(memo: MemoContent, layout: MemoLayout): Paragraph[] {
 
 function heading(text: string, layout: MemoLayout, first = false): Paragraph {
   return new Paragraph({
+    outlineLevel: 1,
     keepNext: true,
     spacing: { before: twips(first ? layout.space.afterHeader : layout.space.beforeHeading), after: twips(layout.space.afterHeading) },
     children: [new TextRun({ text, font: layout.faces.heading, bold: true, size: halfPoints(layout.type.heading), characterSpacing: twips(layout.type.tracking), color: layout.colors.heading.slice(1) })]

@@ -27,15 +27,15 @@ ${customProperties(layout, naturalLineHeight(fonts[layout.faces.body].normal))}
 ${css}</style>
 </head>
 <body>
-<article class="page">
-${banner('top')}<header class="masthead"><p class="title">${escapeHtml(text.title)}</p>${memo.letterhead ? `<p class="letterhead">${escapeHtml(memo.letterhead)}</p>` : ''}</header>
+<main class="page">
+${banner('top')}<header class="masthead"><h1 class="title">${escapeHtml(text.title)}</h1>${memo.letterhead ? `<p class="letterhead">${escapeHtml(memo.letterhead)}</p>` : ''}</header>
 <dl class="header">${header.join('')}</dl>
 <section><h2>${escapeHtml(text.bottomLine)}</h2><p>${escapeHtml(memo.bottomLine.join(' '))}</p></section>
 ${findings(memo, layout)}<section><h2>${escapeHtml(text.recommendations)}</h2><ol class="items">
 ${memo.recommendations.map((item) => recommendation(memo, item)).join('\n')}
 </ol></section>
 ${memo.contact ? `<p class="contact"><b>${escapeHtml(text.contact)}</b> ${escapeHtml(memo.contact)}</p>\n` : ''}<p class="closing">${linked(memo)}</p>
-${banner('bottom')}</article>
+${banner('bottom')}</main>
 </body>
 </html>
 `
@@ -49,7 +49,7 @@ function recommendation(memo: MemoContent, item: MemoRecommendation): string {
 
 function findings(memo: MemoContent, layout: MemoLayout): string {
   if (memo.findings.length === 0) return ''
-  const items = memo.findings.map((finding) => `<li><span>${escapeHtml(layout.text.bullet)}</span><span><strong>${escapeHtml(finding.lead)}</strong> ${escapeHtml(finding.summary)}</span></li>`)
+  const items = memo.findings.map((finding) => `<li><span aria-hidden="true">${escapeHtml(layout.text.bullet)}</span><span><strong>${escapeHtml(finding.lead)}</strong> ${escapeHtml(finding.summary)}</span></li>`)
   return `<section><h2>${escapeHtml(layout.text.findings)}</h2><ul class="findings">\n${items.join('\n')}\n</ul></section>\n`
 }
 

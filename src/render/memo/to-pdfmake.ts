@@ -1,4 +1,5 @@
-import type { Content, ContentCanvas, TDocumentDefinitions } from 'pdfmake/interfaces.js'
+import type { Content, ContentCanvas, ContentText, TDocumentDefinitions } from 'pdfmake/interfaces.js'
+import { elementMaker, structParts, taggedText, type ElementMaker, type StructElement, type StructPath } from '../pdf/structure.js'
 import { headerRows } from './content.js'
 import type { MemoContent, MemoFinding, MemoLayout, MemoRecommendation } from './types.js'
 
@@ -22,10 +23,17 @@ export interface MemoPart {
 
 /** A memo as a pdfmake document definition. Pure: no fonts, no printing. */
 export function toPdfmake(memo: MemoContent, layout: MemoLayout, options: PdfOptions): TDocumentDefinitions {
+  // Tagged as the print edition is (src/render/pdf/structure.ts); rules and the banner at the foot are artifacts.
+  const make = elementMaker(structParts.memo)
+  const marking = memo.classification ? make('P') : undefined
   return {
     ...page(memo, layout, options),
-    background: memo.classification ? banners(memo.classification, layout) : undefined,
-    content: memoParts(memo, layout).map((part) => part.content)
+    tagged: true,
+    subset: 'PDF/UA',
+    version: '1.7',
+    displayTitle: true,
+    background: memo.classification ? banners(memo.classification, layout, marking) : undefined,
+    content: memoParts(memo, layout, make).map((part) => part.content)
   }
 }
 
@@ -66,29 +74,56 @@ function page(memo: MemoContent | undefined, layout: MemoLayout, options: PdfOpt
   }
 }
 
-/** The memo's parts, top to bottom. */
-export function memoParts(memo: MemoContent, layout: MemoLayout): MemoPart[] {
+/**
+ * The memo's parts, top to bottom, with the structure elements of the
+ * tagged PDF (`make`, in reading order): the title and section headings,
+ * the header block as a table, findings and recommendations as lists.
+ */
+export function memoParts(memo: MemoContent, layout: MemoLayout, make: ElementMaker = elementMaker(structParts.memo)): MemoPart[] {
+  const head = { stack: [masthead(memo, layout, make), headerBlock(memo, layout, make), rule(layout)] }
+  const bottomLine = { stack: [heading(layout.text.bottomLine, layout, make), taggedText({ text: memo.bottomLine.join(' ') }, [make('P')])] }
+  const findings = memo.findings.length > 0 ? heading(layout.text.findings, layout, make) : undefined
+  const findingList = listItems(make)
+  const findingParts = memo.findings.map((finding) => ({ kind: 'finding' as const, content: findingPart(finding, layout, findingList()) }))
+  const recommendations = heading(layout.text.recommendations, layout, make)
+  const recommendationList = listItems(make)
+  const recommendationParts = memo.recommendations.map((item) => ({ kind: 'recommendation' as const, content: recommendationPart(item, layout, recommendationList()) }))
   return [
-    { kind: 'head', content: { stack: [masthead(memo, layout), headerBlock(memo, layout), rule(layout)] } },
-    { kind: 'bottomLine', content: { stack: [heading(layout.text.bottomLine, layout), { text: memo.bottomLine.join(' ') }] } },
-    ...(memo.findings.length > 0 ? [{ kind: 'findingsHeading' as const, content: heading(layout.text.findings, layout) }] : []),
-    ...memo.findings.map((finding) => ({ kind: 'finding' as const, content: findingPart(finding, layout) })),
-    { kind: 'recommendationsHeading', content: heading(layout.text.recommendations, layout) },
-    ...memo.recommendations.map((item) => ({ kind: 'recommendation' as const, content: recommendationPart(item, layout) })),
-    ...(memo.contact ? [{ kind: 'contact' as const, content: contact(memo.contact, layout) }] : []),
-    { kind: 'closing', content: closing(memo, layout) }
+    { kind: 'head', content: head },
+    { kind: 'bottomLine', content: bottomLine },
+    ...(findings ? [{ kind: 'findingsHeading' as const, content: findings }] : []),
+    ...findingParts,
+    { kind: 'recommendationsHeading', content: recommendations },
+    ...recommendationParts,
+    ...(memo.contact ? [{ kind: 'contact' as const, content: contact(memo.contact, layout, make) }] : []),
+    { kind: 'closing', content: closing(memo, layout, make) }
   ]
 }
 
+/** Where a list's items stand in the structure: one `L`, each item an `LI` with its label (`Lbl`) and text (`LBody` › `P`). */
+interface ItemTags {
+  label: StructPath
+  body: StructPath
+}
+
+function listItems(make: ElementMaker): () => ItemTags {
+  let list: StructPath | undefined
+  return () => {
+    list ??= [make('L')]
+    const item = [...list, make('LI')]
+    return { label: [...item, make('Lbl')], body: [...item, make('LBody'), make('P')] }
+  }
+}
+
 /** MEMORANDUM, and the letterhead, when there is one, set right on the same line. */
-function masthead(memo: MemoContent, layout: MemoLayout): Content {
-  const title: Content = { text: layout.text.title, font: layout.faces.heading, bold: true, fontSize: layout.type.title, characterSpacing: layout.type.tracking }
+function masthead(memo: MemoContent, layout: MemoLayout, make: ElementMaker): Content {
+  const title = taggedText<ContentText>({ text: layout.text.title, font: layout.faces.heading, bold: true, fontSize: layout.type.title, characterSpacing: layout.type.tracking }, [make('H1')])
   if (!memo.letterhead) return { ...title, margin: [0, 0, 0, layout.space.afterTitle] }
   return {
     columns: [
       { ...title, width: 'auto' },
       {
-        text: memo.letterhead,
+        text: taggedText({ text: memo.letterhead }, [make('P')]).text,
         width: '*',
         alignment: 'right',
         font: layout.faces.heading,
@@ -104,17 +139,21 @@ function masthead(memo: MemoContent, layout: MemoLayout): Content {
   }
 }
 
-function headerBlock(memo: MemoContent, layout: MemoLayout): Content {
+function headerBlock(memo: MemoContent, layout: MemoLayout, make: ElementMaker): Content {
+  const table = make('Table')
   return {
     // No rules and no cell padding: rows are spaced by `space.headerRow` alone, as in the DOCX.
     layout: { hLineWidth: () => 0, vLineWidth: () => 0, paddingLeft: () => 0, paddingRight: () => 0, paddingTop: () => 0, paddingBottom: () => 0 },
     margin: [0, 0, 0, layout.space.afterHeader],
     table: {
       widths: [layout.space.headerLabel, '*'],
-      body: headerRows(memo, layout).map((row) => [
-        { text: row.label, font: layout.faces.heading, bold: true, fontSize: layout.type.header, margin: [0, 0, 0, layout.space.headerRow] },
-        { text: row.value, fontSize: layout.type.header, bold: row.field === 'subject', margin: [0, 0, 0, layout.space.headerRow] }
-      ])
+      body: headerRows(memo, layout).map((row) => {
+        const tableRow = [table, make('TR')]
+        return [
+          taggedText<ContentText>({ text: row.label, font: layout.faces.heading, bold: true, fontSize: layout.type.header, margin: [0, 0, 0, layout.space.headerRow] }, [...tableRow, make('TH', { scope: 'Row' })]),
+          taggedText<ContentText>({ text: row.value, fontSize: layout.type.header, bold: row.field === 'subject', margin: [0, 0, 0, layout.space.headerRow] }, [...tableRow, make('TD')])
+        ]
+      })
     }
   }
 }
@@ -126,70 +165,92 @@ function rule(layout: MemoLayout): ContentCanvas {
   }
 }
 
-function heading(text: string, layout: MemoLayout): Content {
-  return {
-    text,
-    font: layout.faces.heading,
-    bold: true,
-    fontSize: layout.type.heading,
-    characterSpacing: layout.type.tracking,
-    color: layout.colors.heading,
-    margin: [0, layout.space.beforeHeading, 0, layout.space.afterHeading]
-  }
+function heading(text: string, layout: MemoLayout, make: ElementMaker): Content {
+  return taggedText<ContentText>(
+    {
+      text,
+      font: layout.faces.heading,
+      bold: true,
+      fontSize: layout.type.heading,
+      characterSpacing: layout.type.tracking,
+      color: layout.colors.heading,
+      margin: [0, layout.space.beforeHeading, 0, layout.space.afterHeading]
+    },
+    [make('H2')]
+  )
 }
 
-function findingPart(finding: MemoFinding, layout: MemoLayout): Content {
+/** A finding: its bullet, and its lead in bold with its summary. Untagged (`tags` left out) when only measured. */
+function findingPart(finding: MemoFinding, layout: MemoLayout, tags?: ItemTags): Content {
   return {
     columns: [
-      { width: layout.space.bullet, text: layout.text.bullet },
-      { width: '*', text: [{ text: finding.lead, bold: true }, ` ${finding.summary}`] }
+      tagged({ width: layout.space.bullet, text: layout.text.bullet }, tags?.label),
+      tagged({ width: '*', text: [{ text: finding.lead, bold: true }, ` ${finding.summary}`] }, tags?.body)
     ],
     margin: [0, 0, 0, layout.space.item]
   }
 }
 
 /** The memo's number, the lead in bold, its reasoning, and where the report has it. */
-export function recommendationPart(item: MemoRecommendation, layout: MemoLayout): Content {
+export function recommendationPart(item: MemoRecommendation, layout: MemoLayout, tags?: ItemTags): Content {
   return {
     columns: [
-      { width: layout.space.itemLabel, text: item.number, bold: true },
-      {
-        width: '*',
-        text: [{ text: item.lead, bold: true }, item.rationale ? ` ${item.rationale}` : '', { text: ` (${item.reference})`, color: layout.colors.muted }]
-      }
+      tagged({ width: layout.space.itemLabel, text: item.number, bold: true }, tags?.label),
+      tagged(
+        {
+          width: '*',
+          text: [{ text: item.lead, bold: true }, item.rationale ? ` ${item.rationale}` : '', { text: ` (${item.reference})`, color: layout.colors.muted }]
+        },
+        tags?.body
+      )
     ],
     margin: [0, 0, 0, layout.space.item]
   }
 }
 
-function contact(text: string, layout: MemoLayout): Content {
-  return {
-    text: [{ text: `${layout.text.contact} `, font: layout.faces.heading, bold: true, fontSize: layout.type.header }, { text, fontSize: layout.type.header }],
-    margin: [0, layout.space.beforeClosing - layout.space.item, 0, 0]
-  }
+function tagged<T extends ContentText>(block: T, path: StructPath | undefined): T {
+  return path ? taggedText(block, path) : block
 }
 
-function closing(memo: MemoContent, layout: MemoLayout): Content {
+function contact(text: string, layout: MemoLayout, make: ElementMaker): Content {
+  return taggedText<ContentText>(
+    {
+      text: [{ text: `${layout.text.contact} `, font: layout.faces.heading, bold: true, fontSize: layout.type.header }, { text, fontSize: layout.type.header }],
+      margin: [0, layout.space.beforeClosing - layout.space.item, 0, 0]
+    },
+    [make('P')]
+  )
+}
+
+function closing(memo: MemoContent, layout: MemoLayout, make: ElementMaker): Content {
   return {
     stack: [
       { ...rule(layout), margin: [0, layout.space.beforeClosing, 0, layout.space.afterHeading] },
-      { text: memo.closing, fontSize: layout.type.closing, color: layout.colors.muted }
+      taggedText<ContentText>({ text: memo.closing, fontSize: layout.type.closing, color: layout.colors.muted }, [make('P')])
     ]
   }
 }
 
-/** The handling marking, centred at the head and the foot of the page, outside the text. */
-function banners(text: string, layout: MemoLayout) {
+/**
+ * The handling marking, centred at the head and the foot of the page,
+ * outside the text. The head's is read first (`marking`, a paragraph);
+ * the foot's repeats it, an artifact.
+ */
+function banners(text: string, layout: MemoLayout, marking: StructElement | undefined) {
   const { width, height } = layout.page
-  const banner = (y: number): Content => ({
-    text,
-    font: layout.faces.heading,
-    bold: true,
-    fontSize: layout.type.banner,
-    characterSpacing: layout.type.tracking,
-    alignment: 'center',
-    absolutePosition: { x: 0, y }
-  })
+  const banner = (y: number, path?: StructPath): Content =>
+    tagged<ContentText>(
+      {
+        text,
+        font: layout.faces.heading,
+        bold: true,
+        fontSize: layout.type.banner,
+        characterSpacing: layout.type.tracking,
+        alignment: 'center',
+        absolutePosition: { x: 0, y }
+      },
+      path
+    )
   // The foot's line sits as far from the page's foot as the head's from its head, a line of banner type apart.
-  return () => ({ stack: [banner(layout.space.banner), banner(height - layout.space.banner - layout.type.banner)], width })
+  return () => ({ stack: [banner(layout.space.banner, marking && [marking]), banner(height - layout.space.banner - layout.type.banner)], width })
 }

@@ -6,6 +6,7 @@ import type { Coverage, FaceText } from './coverage.js'
 import type { FootnotePlan } from './footnotes.js'
 import { wrap } from './paginate.js'
 import { pdfmakeStyles, type PageGeometry, type PdfTemplate } from './template.js'
+import { elementMaker, languageSpans, structParts, tagRuns, type ElementMaker, type StructPath, type StructRole } from './structure.js'
 import { textRuns } from './text-runs.js'
 import type { Converted } from './to-pdfmake.js'
 
@@ -55,6 +56,11 @@ export function pdfDefinition(parts: DocumentParts): TDocumentDefinitions {
     pageSize: { width: geometry.width, height: geometry.height },
     pageMargins: [margins.left, margins.top, margins.right, margins.bottom],
     language: meta.language,
+    // A tagged PDF (tagged-render.ts) that says it meets PDF/UA (XMP `pdfuaid:part` 1), which asks for PDF 1.7 and the title in the window.
+    tagged: true,
+    subset: 'PDF/UA',
+    version: '1.7',
+    displayTitle: true,
     info: {
       title: meta.subtitle ? `${meta.title}: ${meta.subtitle}` : meta.title,
       author: meta.authors.join(', '),
@@ -128,6 +134,33 @@ function chapterHeadings(content: Content[]): Laid[] {
 type Runs = (text: string, family?: string) => Content[]
 
 /**
+ * Where each contents entry stands in the structure: a `TOC` of the
+ * sections, each section's `TOCI` holding a `TOC` of what is under it
+ * (subsections, and items under those), as deep as the entries go.
+ */
+function contentsStructure(make: ElementMaker): (kind: ContentsEntry['kind']) => StructPath {
+  const depth = { section: 0, subsection: 1, item: 2 } as const
+  const contents = [make('TOC')]
+  // The entries that may still hold others, deepest last, each with the `TOC` made for what is under it.
+  const open: Array<{ depth: number; entry: StructPath; under?: StructPath }> = []
+  return (kind) => {
+    while (open.length > 0 && open.at(-1)!.depth >= depth[kind]) open.pop()
+    const parent = open.at(-1)
+    const toc = parent ? (parent.under ??= [...parent.entry, make('TOC')]) : contents
+    const entry = [...toc, make('TOCI')]
+    open.push({ depth: depth[kind], entry })
+    return entry
+  }
+}
+
+/** Runs tagged as one element of a part of the document, CJK passages in their language. */
+function tagged(parts: DocumentParts, make: ElementMaker, role: StructRole, runs: Content[], family: string): Content[] {
+  const path = [make(role)]
+  const han = parts.fontFor[family]?.han
+  return han ? languageSpans(runs as Array<{ text?: unknown }>, path, parts.meta.language, han, make) as Content[] : tagRuns(runs, path)
+}
+
+/**
  * The front matter and labels as the cover, imprint, contents and running
  * head print them, each in its face: what `checkCoverage` checks.
  */
@@ -153,19 +186,28 @@ export function printedFrontMatter(meta: ReportMeta, template: PdfTemplate): Fac
 
 function cover(parts: DocumentParts, runs: Runs): Content[] {
   const { meta, template, geometry } = parts
+  // Tagged, the title is the document's first heading; the rest are paragraphs.
+  const make = elementMaker(structParts.cover)
+  const text = (role: StructRole, value: string, family = template.fonts.display) => tagged(parts, make, role, runs(value, family), family)
   const names = (label: string, people: string[]): Content[] =>
-    people.length ? [{ text: runs(label.toUpperCase()), style: 'coverLabel' }, { text: people.flatMap((name, index) => [...(index ? ['\n'] : []), ...runs(name, template.fonts.text)]), style: 'coverNames' }] : []
+    people.length
+      ? [
+          { text: text('P', label.toUpperCase()), style: 'coverLabel' },
+          // One name a line, each a paragraph of its own.
+          { text: people.flatMap((name, index) => [...(index ? [{ text: '\n' }] : []), ...text('P', name, template.fonts.text)]), style: 'coverNames' }
+        ]
+      : []
   return [
     {
       stack: [
-        ...(meta.organization ? [{ text: runs(meta.organization.toUpperCase()), style: 'coverOrganization' }] : []),
-        { text: runs(meta.title), style: 'coverTitle' },
-        ...(meta.subtitle ? [{ text: runs(meta.subtitle, template.fonts.text), style: 'coverSubtitle', italics: true }] : []),
+        ...(meta.organization ? [{ text: text('P', meta.organization.toUpperCase()), style: 'coverOrganization' }] : []),
+        { text: text('H1', meta.title), style: 'coverTitle' },
+        ...(meta.subtitle ? [{ text: text('P', meta.subtitle, template.fonts.text), style: 'coverSubtitle', italics: true }] : []),
         { canvas: [{ type: 'line', x1: 0, y1: 0, x2: geometry.textWidth, y2: 0, lineWidth: template.rules.cover, lineColor: template.colors.accent }] },
-        ...(meta.abstract ? [{ text: runs(meta.abstract, template.fonts.text), style: 'coverAbstract' }] : []),
+        ...(meta.abstract ? [{ text: text('P', meta.abstract, template.fonts.text), style: 'coverAbstract' }] : []),
         ...names(template.labels.authors, authorCredits(meta)),
         ...names(template.labels.advisers, meta.advisers),
-        ...(parts.date ? [{ text: runs(parts.date), style: 'coverDate', margin: [0, template.cover.bottomSpace, 0, 0] }] : [])
+        ...(parts.date ? [{ text: text('P', parts.date), style: 'coverDate', margin: [0, template.cover.bottomSpace, 0, 0] }] : [])
       ] as Content[],
       margin: [0, template.cover.topSpace, 0, 0]
     }
@@ -179,11 +221,15 @@ function cover(parts: DocumentParts, runs: Runs): Content[] {
  */
 function imprint(parts: DocumentParts, runs: Runs): Content[] {
   const { meta, template } = parts
+  // Read after the cover, in its part of the structure.
+  const make = elementMaker(structParts.imprint)
+  const paragraph = (value: string) => tagged(parts, make, 'P', runs(value), template.fonts.display)
+  const link = (url: string) => tagRuns(runs(url), [make('P'), make('Link', { contents: url })])
   const blocks: Content[] = [
-    ...(meta.organization ? [{ text: runs(meta.organization), style: 'imprintOrganization' }] : []),
-    ...(meta.about ? [{ text: runs(meta.about), style: 'imprint' }] : []),
-    ...(meta.copyright ? [{ text: runs(meta.copyright), style: 'imprint' }] : []),
-    ...(meta.url ? [{ text: runs(meta.url), style: 'imprint', link: meta.url }] : [])
+    ...(meta.organization ? [{ text: paragraph(meta.organization), style: 'imprintOrganization' }] : []),
+    ...(meta.about ? [{ text: paragraph(meta.about), style: 'imprint' }] : []),
+    ...(meta.copyright ? [{ text: paragraph(meta.copyright), style: 'imprint' }] : []),
+    ...(meta.url ? [{ text: link(meta.url), style: 'imprint', link: meta.url }] : [])
   ] as Content[]
   if (blocks.length === 0) return []
   return [{ stack: blocks, pageBreak: 'before', margin: [0, template.cover.topSpace, 0, 0] }]
@@ -201,9 +247,14 @@ function contents(parts: DocumentParts, runs: Runs): Content[] {
   if (parts.contents.length === 0) return []
   const styleName = { section: 'tocEntry1', subsection: 'tocEntry2', item: 'tocItem' } as const
   const entries = parts.contents.filter((entry) => entry.kind !== 'item' || template.contents.items)
+  const make = elementMaker(structParts.contents)
+  const title = tagRuns(runs(template.labels.contents), [make('H2')])
+  const place = contentsStructure(make)
   return [
-    { text: runs(template.labels.contents), style: 'tocTitle', pageBreak: 'before' },
+    { text: title, style: 'tocTitle', pageBreak: 'before' },
     ...entries.map((entry): Content => {
+      // Tagged, an entry is a `TOCI` holding a link (its title and page number); the leader is an artifact.
+      const path = [...place(entry.kind), make('Link', { contents: entry.text })]
       const name = styleName[entry.kind]
       const style = { ...template.defaultStyle, ...template.styles[name] }
       const size = style.fontSize ?? 10
@@ -219,8 +270,9 @@ function contents(parts: DocumentParts, runs: Runs): Content[] {
       const lineHeight = size * Number(style.lineHeight ?? 1)
       return {
         columns: [
-          { width: '*', text: [...runs(entry.text).map((run) => ({ ...(run as object), linkToDestination: entry.id })), { text: ` ${leader.repeat(dots)}`, characterSpacing: leaderSpacing, color: template.colors.muted, bold: false, noWrap: true }] },
-          { width: template.contents.numberWidth, text: '00', pageReference: entry.id, alignment: 'right', noWrap: true, marginTop: (lines.length - 1) * lineHeight }
+          { width: '*', text: [...runs(entry.text).map((run) => ({ ...(run as object), linkToDestination: entry.id, tag: path })), { text: ` ${leader.repeat(dots)}`, characterSpacing: leaderSpacing, color: template.colors.muted, bold: false, noWrap: true }] },
+          // The page reference is the run's, not the column's, so that the run keeps its tag.
+          { width: template.contents.numberWidth, text: [{ text: '00', pageReference: entry.id, tag: path }], alignment: 'right', noWrap: true, marginTop: (lines.length - 1) * lineHeight }
         ],
         columnGap: 0,
         style: name

@@ -34,7 +34,7 @@ export const renderer: Renderer = {
     const images = pdfImages(file)
     const bold = coverage.families[template.fonts.text].bold
     const bodySize = Number(template.defaultStyle.fontSize ?? 12)
-    const prepared: Prepared = { template, geometry, fontFor: coverage.fontFor, images: images.figures, leadWidth: (text) => advanceWidth(bold, text, bodySize) }
+    const prepared: Prepared = { template, geometry, fontFor: coverage.fontFor, images: images.figures, leadWidth: (text) => advanceWidth(bold, text, bodySize), language: meta.language }
     // Images come as `data:` URLs: the printer reads no file but the fonts.
     const options = { fonts: coverage.families, date: context.date }
     const date = displayDate(meta.date, meta.language)

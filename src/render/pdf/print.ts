@@ -2,6 +2,9 @@ import path from 'node:path'
 import pdfmake from 'pdfmake'
 import type { TDocumentDefinitions, TFontDictionary } from 'pdfmake/interfaces.js'
 import type { FontFaces } from '../../fonts.js'
+import { installTagging } from './tagged-render.js'
+
+installTagging()
 
 export interface PrintOptions {
   /** Font families the definition names, as `resolveFonts` returns them. */
@@ -50,7 +53,8 @@ export async function layoutPdf(definition: TDocumentDefinitions, options: Print
  * the page each reference mark is set on.
  */
 export async function layoutLinks(definition: TDocumentDefinitions, options: PrintOptions): Promise<LinkMap> {
-  const document = await createDocument(definition, options)
+  // Structure changes nothing in the layout: a pass that is never written goes without.
+  const document = await createDocument({ ...definition, tagged: false, subset: undefined }, options)
   const { start, count } = document.bufferedPageRange()
   const pages: LinkMap = []
   for (let index = start; index < start + count; index++) {
@@ -67,6 +71,8 @@ interface KitDocument extends NodeJS.ReadableStream {
   switchToPage(index: number): void
   page: { annotations: Array<{ data: { A?: { data: { D?: unknown } } } }> }
   outline: KitOutline
+  info: Record<string, unknown>
+  _addInfo(this: KitDocument): void
   end(): void
 }
 
@@ -115,11 +121,37 @@ async function createDocument(definition: TDocumentDefinitions, options: PrintOp
   pdfmake.setLocalAccessPolicy((file) => fontFiles.includes(path.resolve(file)))
   pdfmake.setFonts(structuredClone(options.fonts) as TFontDictionary)
   const info = { ...definition.info, creationDate: options.date, modDate: options.date }
+  // Only to show that tagging moves nothing: the tests compare the layouts.
+  const untagged = process.env.DOSSIER_UNTAGGED_PDF === '1' ? { tagged: false, subset: undefined } : {}
   // Pages are kept until the end so that they can be counted and inspected.
-  const created = pdfmake.createPdf({ ...definition, info }, { bufferPages: true })
+  const created = pdfmake.createPdf({ ...definition, info, ...untagged }, { bufferPages: true })
   const document = (await created.getStream()) as unknown as KitDocument
   placeBookmarks(document, definition)
+  escapeMetadata(document)
   return document
+}
+
+/**
+ * PDFKit writes the title, author, subject and keywords into the XMP
+ * metadata as they are, so an `&` or `<` in a title would break the XML
+ * (a PDF/UA file must have valid metadata). Escape them there only: the
+ * document information dictionary keeps them as written.
+ */
+function escapeMetadata(document: KitDocument): void {
+  const addInfo = document._addInfo
+  document._addInfo = function () {
+    const info = this.info
+    this.info = Object.fromEntries(Object.entries(info).map(([key, value]) => [key, typeof value === 'string' ? escapeXml(value) : value]))
+    try {
+      addInfo.call(this)
+    } finally {
+      this.info = info
+    }
+  }
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
 function collect(document: KitDocument): Promise<Buffer> {

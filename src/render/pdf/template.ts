@@ -45,8 +45,8 @@ export interface PdfTemplate {
   contents: { items: boolean; leader: string; leaderSpacing: number; numberWidth: number }
   cover: { topSpace: number; bottomSpace: number }
   image: { maxHeightRatio: number }
-  /** Words the edition prints itself, in the report's language. */
-  labels: { contents: string; authors: string; advisers: string }
+  /** Words the edition prints itself, in the report's language; `footnote` is read aloud for a note's mark (“Footnote 3”). */
+  labels: { contents: string; authors: string; advisers: string; footnote: string }
   /** Styles as pdfmake takes them, except `lineHeight`: baseline to baseline as a multiple of the type size, as in CSS. */
   defaultStyle: Style
   styles: StyleDictionary
@@ -91,7 +91,7 @@ export const pdfTemplateDefaults: WithTokens<PdfTemplate> = {
   list: { numbering: ['decimal', 'lower-alpha', 'lower-roman'] },
   contents: { items: true, leader: '.', leaderSpacing: 2.5, numberWidth: 28 },
   cover: { topSpace: 120, bottomSpace: 90 },
-  labels: { contents: 'Contents', authors: 'Authors', advisers: 'Senior advisers' },
+  labels: { contents: 'Contents', authors: 'Authors', advisers: 'Senior advisers', footnote: 'Footnote' },
   image: { maxHeightRatio: 0.6 },
   defaultStyle: { font: '{face.text}', fontSize: '{size.body}', lineHeight: '{leading.body}', color: '{color.text}' },
   styles: {

@@ -6,6 +6,7 @@ import { isItemKind } from '../../plugins/remark-items.js'
 import { lineEndingsAsSpaces, safeDecode } from '../../text.js'
 import type { Coverage } from './coverage.js'
 import { wrap } from './paginate.js'
+import { elementAfter, elementMaker, languageSpans, structParts, tagRuns, type ElementMaker, type StructElement, type StructPath, type StructRole } from './structure.js'
 import type { PageGeometry, PdfTemplate } from './template.js'
 import { textRuns } from './text-runs.js'
 
@@ -28,6 +29,8 @@ export interface Prepared {
   images: ReadonlyMap<string, PdfFigure>
   /** How wide text is in the body face, bold, at the body size: for the lines an item's lead takes. */
   leadWidth(text: string): number
+  /** The report's language: text in another is tagged with its own. */
+  language: string
 }
 
 /**
@@ -49,6 +52,8 @@ export interface Context {
   destination?: string
   /** How many ordered lists enclose this node. */
   orderedDepth: number
+  /** The structure elements that enclose this node, for the tagged PDF (`structure.ts`). */
+  path: StructPath
 }
 
 export interface State extends Prepared {
@@ -58,6 +63,10 @@ export interface State extends Prepared {
   footnoteOrder: string[]
   /** Heading ids by depth, for nesting the PDF outline. */
   headingIds: string[]
+  /** Makes the body's structure elements, in reading order. */
+  element: ElementMaker
+  /** Where each footnote (by number − 1) is first cited: the path of the element citing it. */
+  noteCitations: StructPath[]
   blocks(parent: Parents, context: Context): Content[]
   inlines(parent: Parents, context: Context): Inline[]
 }
@@ -89,8 +98,10 @@ const blockHandlers: BlockHandlers = {
     state.headingIds.length = node.depth - 1
     const parentId = state.headingIds.filter(Boolean).at(-1)
     if (id) state.headingIds[node.depth - 1] = id
+    // The title is the first heading (`H1`), as on the web page: sections are `H2`.
+    const path = [...context.path, state.element(`H${Math.min(node.depth + 1, 6)}` as StructRole)]
     const heading = {
-      text: state.inlines(node, { ...context, family: state.template.fonts.display }),
+      text: tagRuns(state.inlines(node, { ...context, family: state.template.fonts.display, path }), path),
       style: `h${node.depth}`,
       id,
       outline: Boolean(id),
@@ -105,18 +116,19 @@ const blockHandlers: BlockHandlers = {
     const image = (child: PhrasingContent) => child.type === 'image' || child.type === 'imageReference'
     if (node.children.length > 0 && node.children.every((child) => image(child) || (child.type === 'text' && !child.value.trim()))) {
       return node.children.flatMap((child) => {
-        if (child.type === 'image') return imageBlock(child.url, child.alt ?? '', state)
-        if (child.type === 'imageReference') return imageBlock(state.definitions.get(child.identifier)?.url ?? '', child.alt ?? '', state)
+        if (child.type === 'image') return imageBlock(child.url, child.alt ?? '', state, context.path)
+        if (child.type === 'imageReference') return imageBlock(state.definitions.get(child.identifier)?.url ?? '', child.alt ?? '', state, context.path)
         return []
       })
     }
-    return [{ text: state.inlines(node, context), style: context.style ?? 'paragraph' }]
+    const path = [...context.path, state.element('P')]
+    return [{ text: tagRuns(state.inlines(node, { ...context, path }), path), style: context.style ?? 'paragraph' }]
   },
   blockquote(node, state, context) {
     const { colors, rules } = state.template
     return [
       {
-        table: { widths: ['*'], body: [[{ stack: state.blocks(node, { ...context, style: 'paragraph' }), style: 'quote' }]] },
+        table: { widths: ['*'], body: [[{ stack: state.blocks(node, { ...context, style: 'paragraph', path: [...context.path, state.element('BlockQuote')] }), style: 'quote' }]] },
         layout: {
           hLineWidth: () => 0,
           vLineWidth: (index: number) => (index === 0 ? rules.quote : 0),
@@ -129,10 +141,11 @@ const blockHandlers: BlockHandlers = {
       }
     ]
   },
-  code(node, state) {
+  code(node, state, context) {
+    const code = { text: node.value, tag: [...context.path, state.element('Code')] }
     return [
       {
-        table: { widths: ['*'], body: [[{ text: node.value, style: 'codeBlock', font: state.template.fonts.code, preserveLeadingSpaces: true }]] },
+        table: { widths: ['*'], body: [[{ text: [code], style: 'codeBlock', font: state.template.fonts.code, preserveLeadingSpaces: true }]] },
         layout: {
           hLineWidth: () => 0,
           vLineWidth: () => 0,
@@ -148,7 +161,13 @@ const blockHandlers: BlockHandlers = {
   },
   list(node, state, context) {
     const inner = node.ordered ? { ...context, orderedDepth: context.orderedDepth + 1 } : context
-    const items = node.children.map((item) => ({ stack: blockHandlers.listItem!(item, state, inner) }))
+    const list = [...context.path, state.element('L')]
+    const items = node.children.map((item) => {
+      const entry = [...list, state.element('LI')]
+      // pdfmake draws the label (`markerTag`, see tagged-render.ts); a bullet is drawn, so it says what it is.
+      const label = state.element('Lbl', node.ordered ? {} : { actual: '•' })
+      return { stack: blockHandlers.listItem!(item, state, { ...inner, path: [...entry, state.element('LBody')] }), markerTag: [...entry, label] }
+    })
     if (!node.ordered) return [{ ul: items, style: 'list' }]
     const { numbering } = state.template.list
     return [{ ol: items, type: numbering[context.orderedDepth % numbering.length], start: node.start ?? 1, style: 'list' }]
@@ -170,13 +189,18 @@ const blockHandlers: BlockHandlers = {
     return blocks
   },
   table(node, state, context) {
-    const body: TableCell[][] = node.children.map((row, rowIndex) =>
-      row.children.map((cell, cellIndex) => ({
-        text: state.inlines(cell, { ...context, family: state.template.fonts.display, bold: rowIndex === 0 || context.bold }),
-        style: rowIndex === 0 ? 'tableHeader' : 'tableCell',
-        alignment: node.align?.[cellIndex] ?? 'left'
-      }))
-    )
+    const table = [...context.path, state.element('Table')]
+    const body: TableCell[][] = node.children.map((row, rowIndex) => {
+      const tableRow = [...table, state.element('TR')]
+      return row.children.map((cell, cellIndex) => {
+        const path = [...tableRow, state.element(rowIndex === 0 ? 'TH' : 'TD', rowIndex === 0 ? { scope: 'Column' } : {})]
+        return {
+          text: tagRuns(state.inlines(cell, { ...context, family: state.template.fonts.display, bold: rowIndex === 0 || context.bold, path }), path),
+          style: rowIndex === 0 ? 'tableHeader' : 'tableCell',
+          alignment: node.align?.[cellIndex] ?? 'left'
+        }
+      })
+    })
     const { colors, rules } = state.template
     return [
       {
@@ -197,23 +221,31 @@ const blockHandlers: BlockHandlers = {
   figure(node, state, context) {
     const [content, caption] = node.children
     // The caption carries the destination: pdfmake names lines, not images.
-    const captionBlock = {
-      text: state.inlines(caption, { ...context, family: state.template.fonts.display }),
-      style: node.kind === 'table' ? 'tableCaption' : 'caption',
-      alignment: 'center' as const,
-      ...(node.identifier ? { id: node.identifier } : {})
+    // Tagged, it is a `Caption`, made here in reading order: a table's before the table, a figure's after it.
+    const captionBlock = () => {
+      const path = [...context.path, state.element('Caption')]
+      return {
+        text: tagRuns(state.inlines(caption, { ...context, family: state.template.fonts.display, path }), path),
+        style: node.kind === 'table' ? 'tableCaption' : 'caption',
+        alignment: 'center' as const,
+        ...(node.identifier ? { id: node.identifier } : {})
+      }
     }
     // A table's caption is kept with the table's first rows, a figure with its caption (the page planner's `keepWithNext`).
-    if (content.type === 'table') return [{ ...captionBlock, keepWithNext: true }, ...state.blocks({ type: 'root', children: [content] }, context)]
+    if (content.type === 'table') return [{ ...captionBlock(), keepWithNext: true }, ...state.blocks({ type: 'root', children: [content] }, context)]
     const image = content.children[0]
     const url = image.type === 'image' ? image.url : image.type === 'imageReference' ? (state.definitions.get(image.identifier)?.url ?? '') : ''
-    const shown = imageOf(url, state)
+    // A `Figure` says what it shows: its alt text, or without one its caption's words.
+    const alt = ((image.type === 'image' || image.type === 'imageReference') && image.alt) || toString(caption)
+    const shown = imageOf(url, state, [...context.path, state.element('Figure', { alt })])
     // A refused image: its alt text in its place, unless the caption says it already.
-    const standIn = shown ?? (node.captionIsAlt ? undefined : ({ text: state.inlines(content, { ...context, italics: true }), style: 'caption', alignment: 'center' } as Content))
-    if (!standIn) return [captionBlock]
+    const standInPath = [...context.path, state.element('P')]
+    const standIn = shown ?? (node.captionIsAlt ? undefined : ({ text: tagRuns(state.inlines(content, { ...context, italics: true, path: standInPath }), standInPath), style: 'caption', alignment: 'center' } as Content))
+    if (!standIn) return [captionBlock()]
     Object.assign(standIn, { keepWithNext: true })
-    return [standIn, captionBlock]
+    return [standIn, captionBlock()]
   },
+
   thematicBreak(_node, state) {
     return [{ canvas: [{ type: 'line', x1: 0, y1: 0, x2: state.geometry.textWidth, y2: 0, lineWidth: state.template.rules.thematic, lineColor: state.template.colors.rule }], style: 'paragraph' }]
   }
@@ -222,7 +254,9 @@ const blockHandlers: BlockHandlers = {
 const inlineHandlers: InlineHandlers = {
   text(node, state, context) {
     // A line ending inside a paragraph is a space (hard breaks are `break` nodes).
-    return textRuns(lineEndingsAsSpaces(node.value), context.family, state.fontFor[context.family]).map((run) => styled(run, context))
+    const runs = textRuns(lineEndingsAsSpaces(node.value), context.family, state.fontFor[context.family]).map((run) => styled(run, context))
+    const han = state.fontFor[context.family]?.han
+    return han ? languageSpans(runs, context.path, state.language, han, state.element) : tagRuns(runs, context.path)
   },
   emphasis(node, state, context) {
     return state.inlines(node, { ...context, italics: true })
@@ -235,17 +269,19 @@ const inlineHandlers: InlineHandlers = {
   },
   inlineCode(node, state, context) {
     const family = state.template.fonts.code
-    return textRuns(node.value, family, state.fontFor[family]).map((run) => styled({ ...run, font: run.font ?? family }, { ...context, inlineStyle: 'inlineCode' }))
+    const path = [...context.path, state.element('Code')]
+    return tagRuns(textRuns(node.value, family, state.fontFor[family]).map((run) => styled({ ...run, font: run.font ?? family }, { ...context, inlineStyle: 'inlineCode' })), path)
   },
-  break() {
-    return [{ text: '\n' }]
+  break(_node, _state, context) {
+    return [{ text: '\n', tag: context.path }]
   },
   link(node, state, context) {
-    return state.inlines(node, linkContext(node.url, context))
+    return state.inlines(node, linkContext(node.url, { ...context, path: [...context.path, state.element('Link', { contents: toString(node) })] }))
   },
   linkReference(node, state, context) {
     const definition = state.definitions.get(node.identifier)
-    return state.inlines(node, definition ? linkContext(definition.url, context) : context)
+    if (!definition) return state.inlines(node, context)
+    return state.inlines(node, linkContext(definition.url, { ...context, path: [...context.path, state.element('Link', { contents: toString(node) })] }))
   },
   image(node, state, context) {
     // pdfmake sets images as blocks only; inside a line the alternative text stands in.
@@ -257,7 +293,9 @@ const inlineHandlers: InlineHandlers = {
   footnoteReference(node, state, context) {
     let index = state.footnoteOrder.indexOf(node.identifier)
     if (index < 0) index = state.footnoteOrder.push(node.identifier) - 1
-    return [{ text: String(index + 1), sup: true, style: 'footnoteMark', linkToDestination: footnoteDestination(index + 1), font: context.family }]
+    state.noteCitations[index] ??= context.path
+    const link = state.element('Link', { contents: `${state.template.labels.footnote} ${index + 1}` })
+    return [{ text: String(index + 1), sup: true, style: 'footnoteMark', linkToDestination: footnoteDestination(index + 1), font: context.family, tag: [...context.path, link] }]
   },
   parsedHtmlText(node, state, context) {
     return state.inlines(node, context)
@@ -291,23 +329,35 @@ function linkContext(url: string, context: Context): Context {
   return url.startsWith('#') ? { ...context, destination: safeDecode(url.slice(1)) } : { ...context, link: url }
 }
 
-/** An image of a paragraph of several, with its alt text below it (one alone is a figure). */
-function imageBlock(url: string, alt: string, state: State): Content[] {
+/**
+ * An image of a paragraph of several, with its alt text below it (one alone
+ * is a figure). Tagged, the image is a `Figure` with its alt text and the
+ * text below it a `Caption`; an image without alt text is taken as
+ * decoration (an artifact), and the alt text of one that cannot be shown
+ * is a paragraph.
+ */
+function imageBlock(url: string, alt: string, state: State, path: StructPath): Content[] {
   // Captions are set in the display face, with its fallbacks, like headings.
   const family = state.template.fonts.display
-  const caption = { text: textRuns(alt, family, state.fontFor[family]), style: 'caption', alignment: 'center' as const }
-  const image = imageOf(url, state)
+  const image = imageOf(url, state, alt ? [...path, state.element('Figure', { alt })] : undefined)
+  const caption = { text: tagRuns(textRuns(alt, family, state.fontFor[family]), [...path, state.element(image ? 'Caption' : 'P')]), style: 'caption', alignment: 'center' as const }
   if (!image) return alt ? [caption] : []
   return alt ? [image, caption] : [image]
 }
 
 /** The image read for `url`, scaled to fit the text block; undefined when it was refused. */
-function imageOf(url: string, state: State): Content | undefined {
+function imageOf(url: string, state: State, tag: StructPath | undefined): Content | undefined {
   const { geometry, template } = state
   const figure = state.images.get(url)
   if (!figure) return undefined
   // An SVG's text without a face it names is set in the display face, as captions are.
-  return { ...figure, ...('svg' in figure ? { font: template.fonts.display } : {}), fit: [geometry.textWidth, geometry.textHeight * template.image.maxHeightRatio] as [number, number], alignment: 'center' as const } as Content
+  return {
+    ...figure,
+    ...('svg' in figure ? { font: template.fonts.display } : {}),
+    fit: [geometry.textWidth, geometry.textHeight * template.image.maxHeightRatio] as [number, number],
+    alignment: 'center' as const,
+    ...(tag ? { tag } : {})
+  } as Content
 }
 
 function createState(tree: Root, prepared: Prepared): State {
@@ -325,6 +375,8 @@ function createState(tree: Root, prepared: Prepared): State {
     footnoteDefinitions,
     footnoteOrder: [],
     headingIds: [],
+    element: elementMaker(structParts.body),
+    noteCitations: [],
     blocks(parent, context) {
       return ('children' in parent ? (parent.children as RootContent[]) : []).flatMap((child) => oneBlock(child, state, context))
     },
@@ -340,7 +392,8 @@ function oneBlock(node: RootContent, state: State, context: Context): Content[] 
   const handler = blockHandlers[node.type] as BlockHandler<RootContent> | undefined
   if (handler) return handler(node, state, context)
   // Unknown or inline content where a block is expected: set it as a paragraph.
-  return [{ text: oneInline(node, state, context), style: context.style ?? 'paragraph' }]
+  const path = [...context.path, state.element('P')]
+  return [{ text: tagRuns(oneInline(node, state, { ...context, path }), path), style: context.style ?? 'paragraph' }]
 }
 
 function oneInline(node: RootContent, state: State, context: Context): Inline[] {
@@ -349,6 +402,22 @@ function oneInline(node: RootContent, state: State, context: Context): Inline[] 
   if (handler) return handler(node, state, context)
   // Unknown nodes: their text, rather than nothing.
   return 'children' in node ? state.inlines(node, context) : 'value' in node ? inlineHandlers.text!({ type: 'text', value: node.value }, state, context) : []
+}
+
+/** Elements a note may stand in, beside the block that cites it. */
+const noteHolders = new Set<StructRole>(['LBody', 'BlockQuote', 'Note'])
+
+/**
+ * Where a footnote stands in the structure: a `Note` read right after the
+ * block that cites it (the paragraph, or the whole table), beside it.
+ */
+function notePath(cited: StructPath | undefined, number: number): StructPath {
+  const path = cited ?? []
+  let holder = path.length - 2
+  while (holder >= 0 && !noteHolders.has(path[holder].role)) holder--
+  const block: StructElement | undefined = path[holder + 1]
+  const note = block ? elementAfter(block, number, 'Note', { id: footnoteDestination(number) }) : { key: [structParts.body, Number.MAX_SAFE_INTEGER, number], role: 'Note' as const, id: footnoteDestination(number) }
+  return [...path.slice(0, holder + 1), note]
 }
 
 /** The report body and its footnotes, as pdfmake content. */
@@ -366,19 +435,21 @@ export interface Converted {
  */
 export function toPdfmake(tree: Root, prepared: Prepared): Converted {
   const state = createState(tree, prepared)
-  const context: Context = { family: prepared.template.fonts.text, orderedDepth: 0 }
+  const context: Context = { family: prepared.template.fonts.text, orderedDepth: 0, path: [] }
   const content = state.blocks(tree, context)
   const notes: Content[][] = []
   // Notes may cite notes: the order list grows while it is walked.
   for (let index = 0; index < state.footnoteOrder.length; index++) {
     const definition = state.footnoteDefinitions.get(state.footnoteOrder[index])
-    const blocks = definition ? state.blocks(definition, { ...context, style: 'footnote' }) : []
+    const path = notePath(state.noteCitations[index], index + 1)
+    const blocks = definition ? state.blocks(definition, { ...context, style: 'footnote', path }) : []
     const mark: Inline = { text: `${index + 1}${prepared.template.footnotes.afterMark}`, bold: true, font: context.family }
     const first = blocks[0]
     if (first && typeof first === 'object' && 'text' in first && Array.isArray(first.text)) {
-      Object.assign(first, { text: [mark, ...first.text], id: footnoteDestination(index + 1) })
+      // The number is read as the start of the note's first paragraph.
+      Object.assign(first, { text: [...tagRuns([mark], (first.text[0] as { tag?: StructPath })?.tag ?? path), ...first.text], id: footnoteDestination(index + 1) })
     } else {
-      blocks.unshift({ text: [mark], style: 'footnote', id: footnoteDestination(index + 1) } as Content)
+      blocks.unshift({ text: tagRuns([mark], [...path, state.element('P')]), style: 'footnote', id: footnoteDestination(index + 1) } as Content)
     }
     notes.push(blocks)
   }
