@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { VFile } from 'vfile'
@@ -8,6 +8,8 @@ import { parseReport } from './pipeline.js'
 import { availableFormats, loadRenderer } from './renderers.js'
 import { templateLayers } from './templates.js'
 import type { MemoOverrides, OutputFile, RenderContext } from './types.js'
+import { defaultLimits, limitFlags, type Limits } from './limits.js'
+import { openStaging, OutputError, type Staging } from './write-outputs.js'
 
 export interface BuildOptions {
   /** The Markdown source. Default: `source/report.md`. */
@@ -30,6 +32,8 @@ export interface BuildOptions {
   memoOverrides?: MemoOverrides
   /** The folder images may be read from. Default: the source's folder. */
   root?: string
+  /** Limits on the source's size, depth, tables, footnotes and images. Default: `defaultLimits`. */
+  limits?: Partial<Limits>
   /** Parse and check only; write nothing. */
   check?: boolean
   /**
@@ -61,18 +65,32 @@ export const packageRoot = fileURLToPath(new URL('..', import.meta.url))
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const source = options.source ?? path.join('source', 'report.md')
   const file = new VFile({ path: source })
-  try {
-    file.value = await readFile(source, 'utf8')
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? ''
-    const why = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'it is a folder' }[code] ?? String(error)
-    problem(file, `Cannot read the source: ${why}, expected a Markdown file`, undefined, 'source-unreadable')
-    return { file, written: [] }
+  const limits = { ...defaultLimits, ...options.limits }
+  if (!(await readSource(file, limits.inputBytes))) return { file, written: [] }
+  // The output folder is opened first: one that cannot be written stops
+  // the build before any work is done.
+  let staging: Staging | undefined
+  if (!options.check) {
+    try {
+      staging = await openStaging(options.outDir ?? 'out')
+    } catch (error) {
+      unwritable(file, error)
+      return { file, written: [] }
+    }
   }
+  try {
+    return await buildFrom(file, options, limits, staging)
+  } finally {
+    await staging?.discard()
+  }
+}
+
+async function buildFrom(file: VFile, options: BuildOptions, limits: Limits, staging: Staging | undefined): Promise<BuildResult> {
+  const source = file.path
   const templates = templateLayers(source, options.templatesDir)
   const labels = await loadLabels(file, templates)
   if (!labels) return { file, written: [] }
-  const tree = await parseReport(file, { root: options.root, labels })
+  const tree = await parseReport(file, { root: options.root, labels, limits })
   if (hasErrors(file)) return { file, written: [] }
 
   const date = fixedDate(file.data.meta?.date)
@@ -105,37 +123,49 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       }
     }
     // After an error nothing more is written; the later formats still run, to report their problems too.
-    if (options.check || hasErrors(file)) continue
-    const batch = await writeAll(file, options.outDir ?? 'out', outputs)
+    if (!staging || hasErrors(file)) continue
+    const batch = await writeAll(file, staging, outputs)
     written.push(...batch)
     if (batch.length > 0) options.onWrite?.(batch)
   }
   return { file, written }
 }
 
-/**
- * Write every output to a temporary file beside its target first, and only
- * when all are written rename them into place: a full disk or an
- * unwritable folder leaves the previous editions whole.
- */
-async function writeAll(file: VFile, outDir: string, outputs: OutputFile[]): Promise<string[]> {
-  const staged: Array<{ temporary: string; target: string }> = []
+/** Move outputs into place, all or none; a failure is the `output-unwritable` problem. */
+async function writeAll(file: VFile, staging: Staging, outputs: OutputFile[]): Promise<string[]> {
   try {
-    for (const output of outputs) {
-      const target = path.join(outDir, output.path)
-      const temporary = `${target}.${process.pid}.tmp`
-      await mkdir(path.dirname(target), { recursive: true })
-      staged.push({ temporary, target })
-      await writeFile(temporary, output.data)
-    }
+    return await staging.commit(outputs)
   } catch (error) {
-    await Promise.all(staged.map(({ temporary }) => rm(temporary, { force: true })))
-    const { code, path: where } = error as NodeJS.ErrnoException
-    problem(file, `Cannot write to \`${where ?? outDir}\` (${code ?? String(error)}), expected a folder dossier may write in`, undefined, 'output-unwritable')
+    unwritable(file, error)
     return []
   }
-  for (const { temporary, target } of staged) await rename(temporary, target)
-  return staged.map(({ target }) => target)
+}
+
+/** Read the source into `file`, refusing one that cannot be read or is over the size limit. */
+async function readSource(file: VFile, maxBytes: number): Promise<boolean> {
+  try {
+    // Only a regular file: a FIFO or a device would block the read or never end.
+    const stats = await stat(file.path)
+    if (stats.isDirectory()) throw Object.assign(new Error('folder'), { code: 'EISDIR' })
+    if (!stats.isFile()) throw Object.assign(new Error('not a file'), { code: 'ENOTFILE' })
+    if (stats.size > maxBytes) {
+      const start = { line: 1, column: 1, offset: 0 }
+      problem(file, `Unexpected source of ${stats.size} bytes, expected at most ${maxBytes} (${limitFlags.inputBytes})`, { start, end: start }, 'limit-input')
+      return false
+    }
+    file.value = await readFile(file.path, 'utf8')
+    return true
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? ''
+    const why = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'it is a folder', ENOTFILE: 'not a regular file' }[code] ?? String(error)
+    problem(file, `Cannot read the source: ${why}, expected a Markdown file`, undefined, 'source-unreadable')
+    return false
+  }
+}
+
+function unwritable(file: VFile, error: unknown): void {
+  if (!(error instanceof OutputError)) throw error
+  problem(file, `Cannot write to \`${error.where}\` (${error.why}), expected a folder dossier may write in; nothing was replaced`, undefined, 'output-unwritable')
 }
 
 /**

@@ -4,6 +4,8 @@ import path from 'node:path'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { build, packageRoot, type BuildOptions } from './build.js'
 import { displayPath, hasErrors } from './message.js'
+import { defaultLimits, limitFlags, parseAmount, type Limits } from './limits.js'
+import { memoDefinitionsFolder } from './render/memo/definitions.js'
 import { reportProblems } from './report-problems.js'
 import { availableFormats } from './renderers.js'
 import type { Preview } from './preview.js'
@@ -85,8 +87,42 @@ function buildOptions(source: string | undefined, flags: BuildFlags): BuildOptio
     audience: flags.audience,
     paper: flags.paper,
     templatesDir: flags.templates,
-    root: flags.root
+    root: flags.root,
+    limits: limitsFrom(flags)
   }
+}
+
+const limitHelp: Record<keyof Limits, string> = {
+  inputBytes: 'largest source, in bytes (k, M, G)',
+  depth: 'deepest nesting of quotes, lists, emphasis and links',
+  tableCells: 'most cells in one table',
+  footnotes: 'most footnotes',
+  imagePixels: 'most pixels in one image (width × height)'
+}
+
+/** The limit flags (`--max-depth 64`). */
+function withLimits(command: Command): Command {
+  for (const key of Object.keys(defaultLimits) as Array<keyof Limits>) {
+    command.addOption(
+      new Option(`${limitFlags[key]} <amount>`, `${limitHelp[key]} (default: ${defaultLimits[key]})`).argParser((value) => {
+        const amount = parseAmount(value)
+        if (amount === undefined) throw new InvalidArgumentError('expected a positive number, such as 64 or 20MB')
+        return amount
+      })
+    )
+  }
+  return command
+}
+
+/** The limits given on the command line, by their flags' names (`maxDepth`). */
+function limitsFrom(flags: object): Partial<Limits> {
+  const given = flags as Record<string, number | undefined>
+  const limits: Partial<Limits> = {}
+  for (const key of Object.keys(defaultLimits) as Array<keyof Limits>) {
+    const value = given[new Option(limitFlags[key]).attributeName()]
+    if (value !== undefined) limits[key] = value
+  }
+  return limits
 }
 
 const rootHelp = 'folder images may be read from (default: the source’s folder)'
@@ -99,8 +135,7 @@ const program = new Command()
   .exitOverride()
   .configureOutput({ outputError: (message, write) => write(`dossier: ${message.replace(/^error: /, '')}`) })
 
-program
-  .command('build')
+withLimits(program.command('build'))
   .description('build every edition of a report (or those named with --format)')
   .argument('[source]', 'Markdown source', defaultSource)
   .option('-o, --out <dir>', 'output folder', 'out')
@@ -120,8 +155,7 @@ program
     if (!(await runBuild(options, flags.quiet)).ok) process.exitCode = EXIT_PROBLEMS
   })
 
-program
-  .command('preview')
+withLimits(program.command('preview'))
   .description('build, serve the editions on 127.0.0.1 and reload the page after each change')
   .argument('[source]', 'Markdown source', defaultSource)
   .option('-o, --out <dir>', 'output folder', 'out')
@@ -163,21 +197,19 @@ program
     })
   })
 
-program
-  .command('check')
+withLimits(program.command('check'))
   .description('check a report, its templates and memo definitions for problems, writing nothing')
   .argument('[source]', 'Markdown source', defaultSource)
   .addOption(templatesOption())
   .option('--root <dir>', rootHelp)
   .option('-q, --quiet', 'print errors only, not warnings')
   .action(async (source: string, flags: { quiet?: boolean; templates?: string; root?: string }) => {
-    const { ok } = await runBuild({ source, check: true, templatesDir: flags.templates, root: flags.root }, flags.quiet)
+    const { ok } = await runBuild({ source, check: true, templatesDir: flags.templates, root: flags.root, limits: limitsFrom(flags) }, flags.quiet)
     if (ok) console.log(`dossier: ${source}: no errors`)
     else process.exitCode = EXIT_PROBLEMS
   })
 
-program
-  .command('memo')
+withLimits(program.command('memo'))
   .description('build one audience’s memo, overriding its definition’s fields without editing files')
   .argument('<id>', 'memo id (a definition in memos/ beside the source)')
   .argument('[source]', 'Markdown source', defaultSource)

@@ -1,4 +1,4 @@
-import type { Definition, FootnoteDefinition, Nodes, Parents, PhrasingContent, Root, RootContent } from 'mdast'
+import type { Definition, FootnoteDefinition, Nodes, Parents, PhrasingContent, Root, RootContent, Table } from 'mdast'
 import { toString } from 'mdast-util-to-string'
 import type { Content, ContentText, TableCell } from 'pdfmake/interfaces.js'
 import { visit } from 'unist-util-visit'
@@ -85,7 +85,10 @@ const ignored = new Set(['yaml', 'html', 'definition', 'footnoteDefinition'])
 
 const blockHandlers: BlockHandlers = {
   heading(node, state, context) {
-    const id = node.data?.id
+    // An empty heading (`#` alone) sets no line, so it can carry neither a
+    // bookmark nor a contents entry: pdfmake fails on one that tries.
+    const outlineText = toString(node)
+    const id = outlineText.trim() ? node.data?.id : undefined
     state.headingIds.length = node.depth - 1
     const parentId = state.headingIds.filter(Boolean).at(-1)
     if (id) state.headingIds[node.depth - 1] = id
@@ -94,7 +97,7 @@ const blockHandlers: BlockHandlers = {
       style: `h${node.depth}`,
       id,
       outline: Boolean(id),
-      outlineText: toString(node),
+      outlineText,
       outlineParentId: parentId,
       // A chapter on a new page starts at the page's top, without the space above it.
       ...(node.depth === 1 && state.template.page.chapterBreak ? { pageBreak: 'before' as const, marginTop: 0 } : {})
@@ -170,12 +173,18 @@ const blockHandlers: BlockHandlers = {
     return blocks
   },
   table(node, state, context) {
+    // As GFM has it: the header row gives the columns; a shorter row is
+    // padded with empty cells, a longer one's extra cells are left out.
+    const columns = tableColumns(node)
     const body: TableCell[][] = node.children.map((row, rowIndex) =>
-      row.children.map((cell, cellIndex) => ({
-        text: state.inlines(cell, { ...context, family: state.template.fonts.display, bold: rowIndex === 0 || context.bold }),
-        style: rowIndex === 0 ? 'tableHeader' : 'tableCell',
-        alignment: node.align?.[cellIndex] ?? 'left'
-      }))
+      Array.from({ length: columns }, (_, cellIndex) => {
+        const cell = row.children[cellIndex]
+        return {
+          text: cell ? state.inlines(cell, { ...context, family: state.template.fonts.display, bold: rowIndex === 0 || context.bold }) : '',
+          style: rowIndex === 0 ? 'tableHeader' : 'tableCell',
+          alignment: node.align?.[cellIndex] ?? 'left'
+        }
+      })
     )
     const { colors, rules } = state.template
     return [
@@ -272,6 +281,11 @@ const inlineHandlers: InlineHandlers = {
     // An item's lead (`:finding[Lead]{#id}`) is bold, as in the original.
     return state.inlines(node, isItemKind(node.name) ? { ...context, bold: true } : context)
   }
+}
+
+/** A table's columns: as many as its header row has cells. */
+function tableColumns(node: Table): number {
+  return node.children[0]?.children.length ?? 0
 }
 
 function styled(run: Inline, context: Context): Inline {
