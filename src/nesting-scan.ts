@@ -26,8 +26,8 @@ export function scanNesting(text: string, limit: number): Point | undefined {
     } else if (content.trim() === '') {
       open = 0
     } else {
-      const containers = containerDepth(content)
-      if (containers.depth > limit) return point(line, containers.column, start)
+      const column = containerOver(content, limit)
+      if (column !== undefined) return point(line, column, start)
       const inline = inlineDepth(content, open, limit)
       if (inline.over !== undefined) return point(line, inline.over + 1, start)
       open = inline.open
@@ -49,17 +49,22 @@ function point(line: number, column: number, lineStart: number): Point {
   return { line, column, offset: lineStart + column - 1 }
 }
 
-/** Block quote and list markers at a line's start, plus half its indentation (each list level indents at least two columns). */
-function containerDepth(content: string): { depth: number; column: number } {
-  const indent = /^[ \t]*/.exec(content)![0].replace(/\t/g, '    ').length
-  let depth = Math.floor(indent / 2)
+/**
+ * Block quote and list markers at a line's start, on top of half its
+ * indentation (each list level indents at least two columns): the column
+ * of the marker that goes over `limit`, if one does.
+ */
+function containerOver(content: string, limit: number): number | undefined {
+  const indent = /^[ \t]*/.exec(content)![0]
+  let depth = Math.floor(indent.replace(/\t/g, '    ').length / 2)
+  if (depth > limit) return indent.length + 1
   const marker = /^[ \t]*(?:>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))/
   let rest = content
   for (let match = marker.exec(rest); match; match = marker.exec(rest)) {
-    depth++
+    if (++depth > limit) return content.length - rest.length + match[0].length - match[0].trimStart().length + 1
     rest = rest.slice(match[0].length)
   }
-  return { depth, column: content.length - rest.length + 1 }
+  return undefined
 }
 
 const delimiter = /[*_~]/

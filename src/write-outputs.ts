@@ -1,4 +1,4 @@
-import { copyFile, link, lstat, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises'
+import { copyFile, link, lstat, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { OutputFile } from './types.js'
 
@@ -31,7 +31,7 @@ export interface Staging {
 export async function openStaging(outDir: string): Promise<Staging> {
   let folder: string
   try {
-    await mkdir(outDir, { recursive: true })
+    await makeFolder(outDir)
     await removeStale(outDir)
     folder = await mkdtemp(path.join(outDir, `${prefix}${process.pid}-`))
   } catch (error) {
@@ -59,9 +59,9 @@ async function moveIntoPlace(outDir: string, folder: string, outputs: OutputFile
   }))
   for (const move of moves) {
     try {
-      await mkdir(path.dirname(move.fresh), { recursive: true })
+      await makeFolder(path.dirname(move.fresh))
       await writeFile(move.fresh, move.data)
-      await mkdir(path.dirname(move.target), { recursive: true })
+      await makeFolder(path.dirname(move.target))
     } catch (error) {
       throw outputError(error, move.target)
     }
@@ -93,7 +93,7 @@ async function refuseNonFile(target: string): Promise<void> {
 /** A hard link to the file a target replaces, for undoing; false when there is none. */
 async function keepPrevious(target: string, previous: string): Promise<boolean> {
   try {
-    await mkdir(path.dirname(previous), { recursive: true })
+    await makeFolder(path.dirname(previous))
     await link(target, previous)
     return true
   } catch (error) {
@@ -102,6 +102,21 @@ async function keepPrevious(target: string, previous: string): Promise<boolean> 
     await copyFile(target, previous)
     return true
   }
+}
+
+/**
+ * `mkdir -p`, one folder at a time: Node's recursive `mkdir` never returns
+ * for a path under `/proc` (it retries the parent that exists forever).
+ */
+async function makeFolder(folder: string): Promise<void> {
+  const stats = await stat(folder).catch(() => undefined)
+  if (stats?.isDirectory()) return
+  if (stats) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR', path: folder })
+  const parent = path.dirname(folder)
+  if (parent !== folder) await makeFolder(parent)
+  await mkdir(folder).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error
+  })
 }
 
 /** Staging folders of builds that were killed (their process is gone). */
@@ -124,6 +139,6 @@ function alive(pid: number): boolean {
 function outputError(error: unknown, fallback: string): OutputError {
   if (error instanceof OutputError) return error
   const { code, path: where } = error as NodeJS.ErrnoException
-  const why = { ENOTDIR: 'not a folder', EACCES: 'permission denied', EROFS: 'read-only file system', ENOSPC: 'no space left', EISDIR: 'it is a folder' }[code ?? '']
+  const why = { ENOENT: 'it cannot be made there', ENOTDIR: 'not a folder', EACCES: 'permission denied', EROFS: 'read-only file system', ENOSPC: 'no space left', EISDIR: 'it is a folder' }[code ?? '']
   return new OutputError(where ?? fallback, why ?? code ?? String(error))
 }
