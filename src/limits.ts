@@ -17,7 +17,7 @@ export interface Limits {
 }
 
 export const defaultLimits: Limits = {
-  inputBytes: 10_000_000,
+  inputBytes: 2_000_000,
   depth: 32,
   tableCells: 100_000,
   footnotes: 5_000,
