@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { networkInterfaces } from 'node:os'
 import path from 'node:path'
@@ -10,15 +10,6 @@ import { visit } from 'unist-util-visit'
 import { afterAll, describe, expect, it } from 'vitest'
 import { startPreview } from '../src/preview.js'
 import { cli, fixture, root, tempDir } from './helpers.js'
-
-/** A templates folder: dossier's own, with the fixture's memo templates instead of the shipped ones. */
-function templatesWith(memos: string): string {
-  const dir = path.join(tempDir('safety-templates-'), 'templates')
-  cpSync(path.join(root, 'templates'), dir, { recursive: true })
-  rmSync(path.join(dir, 'memos'), { recursive: true })
-  cpSync(memos, path.join(dir, 'memos'), { recursive: true })
-  return dir
-}
 
 const urlProperties = ['href', 'src', 'srcSet', 'action', 'formAction', 'xLinkHref', 'poster', 'data', 'cite', 'background', 'codeBase', 'ping', 'manifest']
 const dangerousElements = new Set(['script', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'form', 'base', 'link', 'foreignobject', 'template'])
@@ -52,12 +43,11 @@ function hazards(html: string): string[] {
 
 describe('a hostile source', () => {
   const out = tempDir('safety-')
-  const templates = templatesWith(fixture('hostile', 'memos'))
   const networkLog = path.join(out, 'network.log')
   const preload = fixture('no-network', 'record-network.mjs')
   const build = spawnSync(
     process.execPath,
-    ['--import', preload, path.join(root, 'dist', 'cli.js'), 'build', fixture('hostile', 'input.md'), '--out', out, '--templates', templates],
+    ['--import', preload, path.join(root, 'dist', 'cli.js'), 'build', fixture('hostile', 'input.md'), '--out', out],
     { encoding: 'utf8', env: { ...process.env, DOSSIER_NETWORK_LOG: networkLog } }
   )
 
