@@ -56,6 +56,8 @@ export interface State extends Prepared {
   footnoteDefinitions: Map<string, FootnoteDefinition>
   /** Footnote identifiers in the order first cited; a note's number is its index + 1. */
   footnoteOrder: string[]
+  /** The tables set, in order: a table's content carries its index here as `sourceTable`. */
+  tables: Table[]
   /** Heading ids by depth, for nesting the PDF outline. */
   headingIds: string[]
   blocks(parent: Parents, context: Context): Content[]
@@ -190,6 +192,7 @@ const blockHandlers: BlockHandlers = {
     return [
       {
         table: { headerRows: 1, dontBreakRows: true, widths: body[0]?.map(() => '*') ?? [], body },
+        sourceTable: state.tables.push(node) - 1,
         layout: {
           hLineWidth: (index: number) => (index <= 1 || index === body.length ? rules.tableFrame : rules.table),
           vLineWidth: () => 0,
@@ -338,6 +341,7 @@ function createState(tree: Root, prepared: Prepared): State {
     definitions,
     footnoteDefinitions,
     footnoteOrder: [],
+    tables: [],
     headingIds: [],
     blocks(parent, context) {
       return ('children' in parent ? (parent.children as RootContent[]) : []).flatMap((child) => oneBlock(child, state, context))
@@ -372,6 +376,8 @@ export interface Converted {
   notes: Content[][]
   /** Footnote identifiers by number − 1. */
   noteIds: string[]
+  /** The tables, by the `sourceTable` index their content carries. */
+  tables: Table[]
 }
 
 /**
@@ -396,5 +402,5 @@ export function toPdfmake(tree: Root, prepared: Prepared): Converted {
     }
     notes.push(blocks)
   }
-  return { content, notes, noteIds: state.footnoteOrder }
+  return { content, notes, noteIds: state.footnoteOrder, tables: state.tables }
 }
