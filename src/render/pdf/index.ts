@@ -78,7 +78,8 @@ function contentsEntries(tree: Root, file: VFile): ContentsEntry[] {
   const items = new Map((file.data.items ?? []).map((item) => [item.id, item]))
   const entries: ContentsEntry[] = []
   visit(tree, (node) => {
-    if (node.type === 'heading' && node.depth <= 2 && node.data?.id) entries.push({ kind: node.depth === 1 ? 'section' : 'subsection', id: node.data.id, text: toString(node) })
+    // An empty heading sets no line to point at (see the heading handler): it has no entry.
+    if (node.type === 'heading' && node.depth <= 2 && node.data?.id && toString(node).trim()) entries.push({ kind: node.depth === 1 ? 'section' : 'subsection', id: node.data.id, text: toString(node) })
     const item = node.type === 'listItem' && node.data?.itemId ? items.get(node.data.itemId) : undefined
     if (item) entries.push({ kind: 'item', id: item.id, text: item.lead.replace(/:$/, '') })
   })
