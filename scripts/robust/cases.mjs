@@ -88,9 +88,14 @@ const words = (bytes) => 'lorem ipsum dolor sit amet '.repeat(Math.ceil(bytes / 
 const table = (columns, rows) =>
   `|${repeat(columns, (c) => ` h${c} |`)}\n|${' --- |'.repeat(columns)}\n` + repeat(rows, (r) => `|${repeat(columns, (c) => ` ${r}.${c} |`)}\n`)
 
-/** Generated hard cases: depth, size, odd bytes and scripts, big tables and images. */
+/**
+ * Generated hard cases: depth, size, odd bytes and scripts, big tables and
+ * images. Those marked `heavy` still take minutes (pdfmake lays out tens of
+ * thousands of pages or runs): `--heavy` adds them to a run.
+ */
 export function hardCases(fixtures) {
   const md = (name, body, extra = {}) => ({ name: `hard-${name}`, section: 'hard', files: { 'input.md': body, ...extra } })
+  const heavy = (one) => ({ ...one, heavy: true })
   const titled = (name, body, extra) => md(name, frontMatter(name) + body, extra)
   const photo = readFileSync(new URL('images/photo.jpg', fixtures))
   return [
@@ -104,21 +109,21 @@ export function hardCases(fixtures) {
     titled('nested-links-10000', '['.repeat(10_000) + 'deep' + '](https://example.org/)'.repeat(10_000) + '\n'),
     titled('nested-strikethrough', '~~'.repeat(5000) + 'deep' + '~~'.repeat(5000) + '\n'),
     titled('paragraph-5mb', words(5_000_000) + '\n'),
-    titled('headings-100000', repeat(100_000, (i) => `## Heading ${i}\n\n`)),
+    heavy(titled('headings-100000', repeat(100_000, (i) => `## Heading ${i}\n\n`))),
     titled('headings-10000', repeat(10_000, (i) => `# Heading ${i}\n\ntext\n\n`)),
-    titled('heading-100kb', '# ' + words(100_000) + '\n'),
+    heavy(titled('heading-100kb', '# ' + words(100_000) + '\n')),
     titled('empty-headings', '#\n##\n###\n\n# Real\n\n##\n'),
     titled('word-20000', 'a'.repeat(20_000) + '\n'),
-    titled('word-60000', 'b'.repeat(60_000) + '\n'),
+    heavy(titled('word-60000', 'b'.repeat(60_000) + '\n')),
     titled('url-20000', `https://example.org/${'c'.repeat(20_000)} and [link](https://example.org/${'d'.repeat(20_000)})\n`),
-    titled('links-50000', repeat(50_000, (i) => `[l${i}](https://example.org/${i}) `) + '\n'),
-    titled('anchors-broken-20000', repeat(20_000, (i) => `[a${i}](#nowhere-${i}) `) + '\n'),
+    heavy(titled('links-50000', repeat(50_000, (i) => `[l${i}](https://example.org/${i}) `) + '\n')),
+    heavy(titled('anchors-broken-20000', repeat(20_000, (i) => `[a${i}](#nowhere-${i}) `) + '\n')),
     titled('footnotes-1000', repeat(1000, (i) => `Text.[^n${i}]\n`) + '\n' + repeat(1000, (i) => `[^n${i}]: Note ${i}.\n`)),
-    titled('footnote-references-20000', repeat(20_000, () => 'Cite.[^n] ') + '\n\n[^n]: The note.\n'),
+    heavy(titled('footnote-references-20000', repeat(20_000, () => 'Cite.[^n] ') + '\n\n[^n]: The note.\n')),
     titled('table-500-columns', table(500, 3)),
     titled('table-300-columns', table(300, 2)),
     titled('table-10000-rows', table(3, 10_000)),
-    titled('table-30000-rows', table(2, 30_000)),
+    heavy(titled('table-30000-rows', table(2, 30_000))),
     md('nul-bytes', Buffer.from(frontMatter('nul') + 'Text with \0 NUL \0\0 bytes.\n\n# Head\0ing\n')),
     md('invalid-utf8', Buffer.concat([Buffer.from(frontMatter('utf8') + 'Bytes: '), Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xa0, 0xa1, 0xe2, 0x28, 0xa1, 0xf0, 0x28, 0x8c, 0xbc]), Buffer.from(' end.\n')])),
     md('bom', '\uFEFF' + frontMatter('bom') + '# Heading\n\nText.\n'),
