@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { unzipSync } from 'fflate'
@@ -10,6 +10,9 @@ import { invalid } from '../scripts/robust/validate.mjs'
 import { cli, fixture, root, tempDir } from './helpers.js'
 
 const formats = ['html', 'json', 'pdf', 'docx']
+// PDFs are checked with qpdf: without it (and not in CI) they are only built.
+const qpdf = spawnSync('qpdf', ['--version']).status === 0
+if (!qpdf && !process.env.CI) console.log('skipped: qpdf is not installed, the PDFs are not checked')
 const front = (title: string) => `---\ntitle: ${title}\n---\n\n`
 
 interface Case {
@@ -74,7 +77,10 @@ describe.each(Object.entries(cases))('%s', (_name, testCase) => {
       return
     }
     expect(built.written).toHaveLength(formats.length)
-    for (const written of built.written) expect(await invalid(path.extname(written).slice(1), written), written).toBeUndefined()
+    for (const written of built.written) {
+      const format = path.extname(written).slice(1)
+      if (format !== 'pdf' || qpdf || process.env.CI) expect(await invalid(format, written), written).toBeUndefined()
+    }
   })
 })
 
