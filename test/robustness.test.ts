@@ -160,5 +160,6 @@ describe('outputs, whole or not at all', () => {
     expect(cli(['build', source, '--out', out, '--format', 'html']).status).toBe(0)
     expect(readdirSync(out).filter((name) => name.startsWith('.'))).toEqual([])
     expect(existsSync(path.join(out, 'report.html'))).toBe(true)
-  })
+    // Seven builds of the report, six of them killed: longer than the default on a busy machine.
+  }, 300_000)
 })
