@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { VFile } from 'vfile'
@@ -8,7 +8,9 @@ import { hasErrors, hasWarnings, problem } from './message.js'
 import { parseReport } from './pipeline.js'
 import { availableFormats, loadRenderer } from './renderers.js'
 import { templateLayers } from './templates.js'
+import { defaultLimits, limitFlags, type Limits } from './limits.js'
 import type { EditionFile, MemoOverrides, OutputFile, Renderer, RenderContext } from './types.js'
+import { openStaging, OutputError, type Staging } from './write-outputs.js'
 
 export interface BuildOptions {
   /** The Markdown source. Default: `source/report.md`. */
@@ -31,6 +33,8 @@ export interface BuildOptions {
   memoOverrides?: MemoOverrides
   /** The folder images may be read from. Default: the source's folder. */
   root?: string
+  /** Limits on the source's size, depth, tables, footnotes and images. Default: `defaultLimits`. */
+  limits?: Partial<Limits>
   /** Parse and check only; write nothing. */
   check?: boolean
   /**
@@ -57,21 +61,35 @@ export const packageRoot = fileURLToPath(new URL('..', import.meta.url))
 /**
  * Build editions of one source. Everything is rendered in memory first; the
  * outputs are written only when no renderer reported an error (nor, with
- * `strict`, a warning), each file replaced atomically, so a failed build
+ * `strict`, a warning), all or none (`write-outputs.ts`), so a failed build
  * leaves the previous editions as they were. With `firstFormats`, those are
  * rendered and written first, and the others after: a failure in the
  * others leaves the first written.
  */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const written: string[] = []
-  const { file } = await renderReport(options, async (file, editions) => {
-    // After an error nothing more is written; the later formats still run, to report their problems too.
-    if (options.check || failed(file, options.strict)) return
-    const batch = await writeAll(file, options.outDir ?? 'out', editions)
-    written.push(...batch)
-    if (batch.length > 0) options.onWrite?.(batch)
-  })
-  return { file, written }
+  let staging: Staging | undefined
+  try {
+    const { file } = await renderReport(options, {
+      // The output folder is opened once the source is read: one that
+      // cannot be written stops the build before any work is done.
+      async onRead(file) {
+        if (options.check) return true
+        staging = await openOutput(file, options.outDir ?? 'out')
+        return staging !== undefined
+      },
+      async onRendered(file, editions) {
+        // After an error nothing more is written; the later formats still run, to report their problems too.
+        if (!staging || failed(file, options.strict)) return
+        const batch = await commit(file, staging, editions)
+        written.push(...batch)
+        if (batch.length > 0) options.onWrite?.(batch)
+      }
+    })
+    return { file, written }
+  } finally {
+    await staging?.discard()
+  }
 }
 
 /** What `renderReport` made: the source's vfile, with its problems, and the files, in memory. */
@@ -86,28 +104,26 @@ export function failed(file: VFile, strict = false): boolean {
   return hasErrors(file) || (strict && hasWarnings(file))
 }
 
-/**
- * Parse a source and render its editions in memory, writing nothing;
- * `onRendered` is told each group of files as it is made (the
- * `firstFormats`, then the rest).
- */
-export async function renderReport(options: BuildOptions = {}, onRendered?: (file: VFile, editions: EditionFile[]) => Promise<void>): Promise<RenderedReport> {
+interface RenderHooks {
+  /** Told once the source is read, before it is parsed; false stops there. */
+  onRead?(file: VFile): Promise<boolean>
+  /** Told each group of files as it is made (the `firstFormats`, then the rest). */
+  onRendered?(file: VFile, editions: EditionFile[]): Promise<void>
+}
+
+/** Parse a source and render its editions in memory, writing nothing. */
+export async function renderReport(options: BuildOptions = {}, hooks: RenderHooks = {}): Promise<RenderedReport> {
   const source = options.source ?? path.join('source', 'report.md')
   const file = new VFile({ path: source })
-  try {
-    file.value = await readFile(source, 'utf8')
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? ''
-    const why = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'it is a folder' }[code] ?? String(error)
-    problem(file, `Cannot read the source: ${why}, expected a Markdown file`, undefined, 'source-unreadable')
-    return { file, editions: [] }
-  }
+  const limits = { ...defaultLimits, ...options.limits }
+  if (!(await readSource(file, limits.inputBytes))) return { file, editions: [] }
+  if (hooks.onRead && !(await hooks.onRead(file))) return { file, editions: [] }
   const templates = templateLayers(source, options.templatesDir)
   // Read once for every edition, so a broken template is one message, not one per edition.
   const labels = await loadLabels(file, templates)
   const design = await loadDesign(file, templates)
   if (!labels || !design) return { file, editions: [] }
-  const tree = await parseReport(file, { root: options.root, labels })
+  const tree = await parseReport(file, { root: options.root, labels, limits })
   if (hasErrors(file)) return { file, editions: [] }
 
   const reportDate = file.data.meta?.date
@@ -154,7 +170,7 @@ export async function renderReport(options: BuildOptions = {}, onRendered?: (fil
     // Listed, and written, in the order the formats were asked for.
     made.sort((a, b) => group.indexOf(a.format) - group.indexOf(b.format))
     editions.push(...made)
-    await onRendered?.(file, made)
+    await hooks.onRendered?.(file, made)
   }
   return { file, editions: options.check || hasErrors(file) ? [] : editions }
 }
@@ -168,29 +184,61 @@ function renderFailed(file: VFile, format: string, error: unknown, check = false
   problem(file, `Cannot ${check ? 'check' : 'write'} the ${format} edition: ${(error as Error).message}`, undefined, `render-${format}`)
 }
 
-/**
- * Write every output to a temporary file beside its target first, and only
- * when all are written rename them into place: a full disk or an
- * unwritable folder leaves the previous editions whole.
- */
+/** Write outputs all or none, into a fresh staging of `outDir` (a site's pages, say); [] when they cannot be. */
 export async function writeAll(file: VFile, outDir: string, outputs: OutputFile[]): Promise<string[]> {
-  const staged: Array<{ temporary: string; target: string }> = []
+  const staging = await openOutput(file, outDir)
+  if (!staging) return []
   try {
-    for (const output of outputs) {
-      const target = path.join(outDir, output.path)
-      const temporary = `${target}.${process.pid}.tmp`
-      await mkdir(path.dirname(target), { recursive: true })
-      staged.push({ temporary, target })
-      await writeFile(temporary, output.data)
-    }
+    return await commit(file, staging, outputs)
+  } finally {
+    await staging.discard()
+  }
+}
+
+async function openOutput(file: VFile, outDir: string): Promise<Staging | undefined> {
+  try {
+    return await openStaging(outDir)
   } catch (error) {
-    await Promise.all(staged.map(({ temporary }) => rm(temporary, { force: true })))
-    const { code, path: where } = error as NodeJS.ErrnoException
-    problem(file, `Cannot write to \`${where ?? outDir}\` (${code ?? String(error)}), expected a folder dossier may write in`, undefined, 'output-unwritable')
+    unwritable(file, error)
+    return undefined
+  }
+}
+
+/** Move outputs into place, all or none; a failure is the `output-unwritable` problem. */
+async function commit(file: VFile, staging: Staging, outputs: OutputFile[]): Promise<string[]> {
+  try {
+    return await staging.commit(outputs)
+  } catch (error) {
+    unwritable(file, error)
     return []
   }
-  for (const { temporary, target } of staged) await rename(temporary, target)
-  return staged.map(({ target }) => target)
+}
+
+/** Read the source into `file`, refusing one that cannot be read or is over the size limit. */
+async function readSource(file: VFile, maxBytes: number): Promise<boolean> {
+  try {
+    // Only a regular file: a FIFO or a device would block the read or never end.
+    const stats = await stat(file.path)
+    if (stats.isDirectory()) throw Object.assign(new Error('folder'), { code: 'EISDIR' })
+    if (!stats.isFile()) throw Object.assign(new Error('not a file'), { code: 'ENOTFILE' })
+    if (stats.size > maxBytes) {
+      const start = { line: 1, column: 1, offset: 0 }
+      problem(file, `Unexpected source of ${stats.size} bytes, expected at most ${maxBytes} (${limitFlags.inputBytes})`, { start, end: start }, 'limit-input')
+      return false
+    }
+    file.value = await readFile(file.path, 'utf8')
+    return true
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? ''
+    const why = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'it is a folder', ENOTFILE: 'not a regular file' }[code] ?? String(error)
+    problem(file, `Cannot read the source: ${why}, expected a Markdown file`, undefined, 'source-unreadable')
+    return false
+  }
+}
+
+function unwritable(file: VFile, error: unknown): void {
+  if (!(error instanceof OutputError)) throw error
+  problem(file, `Cannot write to \`${error.where}\` (${error.why}), expected a folder dossier may write in; nothing was replaced`, undefined, 'output-unwritable')
 }
 
 /**

@@ -4,6 +4,8 @@ import path from 'node:path'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { build, failed, packageRoot, type BuildOptions } from './build.js'
 import { displayPath, hasErrors } from './message.js'
+import { defaultLimits, limitFlags, parseAmount, type Limits } from './limits.js'
+import { memoDefinitionsFolder } from './render/memo/definitions.js'
 import { reportProblems } from './report-problems.js'
 import { availableFormats } from './renderers.js'
 import { isFolder, ownTemplates } from './templates.js'
@@ -101,8 +103,42 @@ function buildOptions(source: string | undefined, flags: BuildFlags): BuildOptio
     paper: flags.paper,
     templatesDir: flags.templates,
     root: flags.root,
-    strict: flags.strict
+    strict: flags.strict,
+    limits: limitsFrom(flags)
   }
+}
+
+const limitHelp: Record<keyof Limits, string> = {
+  inputBytes: 'largest source, in bytes (k, M, G)',
+  depth: 'deepest nesting of quotes, lists, emphasis and links',
+  tableCells: 'most cells in one table',
+  footnotes: 'most footnotes',
+  imagePixels: 'most pixels in one image (width × height)'
+}
+
+/** The limit flags (`--max-depth 64`). */
+function withLimits(command: Command): Command {
+  for (const key of Object.keys(defaultLimits) as Array<keyof Limits>) {
+    command.addOption(
+      new Option(`${limitFlags[key]} <amount>`, `${limitHelp[key]} (default: ${defaultLimits[key]})`).argParser((value) => {
+        const amount = parseAmount(value)
+        if (amount === undefined) throw new InvalidArgumentError('expected a positive number, such as 64 or 20MB')
+        return amount
+      })
+    )
+  }
+  return command
+}
+
+/** The limits given on the command line, by their flags' names (`maxDepth`). */
+function limitsFrom(flags: object): Partial<Limits> {
+  const given = flags as Record<string, number | undefined>
+  const limits: Partial<Limits> = {}
+  for (const key of Object.keys(defaultLimits) as Array<keyof Limits>) {
+    const value = given[new Option(limitFlags[key]).attributeName()]
+    if (value !== undefined) limits[key] = value
+  }
+  return limits
 }
 
 const rootHelp = 'folder images may be read from (default: the source’s folder)'
@@ -115,8 +151,7 @@ const program = new Command()
   .exitOverride()
   .configureOutput({ outputError: (message, write) => write(`dossier: ${message.replace(/^error: /, '')}`) })
 
-program
-  .command('build')
+withLimits(program.command('build'))
   .description('build every edition of a report (or those named with --format)')
   .argument('[source]', 'Markdown source', defaultSource)
   .option('-o, --out <dir>', 'output folder', 'out')
@@ -138,8 +173,7 @@ program
     if (!(await runBuild(options, flags)).ok) process.exitCode = EXIT_PROBLEMS
   })
 
-program
-  .command('preview')
+withLimits(program.command('preview'))
   .description('build, serve the editions on 127.0.0.1 and reload the page after each change')
   .argument('[source]', 'Markdown source', defaultSource)
   .option('-o, --out <dir>', 'output folder', 'out')
@@ -181,8 +215,7 @@ program
     })
   })
 
-program
-  .command('check')
+withLimits(program.command('check'))
   .description('check a report, its templates and memo definitions for problems, writing nothing')
   .argument('[source]', 'Markdown source', defaultSource)
   .addOption(templatesOption())
@@ -190,13 +223,12 @@ program
   .option('-q, --quiet', 'print errors only, not warnings')
   .option('--strict', 'fail on warnings too')
   .action(async (source: string, flags: { quiet?: boolean; strict?: boolean; templates?: string; root?: string }) => {
-    const { ok } = await runBuild({ source, check: true, templatesDir: flags.templates, root: flags.root, strict: flags.strict }, flags)
+    const { ok } = await runBuild({ source, check: true, templatesDir: flags.templates, root: flags.root, strict: flags.strict, limits: limitsFrom(flags) }, flags)
     if (ok) console.log(`dossier: ${source}: no errors`)
     else process.exitCode = EXIT_PROBLEMS
   })
 
-program
-  .command('memo')
+withLimits(program.command('memo'))
   .description('build one audience’s memo, overriding its definition’s fields without editing files')
   .argument('<id>', 'memo id (a definition in memos/ beside the source)')
   .argument('[source]', 'Markdown source', defaultSource)

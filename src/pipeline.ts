@@ -19,6 +19,10 @@ import remarkOutline from './plugins/remark-outline.js'
 import remarkRawHtml from './plugins/remark-raw-html.js'
 import remarkTitle from './plugins/remark-title.js'
 import type { ReportData } from './types.js'
+import { defaultLimits, type Limits } from './limits.js'
+import { scanNesting } from './nesting-scan.js'
+import remarkLimits, { reportDepth } from './plugins/remark-limits.js'
+import { removeUnwantedCharacters } from './source-text.js'
 
 /** How a source is read. */
 export interface ParseOptions {
@@ -26,7 +30,12 @@ export interface ParseOptions {
   root?: string
   /** The words the report's body gets from dossier: cross-references and captions. Default: dossier's. */
   labels?: Labels
+  /** Limits on depth, tables, footnotes and images. Default: `defaultLimits`. */
+  limits?: Partial<Limits>
 }
+
+/** The parser's depth beyond the tree's limit: the scan before parsing errs high, so it gets room. */
+const scanSlack = 4
 
 /**
  * The one processor every edition starts from. After `run`, the mdast tree
@@ -44,6 +53,9 @@ function createProcessor(options: ParseOptions) {
       .use(remarkFrontmatter, ['yaml'])
       .use(remarkGfm)
       .use(remarkDirective)
+      // Limits first: a tree too deep, or too big, stops here before any
+      // walk that recurses.
+      .use(remarkLimits, options.limits)
       // Our transforms, in order: front matter into `file.data.meta`; the
       // title when the front matter has none (a sole leading `#` heading,
       // else the file name), headings shifted to make sections; heading
@@ -71,12 +83,23 @@ function createProcessor(options: ParseOptions) {
       // The pre-pass for every edition: images read from inside the root
       // folder into `file.data.images`, so renderers stay synchronous and
       // never read files themselves.
-      .use(remarkImages, { root: options.root })
+      .use(remarkImages, { root: options.root, maxPixels: options.limits?.imagePixels })
   )
 }
 
-/** Parse and transform a source. Problems are messages on `file`. */
+/**
+ * Parse and transform a source. Problems are messages on `file`. Before
+ * parsing, characters no edition can carry are removed, and a source nested
+ * far deeper than the limit is refused (the parser would take minutes).
+ */
 export async function parseReport(file: VFile, options: ParseOptions = {}): Promise<Root> {
+  const { depth } = { ...defaultLimits, ...options.limits }
+  removeUnwantedCharacters(file)
+  const tooDeep = scanNesting(String(file.value), depth * scanSlack)
+  if (tooDeep) {
+    reportDepth(file, { start: tooDeep, end: tooDeep }, depth)
+    return { type: 'root', children: [] }
+  }
   const processor = createProcessor(options)
   const tree = processor.parse(file)
   return (await processor.run(tree, file)) as Root

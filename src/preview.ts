@@ -79,7 +79,14 @@ export async function startPreview(outDir: string, port: number, index: string):
   const page = (body: Buffer | string, at: string) => body.toString().replace(/<\/body>|$/i, (end) => `${liveScript(at)}${end}`)
 
   const server = createServer(async (request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost')
+    // A page elsewhere may point its own name at 127.0.0.1 (DNS rebinding):
+    // only requests addressed to this machine by its local names are served.
+    if (!localHost(request.headers.host)) {
+      response.writeHead(403, { 'content-type': 'text/plain' }).end('Forbidden: not a local host name')
+      return
+    }
+    // Appended, not resolved: `//name` is a path here, not another host.
+    const url = new URL(`http://localhost${request.url ?? '/'}`)
     if (url.pathname === '/__dossier/events') {
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' })
       response.write(': connected\n\n')
@@ -165,4 +172,9 @@ ${items.length > 0 ? `<ul>\n${items.join('\n')}\n</ul>` : '<p>Nothing built yet.
 </body>
 </html>
 `
+}
+
+/** `127.0.0.1`, `localhost` or `[::1]`, with any port. */
+function localHost(host: string | undefined): boolean {
+  return /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i.test(host ?? '')
 }

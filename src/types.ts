@@ -161,7 +161,7 @@ export interface ReportImage {
 
 /** An image `remarkImages` refused, with a warning; every edition shows its alt text instead. */
 export interface RefusedImage {
-  refused: 'image-remote' | 'image-outside' | 'image-unreadable' | 'image-format'
+  refused: 'image-remote' | 'image-outside' | 'image-unreadable' | 'image-format' | 'limit-image'
 }
 
 declare module 'vfile' {

@@ -1,4 +1,4 @@
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml'
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit, type Alias, type Document, type Node } from 'yaml'
 import type { Position } from './types.js'
 
 /** Places by key path: `a.b.0` → where that value is. */
@@ -31,11 +31,44 @@ export function parseYamlSource(text: string, origin: Origin = { line: 1, offset
     const { line, col } = lineCounter.linePos(offset)
     return { line: origin.line + line - 1, column: col, offset: origin.offset + offset }
   }
+  const place = (range: readonly number[] | undefined) => ({ start: at(range?.[0] ?? 0), end: at(range?.[1] ?? 0) })
   const source: YamlSource = { value: undefined, places: new Map(), keys: new Map(), errors: [] }
   collectPlaces(document.contents, '', source, at)
-  source.errors = document.errors.map((error) => ({ reason: error.message, place: { start: at(error.pos[0]), end: at(error.pos[1]) } }))
-  if (source.errors.length === 0) source.value = document.toJS()
+  source.errors = document.errors.map((error) => ({ reason: error.message, place: place(error.pos) }))
+  // Tags would make values of types a report has no use for: plain YAML only.
+  for (const warning of document.warnings) {
+    if (warning.code === 'TAG_RESOLVE_FAILED') source.errors.push({ reason: `${warning.message}, expected plain YAML without tags`, place: place(warning.pos) })
+  }
+  if (source.errors.length > 0) return source
+  try {
+    // Aliases are expanded with a cap, so a "billion laughs" document stops early.
+    source.value = document.toJS({ maxAliasCount })
+  } catch (error) {
+    const unresolved = /^Unresolved alias.*: (.*)$/.exec((error as Error).message)?.[1]
+    const alias = firstAlias(document, unresolved)
+    const reason = unresolved
+      ? `Unexpected alias \`*${unresolved}\` with no anchor before it, expected \`&${unresolved}\` on a value above`
+      : `Unexpected aliases expanded more than ${maxAliasCount} times, expected plain values (or a few aliases)`
+    source.errors.push({ reason, place: place(alias?.range ?? undefined) })
+  }
   return source
+}
+
+/** How many times aliases may be expanded in one document. */
+const maxAliasCount = 100
+
+/** The alias named `name`, else the first one. */
+function firstAlias(document: Document, name: string | undefined): Alias | undefined {
+  let found: Alias | undefined
+  visit(document, {
+    Alias(_, node) {
+      if (name === undefined || node.source === name) {
+        found = node
+        return visit.BREAK
+      }
+    }
+  })
+  return found
 }
 
 type At = (offset: number) => Position['start']

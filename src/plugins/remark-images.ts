@@ -4,6 +4,7 @@ import path from 'node:path'
 import type { Definition, Image, ImageReference, Root } from 'mdast'
 import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
+import { defaultLimits, limitFlags } from '../limits.js'
 import { problem } from '../message.js'
 import { sanitizeSvg } from '../sanitize-svg.js'
 import { safeDecode } from '../text.js'
@@ -18,6 +19,8 @@ export interface Options {
    * relative to the file's `cwd`. Default: the source's folder.
    */
   root?: string
+  /** Pixels an image may have (width × height); a larger one is refused. Default: `defaultLimits.imagePixels`. */
+  maxPixels?: number
 }
 
 /**
@@ -49,7 +52,8 @@ export default function remarkImages(options: Options = {}) {
     file.data.images = images
     if (wanted.size === 0) return
     const places = file.path ? await placesOf(file, options.root) : undefined
-    const results = await Promise.all([...wanted.keys()].map((url) => readImage(url, places)))
+    const maxPixels = options.maxPixels ?? defaultLimits.imagePixels
+    const results = await Promise.all([...wanted.keys()].map(async (url) => withinLimit(await readImage(url, places), url, maxPixels)))
     // Reported in the source's order, whatever order the reads finished in.
     for (const [index, [url, node]] of [...wanted].entries()) {
       const result = results[index]
@@ -60,6 +64,12 @@ export default function remarkImages(options: Options = {}) {
 }
 
 type Refusal = RefusedImage & { reason: string }
+
+/** An image larger than the limit would take the memory of a decoded bitmap in the editions that draw it. */
+function withinLimit(image: ReportImage | Refusal, url: string, maxPixels: number): ReportImage | Refusal {
+  if ('refused' in image || image.width * image.height <= maxPixels) return image
+  return { refused: 'limit-image', reason: `Unexpected image \`${url}\` of ${image.width} × ${image.height} pixels, expected at most ${maxPixels} pixels (${limitFlags.imagePixels})` }
+}
 
 /** Where URLs are resolved from, the folder they must stay inside (both with links followed), and that folder as the user knows it. */
 interface Places {
@@ -97,6 +107,9 @@ async function readImage(url: string, places: Places | undefined): Promise<Repor
     return { refused: 'image-unreadable', reason: `Cannot read the image \`${url}\`: ${why}, expected a file at \`${path.relative(folder, target) || '.'}\`` }
   }
   const measured = measureImage(bytes)
+  if (measured && !complete(bytes, measured.type)) {
+    return { refused: 'image-format', reason: `Unexpected end of the ${measured.type.toUpperCase()} image \`${url}\`, expected a whole file (it is cut short)` }
+  }
   if (measured) return { bytes, ...measured }
   const svg = sanitizeSvg(new TextDecoder().decode(bytes))
   if ('svg' in svg) return { bytes: new TextEncoder().encode(svg.svg), type: 'svg', width: svg.width, height: svg.height }
@@ -178,6 +191,12 @@ export function measureImage(bytes: Uint8Array): Omit<ReportImage, 'bytes'> | un
     }
   }
   return undefined
+}
+
+/** True when a PNG has its closing chunk and a JPEG its end marker: a file cut short is neither. */
+function complete(bytes: Uint8Array, type: ReportImage['type']): boolean {
+  const holds = (marker: number[]) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(Buffer.from(marker))
+  return type === 'png' ? holds([0x49, 0x45, 0x4e, 0x44]) : holds([0xff, 0xd9])
 }
 
 const mediaTypes: Record<ReportImage['type'], string> = { png: 'image/png', jpeg: 'image/jpeg', svg: 'image/svg+xml' }

@@ -43,7 +43,7 @@ export default function remarkTitle() {
     meta.title ||= titleFromFileName(file)
     meta.shortTitle ||= meta.title
 
-    const shift = Math.min(...headings.map((node) => node.depth)) - 1
+    const shift = headings.reduce((least, node) => Math.min(least, node.depth), 6) - 1
     if (headings.length > 0 && shift > 0) {
       for (const node of headings) node.depth = (node.depth - shift) as Heading['depth']
     }

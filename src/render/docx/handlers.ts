@@ -134,6 +134,9 @@ export const builders: Builders = {
 
   footnoteReference(node, context) {
     const number = context.footnotes.reference(node.identifier)
+    // Word cannot open a note that holds a note reference: inside a note,
+    // the cited note's number is set as a plain raised figure.
+    if (number !== undefined && context.inFootnote) return [new TextRun({ text: String(number), style: 'FootnoteReference' })]
     if (number !== undefined) return [new FootnoteReferenceRun(number)]
     // remark-gfm makes a reference only where a definition exists.
     return textRuns(`[^${node.label ?? node.identifier}]`, context)
@@ -298,7 +301,9 @@ function imageRun(url: string, alt: string | null | undefined, title: string | n
  */
 function table(node: MdastTable, context: Context, title?: string): Block[] {
   const { template } = context
-  const columns = Math.max(...node.children.map((row) => row.children.length))
+  // As GFM has it: the header row gives the columns; a shorter row gets
+  // empty cells, a longer one's extra cells are left out.
+  const columns = node.children[0]?.children.length ?? 0
   const widths = columnWidths(node, columns, context.textWidth, template.table.columnChars)
   const border = { style: BorderStyle.SINGLE, size: Math.round(template.table.border * 8), color: template.colors[template.table.borderColor] ?? template.table.borderColor }
   const fill = template.colors[template.table.headerFill] ?? template.table.headerFill
@@ -370,7 +375,7 @@ const cellAlignments = {
 /** Share `total` twips between columns by the length of their longest cell, within bounds, summing exactly. */
 function columnWidths(node: MdastTable, columns: number, total: number, chars: { min: number; max: number }): number[] {
   const weights = Array.from({ length: columns }, (_, column) => {
-    const longest = Math.max(...node.children.map((row) => (row.children[column] ? toString(row.children[column]).length : 0)))
+    const longest = node.children.reduce((most, row) => Math.max(most, row.children[column] ? toString(row.children[column]).length : 0), 0)
     return Math.min(Math.max(longest, chars.min), chars.max)
   })
   const sum = weights.reduce((a, b) => a + b, 0)

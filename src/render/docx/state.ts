@@ -103,4 +103,6 @@ export interface Context extends State {
   readonly strike?: boolean
   /** Raised or lowered, from raw HTML's `<sup>` and `<sub>`. */
   readonly script?: 'superScript' | 'subScript'
+  /** Building a footnote's text. */
+  readonly inFootnote?: boolean
 }

@@ -85,7 +85,7 @@ export function toDocx(tree: Root, file: VFile, options: ToDocxOptions): Documen
     blocks,
     inlines
   }
-  footnoteContext = { ...context, paragraphStyle: 'FootnoteText' }
+  footnoteContext = { ...context, paragraphStyle: 'FootnoteText', inFootnote: true }
 
   // The body starts on a page of its own: its first heading or paragraph
   // opens the page (sections run on, so no style breaks the page for it).
@@ -163,7 +163,7 @@ function blocks(nodes: readonly Nodes[], context: Context): Block[] {
       continue
     }
     const build = blockBuilders[node.type]
-    if (build) result.push(...build(node, context))
+    if (build) for (const built of build(node, context)) result.push(built)
     else unknown(node, context)
   }
   return result
@@ -173,7 +173,7 @@ function inlines(nodes: readonly Nodes[], context: Context): Inline[] {
   const result: Inline[] = []
   for (const node of nodes) {
     const build = isInline(node) ? inlineBuilders[node.type] : undefined
-    if (build) result.push(...build(node, context))
+    if (build) for (const built of build(node, context)) result.push(built)
     else unknown(node, context)
   }
   return result

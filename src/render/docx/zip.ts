@@ -98,7 +98,10 @@ function crc32(data: Uint8Array): number {
  * every machine writes the same bytes. DOS times start in 1980.
  */
 function dosDateTime(date: Date): number {
-  const year = Math.max(1980, date.getUTCFullYear()) - 1980
-  if (year > 119) throw new Error(`Unexpected zip date ${date.toISOString()}, expected a year before 2100`)
-  return ((year << 25) | ((date.getUTCMonth() + 1) << 21) | (date.getUTCDate() << 16) | (date.getUTCHours() << 11) | (date.getUTCMinutes() << 5) | (date.getUTCSeconds() >> 1)) >>> 0
+  // A zip's dates run from 1980 to 2107, and some readers stop at 2099:
+  // a report's date outside that range stamps the nearest end (the
+  // document's own properties keep the real date).
+  const clamped = new Date(Math.min(Math.max(date.getTime(), Date.UTC(1980, 0, 1)), Date.UTC(2099, 11, 31, 23, 59, 58)))
+  const year = clamped.getUTCFullYear() - 1980
+  return ((year << 25) | ((clamped.getUTCMonth() + 1) << 21) | (clamped.getUTCDate() << 16) | (clamped.getUTCHours() << 11) | (clamped.getUTCMinutes() << 5) | (clamped.getUTCSeconds() >> 1)) >>> 0
 }

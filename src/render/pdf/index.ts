@@ -1,4 +1,4 @@
-import type { FootnoteDefinition, Root } from 'mdast'
+import type { FootnoteDefinition, Root, Table } from 'mdast'
 import { toString } from 'mdast-util-to-string'
 import { EXIT, visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
@@ -61,7 +61,9 @@ export const renderer: Renderer = {
     const { noteIds } = converted
     const plan = await planFootnotes(fresh(converted.notes), definitionFor, geometry, template.footnotes.space + template.footnotes.gap, options)
     if (plan.unfit !== undefined) warnUnfit(tree, file, noteIds[plan.unfit - 1])
-    const { bytes } = await printPdf(definitionFor(plan), options)
+    const definition = definitionFor(plan)
+    const { bytes } = await printPdf(definition, options)
+    warnWideTables(definition.content, converted.tables, geometry.textWidth, file)
     return [{ path: `${context.name}.pdf`, data: bytes, title: 'Print edition' }]
   },
   // The template, and every character against the faces that will set it.
@@ -76,7 +78,8 @@ function contentsEntries(tree: Root, file: VFile): ContentsEntry[] {
   const items = new Map((file.data.items ?? []).map((item) => [item.id, item]))
   const entries: ContentsEntry[] = []
   visit(tree, (node) => {
-    if (node.type === 'heading' && node.depth <= 2 && node.data?.id) entries.push({ kind: node.depth === 1 ? 'section' : 'subsection', id: node.data.id, text: toString(node) })
+    // An empty heading sets no line to point at (see the heading handler): it has no entry.
+    if (node.type === 'heading' && node.depth <= 2 && node.data?.id && toString(node).trim()) entries.push({ kind: node.depth === 1 ? 'section' : 'subsection', id: node.data.id, text: toString(node) })
     const item = node.type === 'listItem' && node.data?.itemId ? items.get(node.data.itemId) : undefined
     if (item) entries.push({ kind: 'item', id: item.id, text: item.lead.replace(/:$/, '') })
   })
@@ -115,6 +118,33 @@ function pdfImages(file: VFile): { figures: Map<string, PdfFigure>; dictionary: 
     dictionary[name] = imageDataUrl(image)
   }
   return { figures, dictionary }
+}
+
+/**
+ * A table whose columns, each at its narrowest (its longest word), are
+ * wider together than the text: pdfmake sets it past the page's edge,
+ * where columns are cut off. Read from the widths pdfmake measured as it
+ * laid the definition out.
+ */
+function warnWideTables(content: unknown, tables: Table[], textWidth: number, file: VFile): void {
+  const stack = [content]
+  while (stack.length > 0) {
+    const value = stack.pop()
+    if (Array.isArray(value)) {
+      for (const item of value) stack.push(item)
+      continue
+    }
+    if (!value || typeof value !== 'object') continue
+    const node = value as { sourceTable?: number; _minWidth?: number; stack?: unknown; ul?: unknown; ol?: unknown; table?: { body?: unknown } }
+    const table = node.sourceTable === undefined ? undefined : tables[node.sourceTable]
+    if (table && (node._minWidth ?? 0) > textWidth) {
+      const columns = table.children[0]?.children.length ?? 0
+      const reason = `Unexpected table too wide for the page: its ${columns} columns need ${Math.round(node._minWidth!)} pt at their narrowest, the text is ${Math.round(textWidth)} pt wide, so the print edition cuts off columns; expected fewer columns or shorter words (split the table)`
+      problem(file, reason, table, 'pdf-table-wide', { fatal: false, source: 'dossier-pdf' })
+    }
+    // Only where blocks nest: pdfmake's own measurements hold references back up.
+    stack.push(node.stack, node.ul, node.ol, node.table?.body)
+  }
 }
 
 /** The layout gave up with a note that may not fit at its page's foot: say which, at its definition. */

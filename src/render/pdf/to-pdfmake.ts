@@ -1,4 +1,4 @@
-import type { Definition, FootnoteDefinition, Nodes, Parents, PhrasingContent, Root, RootContent } from 'mdast'
+import type { Definition, FootnoteDefinition, Nodes, Parents, PhrasingContent, Root, RootContent, Table } from 'mdast'
 import { toString } from 'mdast-util-to-string'
 import type { Content, ContentText, TableCell } from 'pdfmake/interfaces.js'
 import { visit } from 'unist-util-visit'
@@ -61,6 +61,8 @@ export interface State extends Prepared {
   footnoteDefinitions: Map<string, FootnoteDefinition>
   /** Footnote identifiers in the order first cited; a note's number is its index + 1. */
   footnoteOrder: string[]
+  /** The tables set, in order: a table's content carries its index here as `sourceTable`. */
+  tables: Table[]
   /** Heading ids by depth, for nesting the PDF outline. */
   headingIds: string[]
   /** Makes the body's structure elements, in reading order. */
@@ -94,7 +96,10 @@ const ignored = new Set(['yaml', 'html', 'definition', 'footnoteDefinition'])
 
 const blockHandlers: BlockHandlers = {
   heading(node, state, context) {
-    const id = node.data?.id
+    // An empty heading (`#` alone) sets no line, so it can carry neither a
+    // bookmark nor a contents entry: pdfmake fails on one that tries.
+    const outlineText = toString(node)
+    const id = outlineText.trim() ? node.data?.id : undefined
     state.headingIds.length = node.depth - 1
     const parentId = state.headingIds.filter(Boolean).at(-1)
     if (id) state.headingIds[node.depth - 1] = id
@@ -105,7 +110,7 @@ const blockHandlers: BlockHandlers = {
       style: `h${node.depth}`,
       id,
       outline: Boolean(id),
-      outlineText: toString(node),
+      outlineText,
       outlineParentId: parentId,
       // A chapter on a new page starts at the page's top, without the space above it.
       ...(node.depth === 1 && state.template.page.chapterBreak ? { pageBreak: 'before' as const, marginTop: 0 } : {})
@@ -189,13 +194,17 @@ const blockHandlers: BlockHandlers = {
     return blocks
   },
   table(node, state, context) {
+    // As GFM has it: the header row gives the columns; a shorter row is
+    // padded with empty cells, a longer one's extra cells are left out.
+    const columns = tableColumns(node)
     const table = [...context.path, state.element('Table')]
     const body: TableCell[][] = node.children.map((row, rowIndex) => {
       const tableRow = [...table, state.element('TR')]
-      return row.children.map((cell, cellIndex) => {
-        const path = [...tableRow, state.element(rowIndex === 0 ? 'TH' : 'TD', rowIndex === 0 ? { scope: 'Column' } : {})]
+      return Array.from({ length: columns }, (_, cellIndex) => {
+        const cell = row.children[cellIndex]
+        const path = cell && [...tableRow, state.element(rowIndex === 0 ? 'TH' : 'TD', rowIndex === 0 ? { scope: 'Column' } : {})]
         return {
-          text: tagRuns(state.inlines(cell, { ...context, family: state.template.fonts.display, bold: rowIndex === 0 || context.bold, path }), path),
+          text: cell && path ? tagRuns(state.inlines(cell, { ...context, family: state.template.fonts.display, bold: rowIndex === 0 || context.bold, path }), path) : '',
           style: rowIndex === 0 ? 'tableHeader' : 'tableCell',
           alignment: node.align?.[cellIndex] ?? 'left'
         }
@@ -205,6 +214,7 @@ const blockHandlers: BlockHandlers = {
     return [
       {
         table: { headerRows: 1, dontBreakRows: true, widths: body[0]?.map(() => '*') ?? [], body },
+        sourceTable: state.tables.push(node) - 1,
         layout: {
           hLineWidth: (index: number) => (index <= 1 || index === body.length ? rules.tableFrame : rules.table),
           vLineWidth: () => 0,
@@ -312,6 +322,11 @@ const inlineHandlers: InlineHandlers = {
   }
 }
 
+/** A table's columns: as many as its header row has cells. */
+function tableColumns(node: Table): number {
+  return node.children[0]?.children.length ?? 0
+}
+
 function styled(run: Inline, context: Context): Inline {
   const result: Inline = { ...run }
   if (context.bold) result.bold = true
@@ -374,6 +389,7 @@ function createState(tree: Root, prepared: Prepared): State {
     definitions,
     footnoteDefinitions,
     footnoteOrder: [],
+    tables: [],
     headingIds: [],
     element: elementMaker(structParts.body),
     noteCitations: [],
@@ -427,6 +443,8 @@ export interface Converted {
   notes: Content[][]
   /** Footnote identifiers by number − 1. */
   noteIds: string[]
+  /** The tables, by the `sourceTable` index their content carries. */
+  tables: Table[]
 }
 
 /**
@@ -453,5 +471,5 @@ export function toPdfmake(tree: Root, prepared: Prepared): Converted {
     }
     notes.push(blocks)
   }
-  return { content, notes, noteIds: state.footnoteOrder }
+  return { content, notes, noteIds: state.footnoteOrder, tables: state.tables }
 }
