@@ -137,7 +137,8 @@ export function readFont(fontFile: string): Buffer {
 
 const openedFonts = new Map<string, Font>()
 
-function openFont(fontFile: string): Font {
+/** A font file parsed, once per process; fontkit decodes its tables as they are first read. */
+export function openFont(fontFile: string): Font {
   let font = openedFonts.get(fontFile)
   if (!font) {
     // Loaded when first needed, and as pdfkit loads it (CommonJS): an
