@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import type { Root } from 'mdast'
 import type { VFile } from 'vfile'
 import { resolveFonts, webFontFaces } from '../../fonts.js'
-import { inlineNpmUrls } from '../html/inline-assets.js'
+import { inlineAssets } from '../html/inline-assets.js'
 import { reportData } from '../../pipeline.js'
 import { templateFile } from '../../templates.js'
 import type { OutputFile, RenderContext, Renderer, ReportItem } from '../../types.js'
@@ -37,7 +37,7 @@ export const renderer: Renderer = {
       outputs.push(
         { path: `${base}.pdf`, data: await fit.print() },
         { path: `${base}.docx`, data: await packDocx(toDocx(fit.content, layout, fonts), context.date) },
-        { path: `${base}.html`, data: await inlineNpmUrls(toHtml(fit.content, layout, fonts, fontFaces, css)) }
+        { path: `${base}.html`, data: await inlineAssets(toHtml(fit.content, layout, fonts, fontFaces, css)) }
       )
     }
     return outputs
