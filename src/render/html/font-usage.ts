@@ -66,7 +66,10 @@ export function charactersByFace(tree: Root, css: string, faces: DeclaredFace[])
       if (!pseudo) continue
       const generated = cascade(state, [rule], variables)
       const content = rule.declarations.filter(([property]) => property === 'content').map(([, value]) => generatedText(value, node)).join('')
-      add(generated, /::?marker/.test(pseudo.text) || /counters?\(/.test(rule.declarations.map(([, value]) => value).join()) ? `${markerCharacters}${content}` : content)
+      const values = rule.declarations.map(([, value]) => value).join()
+      // A marker or a counter in a list style may show letters; `counter(page)` only digits.
+      const counted = /::?marker/.test(pseudo.text) || /counters?\([^)]*,/.test(values) ? markerCharacters : /counters?\(/.test(values) ? '0123456789' : ''
+      add(generated, `${counted}${content}`)
     }
     ancestors.push(node)
     for (const child of node.children) visit(child, state)
@@ -227,8 +230,8 @@ function prepareSelector(text: string): Selector {
 
 /**
  * A stylesheet's style rules, with those inside `@media` and `@supports`
- * as if their condition held; `@font-face`, `@page` and other at-rules
- * are left out.
+ * as if their condition held, and a page's margin boxes as content after
+ * the root element; `@font-face` and other at-rules are left out.
  */
 function parseRules(css: string): Rule[] {
   const text = css.replace(/\/\*[\s\S]*?\*\//g, '')
@@ -243,6 +246,9 @@ function parseRules(css: string): Rule[] {
       if (/^@(media|supports|layer)\b/.test(prelude)) {
         index = open + 1
         parseBlock(close)
+      } else if (prelude.startsWith('@page')) {
+        // A page's margin boxes (`@bottom-center { content: counter(page) }`): text generated on the page, as if after the root.
+        for (const box of text.slice(open + 1, close).matchAll(/@[\w-]+\s*\{([^{}]*)\}/g)) rules.push({ selectors: [prepareSelector('html::after')], declarations: declarations(box[1]) })
       } else if (!prelude.startsWith('@')) {
         rules.push({ selectors: prelude.split(',').map((selector) => selector.trim()).filter(Boolean).map(prepareSelector), declarations: declarations(text.slice(open + 1, close)) })
       }
