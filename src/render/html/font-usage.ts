@@ -185,10 +185,41 @@ function selects(selector: Selector, element: Element, ancestors: Element[], pse
 }
 
 function compoundMatches(compound: string, element: Element): boolean {
-  try {
-    return matches(compound, element)
-  } catch {
-    return true
+  let test = compiledCompounds.get(compound)
+  if (!test) {
+    test = compileCompound(compound)
+    compiledCompounds.set(compound, test)
+  }
+  return test(element)
+}
+
+const compiledCompounds = new Map<string, (element: Element) => boolean>()
+
+/**
+ * A compound selector as a test: tag, classes, id and attributes are
+ * checked directly; one with a pseudo-class (`:lang()`, `:first-child`)
+ * goes to hast-util-select, and one that cannot be read matches.
+ */
+function compileCompound(compound: string): (element: Element) => boolean {
+  const general = (element: Element) => {
+    try {
+      return matches(compound, element)
+    } catch {
+      return true
+    }
+  }
+  const parts = /^([a-z][\w-]*|\*)?((?:\.[\w-]+|#[\w-]+|\[[^\]]+\])*)$/i.exec(compound)
+  if (!parts) return general
+  const tag = parts[1] && parts[1] !== '*' ? parts[1].toLowerCase() : undefined
+  const classes = [...parts[2].matchAll(/\.([\w-]+)/g)].map((match) => match[1])
+  const id = /#([\w-]+)/.exec(parts[2])?.[1]
+  const attributes = [...parts[2].matchAll(/\[([^\]]+)\]/g)].map((match) => match[1])
+  if (attributes.length > 0) return general
+  return (element) => {
+    if (tag && element.tagName !== tag) return false
+    if (id !== undefined && element.properties.id !== id) return false
+    const className = element.properties.className
+    return classes.every((name) => Array.isArray(className) && className.includes(name))
   }
 }
 

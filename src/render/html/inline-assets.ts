@@ -100,15 +100,27 @@ const keptSubsets = 64
  * memory and on disk (`readCache`), by the face's bytes and the characters.
  */
 async function subsetFace(file: string, characters: string, features: string[] | undefined): Promise<Buffer> {
-  const face = await readFile(file)
-  const key = createHash('sha256').update(subsetter()).update(`${features?.join(',') ?? '*'}\n`).update(face).update('\0').update(characters).digest('hex')
+  const face = await readFace(file)
+  const key = createHash('sha256').update(subsetter()).update(`${features?.join(',') ?? '*'}\n`).update(face.hash).update('\0').update(characters).digest('hex')
   let subset = subsets.get(key)
   if (!subset) {
-    subset = readCached(key) ?? subsetNow(face, characters, features, key)
+    subset = readCached(key) ?? subsetNow(face.bytes, characters, features, key)
     if (subsets.size >= keptSubsets) subsets.delete(subsets.keys().next().value!)
     subsets.set(key, subset)
   }
   return subset
+}
+
+/** Web font files by path, with their SHA-256: package files do not change while dossier runs. */
+const faces = new Map<string, Promise<{ bytes: Buffer; hash: string }>>()
+
+function readFace(file: string): Promise<{ bytes: Buffer; hash: string }> {
+  let face = faces.get(file)
+  if (!face) {
+    face = readFile(file).then((bytes) => ({ bytes, hash: createHash('sha256').update(bytes).digest('hex') }))
+    faces.set(file, face)
+  }
+  return face
 }
 
 function readCached(key: string): Promise<Buffer> | undefined {
