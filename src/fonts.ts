@@ -113,11 +113,26 @@ export function naturalLineHeight(fontFile: string): number {
   return (font.ascent - font.descent) / font.unitsPerEm
 }
 
-/** How wide `text` is set in a face at `size` points, as a layout would measure it. */
+/**
+ * How wide `text` is set in a face at `size` points, as a layout would
+ * measure it. Shaping is slow and the print edition measures the same
+ * texts (contents entries, item leads) again on every layout pass, so each
+ * width is kept, in ems, until the process has measured many texts.
+ */
 export function advanceWidth(fontFile: string, text: string, size: number): number {
-  const font = openFont(fontFile)
-  return (font.layout(text).advanceWidth / font.unitsPerEm) * size
+  const key = `${fontFile}\0${text}`
+  let ems = widths.get(key)
+  if (ems === undefined) {
+    const font = openFont(fontFile)
+    ems = font.layout(text).advanceWidth / font.unitsPerEm
+    if (widths.size >= keptWidths) widths.clear()
+    widths.set(key, ems)
+  }
+  return ems * size
 }
+
+const widths = new Map<string, number>()
+const keptWidths = 200_000
 
 const fontBytes = new Map<string, Buffer>()
 
@@ -137,7 +152,8 @@ export function readFont(fontFile: string): Buffer {
 
 const openedFonts = new Map<string, Font>()
 
-function openFont(fontFile: string): Font {
+/** A font file parsed, once per process; fontkit decodes its tables as they are first read. */
+export function openFont(fontFile: string): Font {
   let font = openedFonts.get(fontFile)
   if (!font) {
     // Loaded when first needed, and as pdfkit loads it (CommonJS): an

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Root } from 'mdast'
 import { toString } from 'mdast-util-to-string'
@@ -120,6 +121,23 @@ describe('the print edition', async () => {
   it('is byte-identical when built twice', async () => {
     const again = await print(reportSource)
     expect(again.bytes.equals(report.bytes)).toBe(true)
+  })
+
+  // Faces are parsed once per process and shared by every document; each
+  // document keeps its own glyphs, so what one set cannot change another's
+  // bytes or the text read back from it (its ToUnicode map). A face draws
+  // U+02BC (ʼ) and U+2019 (’) with one glyph, and a glyph remembers the
+  // character it was first set for: shared, the report's apostrophes would
+  // read back as the other document's.
+  it('is the same built alone as after another document in one process', () => {
+    const other = path.join(tempDir(), 'other.md')
+    writeFileSync(other, '# Other\n\nKimʼs 5 µm cable‐run.\n')
+    const out = tempDir()
+    // A new process, as the first document it sets is the one that matters.
+    const script = `import(${JSON.stringify(new URL('../dist/build.js', import.meta.url).href)}).then(async (m) => { for (const source of ${JSON.stringify([other, reportSource])}) await m.build({ source, outDir: ${JSON.stringify(out)}, formats: ['pdf'] }) })`
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' })
+    expect(child.status, child.stderr).toBe(0)
+    expect(readFileSync(path.join(out, 'report.pdf')).equals(report.bytes)).toBe(true)
   })
 })
 

@@ -32,16 +32,10 @@ export interface PackProperties {
 export async function packDocx(document: Document, date: Date, properties: PackProperties = {}): Promise<Uint8Array> {
   // Font files are written from the faces, not taken from docx's package.
   const faces = embeddedFaces(document)
-  const packed = await Packer.pack(document, 'uint8array')
-  const names: string[] = []
-  const entries = unzipSync(packed, {
-    filter: ({ name }) => {
-      names.push(name)
-      return !faces.has(name)
-    }
-  })
+  const parts = await compiledParts(document)
+  const names = [...parts.keys()]
   const text = new Map<string, string>()
-  for (const name of names) if (isXml(name)) text.set(name, strFromU8(entries[name]))
+  for (const [name, data] of parts) if (isXml(name)) text.set(name, typeof data === 'string' ? data : strFromU8(data))
   const characters = usedCharacters(text)
   const fonts = fontFiles(new Map([...faces].map(([path, face]) => [path, subsetFace(face, characters)])))
 
@@ -51,7 +45,10 @@ export async function packDocx(document: Document, date: Date, properties: PackP
   saveSubsets(text)
   stampCoreProperties(text, date, properties)
 
-  const files = names.map((name) => ({ name, data: text.has(name) ? strToU8(text.get(name)!) : (fonts.get(name)?.data ?? entries[name]) }))
+  const files = names.map((name) => {
+    const data = parts.get(name)!
+    return { name, data: text.has(name) ? strToU8(text.get(name)!) : (fonts.get(name)?.data ?? (typeof data === 'string' ? strToU8(data) : data)) }
+  })
   return zipEntries(files, date)
 }
 
@@ -73,6 +70,23 @@ function usedCharacters(text: Map<string, string>): Set<number> {
 function saveSubsets(text: Map<string, string>): void {
   const settings = text.get('word/settings.xml')
   if (settings && !settings.includes('<w:saveSubsetFonts')) text.set('word/settings.xml', settings.replace('<w:embedTrueTypeFonts/>', '<w:embedTrueTypeFonts/><w:saveSubsetFonts/>'))
+}
+
+/** The part of docx's `Packer` that writes a document's parts before zipping them; the types call it private. */
+interface Compiler {
+  compile(document: Document, prettify: undefined, overrides: []): Map<string, string | Uint8Array>
+}
+
+/**
+ * A document's parts, by path in the package's order, as docx writes them
+ * before zipping: `packDocx` rewrites the XML and zips each part once,
+ * rather than have docx deflate everything for it to inflate again.
+ * Through `Packer.pack` and an unzip where docx keeps its compiler elsewhere.
+ */
+async function compiledParts(document: Document): Promise<Map<string, string | Uint8Array>> {
+  const compiler = (Packer as unknown as { compiler?: Compiler }).compiler
+  if (typeof compiler?.compile === 'function') return compiler.compile(document, undefined, [])
+  return new Map(Object.entries(unzipSync(await Packer.pack(document, 'uint8array'))))
 }
 
 /**

@@ -7,7 +7,7 @@ import { familiesNamedIn, webFontFaces } from '../../fonts.js'
 import { authorCredits, byteSize, displayDate, escapeHtml, formatName, formatSize, relativeHref } from '../../format.js'
 import { templateFile } from '../../templates.js'
 import type { EditionFile, Renderer, RenderContext } from '../../types.js'
-import { inlineNpmUrls } from './inline-assets.js'
+import { inlineAssets } from './inline-assets.js'
 import { toHtmlFragment } from './to-html.js'
 
 /**
@@ -40,10 +40,11 @@ export const renderer: Renderer = {
       keywords: meta.keywords.join(', '),
       outline: (file.data.outline ?? []).filter((entry) => entry.depth <= 2),
       editions: editionLinks(`${context.name}.html`, context.editions ?? []),
-      style: await inlineNpmUrls(`${webFontFaces(context.templates, familiesNamedIn(context.templates, css))}\n${css}`),
+      style: `${webFontFaces(context.templates, familiesNamedIn(context.templates, css))}\n${css}`,
       content: toHtmlFragment(tree, file)
     }
-    return [{ path: `${context.name}.html`, data: Mustache.render(page, view, {}, { escape: escapeHtml }), title: 'Web edition' }]
+    // Fonts subset to what the page sets, everything inlined: one file that requests nothing.
+    return [{ path: `${context.name}.html`, data: await inlineAssets(Mustache.render(page, view, {}, { escape: escapeHtml })), title: 'Web edition' }]
   }
 }
 

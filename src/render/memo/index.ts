@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import type { Root } from 'mdast'
 import type { VFile } from 'vfile'
 import { resolveFonts, webFontFaces } from '../../fonts.js'
-import { inlineNpmUrls } from '../html/inline-assets.js'
+import { inlineAssets } from '../html/inline-assets.js'
 import { reportData } from '../../pipeline.js'
 import { templateFile } from '../../templates.js'
 import type { OutputFile, RenderContext, Renderer, ReportItem } from '../../types.js'
@@ -39,7 +39,7 @@ export const renderer: Renderer = {
       outputs.push(
         { path: `${base}.pdf`, data: await fit.print(), ...listed },
         { path: `${base}.docx`, data: await packDocx(toDocx(fit.content, layout, fonts), context.date, { language: fit.content.language }), ...listed },
-        { path: `${base}.html`, data: await inlineNpmUrls(toHtml(fit.content, layout, fonts, fontFaces, css)), ...listed }
+        { path: `${base}.html`, data: await inlineAssets(toHtml(fit.content, layout, fonts, fontFaces, css)), ...listed }
       )
     }
     return outputs

@@ -1,7 +1,7 @@
-import path from 'node:path'
 import pdfmake from 'pdfmake'
-import type { TDocumentDefinitions, TFontDictionary } from 'pdfmake/interfaces.js'
+import type { TDocumentDefinitions } from 'pdfmake/interfaces.js'
 import type { FontFaces } from '../../fonts.js'
+import { pdfmakeFonts } from './faces.js'
 import { installTagging } from './tagged-render.js'
 
 installTagging()
@@ -24,7 +24,7 @@ export type LinkMap = string[][]
 /**
  * Print a pdfmake document definition to PDF bytes, deterministically: the
  * creation date and the file ID come from `date`, never the clock; no URL is
- * fetched; only the font files may be read (images come as `data:` URLs).
+ * fetched and no file read (images come as `data:` URLs, faces from memory).
  */
 export async function printPdf(definition: TDocumentDefinitions, options: PrintOptions): Promise<PrintedPdf> {
   const laidOut = await layoutPdf(definition, options)
@@ -114,12 +114,12 @@ function placeBookmarks(document: KitDocument, definition: TDocumentDefinitions)
 }
 
 async function createDocument(definition: TDocumentDefinitions, options: PrintOptions): Promise<KitDocument> {
-  const fontFiles = Object.values(options.fonts).flatMap((faces) => Object.values(faces))
   // pdfmake keeps fonts and policies on one shared object; they are read
-  // synchronously by `createPdf`, so setting them just before is safe.
+  // synchronously by `createPdf`, so setting them just before is safe. The
+  // faces come from memory (`pdfmakeFonts`): no file is read at all.
   pdfmake.setUrlAccessPolicy(() => false)
-  pdfmake.setLocalAccessPolicy((file) => fontFiles.includes(path.resolve(file)))
-  pdfmake.setFonts(structuredClone(options.fonts) as TFontDictionary)
+  pdfmake.setLocalAccessPolicy(() => false)
+  pdfmake.setFonts(pdfmakeFonts(options.fonts))
   const info = { ...definition.info, creationDate: options.date, modDate: options.date }
   // Only to show that tagging moves nothing: the tests compare the layouts.
   const untagged = process.env.DOSSIER_UNTAGGED_PDF === '1' ? { tagged: false, subset: undefined } : {}
