@@ -24,6 +24,14 @@ describe('dossier init', () => {
     const html = readFileSync(path.join(out, 'report.html'), 'utf8')
     expect(html).toContain('<a href="#fig-incidents">Figure 1</a>')
     expect(html).toMatch(/data-footnote-ref/)
+    // The figure's SVG sets its words in the print edition's faces, as text a
+    // reader can select (each year is in the table and under a bar), and the
+    // command line says nothing on stderr about them.
+    const printed = cli(['build', source, '--out', out, '--format', 'pdf'])
+    expect(printed.stderr).toBe('')
+    const { PDFParse } = await import('pdf-parse')
+    const pdf = await new PDFParse({ data: readFileSync(path.join(out, 'report.pdf')) }).getText()
+    for (const year of ['2022', '2023', '2024']) expect(pdf.text.split(year).length - 1, year).toBe(2)
   }, 120_000)
 
   it('writes nothing over an existing report', () => {

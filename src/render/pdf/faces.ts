@@ -27,6 +27,7 @@ export function pdfmakeFonts(fonts: Record<string, FontFaces>): TFontDictionary 
       markers.set(marker, file)
       virtualFiles.writeFileSync(name, marker)
       names.set(file, name)
+      faceNames.add(name)
     }
     return name
   }
@@ -39,12 +40,13 @@ export function pdfmakeFonts(fonts: Record<string, FontFaces>): TFontDictionary 
 }
 
 /** pdfmake's virtual file system, which its types leave out; fonts named there are read from it. */
-const virtualFiles = (pdfmake as unknown as { virtualfs: { writeFileSync(name: string, content: Uint8Array): void } }).virtualfs
+const virtualFiles = (pdfmake as unknown as { virtualfs: { writeFileSync(name: string, content: Uint8Array): void; readFileSync(name: string): Uint8Array } }).virtualfs
 
 /** Too short to be any font format fontkit knows, so only ours claims it. */
 const markerText = 'dossier'
 /** Each face's name in pdfmake's virtual file system, by its file. */
 const names = new Map<string, string>()
+const faceNames = new Set<string>()
 /** The file each marker stands for. */
 const markers = new WeakMap<Uint8Array, string>()
 
@@ -52,11 +54,24 @@ interface Fontkit {
   registerFormat(format: unknown): void
 }
 
+/** The part of pdfmake's PDFDocument (a PDFKit document) that names a face to set text in. */
+interface FontSetter {
+  font(src: unknown, ...rest: unknown[]): unknown
+}
+
 let registered = false
 
 function registerFormat(): void {
   if (registered) return
   registered = true
+  // pdfmake reads a face named in its virtual file system itself, but an
+  // SVG's text names its face to PDFKit, which would open a file of that
+  // name: the marker is handed over instead, as pdfmake does.
+  const documents = (createRequire(import.meta.url)('pdfmake/js/PDFDocument.js') as { default: { prototype: FontSetter } }).default.prototype
+  const font = documents.font
+  documents.font = function (this: FontSetter, src: unknown, ...rest: unknown[]) {
+    return font.call(this, typeof src === 'string' && faceNames.has(src) ? virtualFiles.readFileSync(src) : src, ...rest)
+  }
   // The fontkit PDFKit loads, wherever npm put it.
   const require = createRequire(createRequire(import.meta.url).resolve('pdfkit'))
   const fontkit = require('fontkit') as Fontkit
