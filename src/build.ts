@@ -3,6 +3,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { VFile } from 'vfile'
 import { loadDesign } from './design.js'
+import { checkFontTable } from './fonts.js'
 import { loadLabels } from './labels.js'
 import { hasErrors, hasWarnings, problem } from './message.js'
 import { parseReport } from './pipeline.js'
@@ -122,7 +123,8 @@ export async function renderReport(options: BuildOptions = {}, hooks: RenderHook
   // Read once for every edition, so a broken template is one message, not one per edition.
   const labels = await loadLabels(file, templates)
   const design = await loadDesign(file, templates)
-  if (!labels || !design) return { file, editions: [] }
+  const fonts = await checkFontTable(file, templates)
+  if (!labels || !design || !fonts) return { file, editions: [] }
   const tree = await parseReport(file, { root: options.root, labels, limits })
   if (hasErrors(file)) return { file, editions: [] }
 

@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import type { Font } from 'fontkit'
+import type { VFile } from 'vfile'
+import { loadTemplateData } from './template-data.js'
 import { templateFiles, type TemplateLayers } from './templates.js'
-import type { CjkLanguage } from './text.js'
+import { cjkRegionalTag, type CjkLanguage } from './text.js'
 
 export type FontStyle = 'normal' | 'bold' | 'italics' | 'bolditalics'
 
@@ -16,6 +18,19 @@ interface FontEntry extends Record<FontStyle, string> {
   web?: Partial<Record<FontStyle, string>>
   /** The CJK language whose forms of the Han characters the family draws. */
   language?: CjkLanguage
+}
+
+/** Every key an entry of `fonts.json` may have, for checking a templates folder's. */
+const entryShape: FontEntry = { package: '', normal: '', bold: '', italics: '', bolditalics: '', web: { normal: '', bold: '', italics: '', bolditalics: '' }, language: 'ja' }
+
+/**
+ * Check `fonts.json` of every template layer, once for every edition: a
+ * mistake is one message at its line and column (`fonts-template-syntax`,
+ * `fonts-template-field`), then false, before any renderer reads it.
+ */
+export async function checkFontTable(file: VFile, templates: TemplateLayers): Promise<boolean> {
+  const shape = { dictionaries: { '': entryShape }, choices: { '*.language': Object.keys(cjkRegionalTag) } }
+  return (await loadTemplateData(file, templates, 'fonts.json', {}, { format: 'fonts', shape })) !== undefined
 }
 
 /** `fonts.json` of every template layer, family by family: a layer adds families or replaces them whole. */

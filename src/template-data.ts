@@ -132,8 +132,9 @@ function byPath<V>(table: Record<string, V> | undefined, keys: Array<string | nu
   return Object.entries(table ?? {}).find(([pattern]) => matches(pattern, keys))?.[1]
 }
 
-/** Whether a path pattern (`styles.*`) names the place `keys`. */
+/** Whether a path pattern (`styles.*`; `` for the top) names the place `keys`. */
 function matches(pattern: string, keys: Array<string | number>): boolean {
+  if (pattern === '') return keys.length === 0
   const parts = pattern.split('.')
   return parts.length === keys.length && parts.every((part, index) => part === '*' || part === String(keys[index]))
 }

@@ -126,6 +126,18 @@ describe('templates as data', () => {
     expect(errors).toEqual([`${path.join(dir, 'design.json')}:2:14  error  Unexpected number \`12\` at \`color.heading\`, expected a string  design-template-field`])
   })
 
+  it('a mistake in fonts.json is one message at its place, not a failure of every edition', () => {
+    const broken = templatesWith({ 'fonts.json': '{\n  "Source Serif 4": { "package": "x", }\n}\n' })
+    const result = cli(['build', fixture('second-report', 'report.md'), '--out', tempDir(), '--templates', broken])
+    expect(result.status).toBe(1)
+    expect(result.stderr.split('\n').filter((line) => /\berror  /.test(line))).toEqual([
+      `${path.join(broken, 'fonts.json')}:2:39  error  Cannot read the template as JSON: Expected double-quoted property name  fonts-template-syntax`
+    ])
+    const wrong = templatesWith({ 'fonts.json': '{\n  "Mine": { "package": "x", "language": "en" }\n}\n' })
+    const checked = cli(['check', fixture('second-report', 'report.md'), '--templates', wrong])
+    expect(checked.stderr).toContain(`${path.join(wrong, 'fonts.json')}:2:29  error  Unexpected string \`"en"\` at \`Mine.language\`, expected one of \`ja\`, \`ko\`, \`zh-Hans\`, \`zh-Hant\`  fonts-template-field`)
+  })
+
   it('broken JSON fails at its line and column', () => {
     const { file, stderr } = failing('pdf/template.json', '{\n  "page": { "paper": "a4" }\n  "fonts": {}\n}\n')
     expect(stderr).toContain(`${file}:3:3  error  Cannot read the template as JSON: Expected ',' or '}' after property value  pdf-template-syntax`)
