@@ -218,3 +218,21 @@ describe.skipIf(!needs('chromium'))('the web edition of CJK text', () => {
     }
   }, 60_000)
 })
+
+describe('a memo of a Japanese report', () => {
+  it('sets every Japanese word of its PDF in the Japanese face, not dropped by its Latin faces', async () => {
+    const out = tempDir('dossier-cjk-memo-')
+    const result = await build({ source: fixture('cjk-memo', 'report.md'), outDir: out, formats: ['memo'] })
+    expect(result.file.messages.map(String)).toEqual([])
+    const pdf = readFileSync(path.join(out, 'memos', 'report.gov.pdf'))
+    const parser = new PDFParse({ data: new Uint8Array(pdf) })
+    const { pages } = await parser.getText()
+    await parser.destroy()
+    expect(pages).toHaveLength(1)
+    const text = normalize(pages[0].text).replace(/\s+/g, '')
+    // The header, the ask (its own full stop, not another), the finding and the recommendation.
+    for (const words of ['政府の読者', '事務局', '政府への提言', 'werecommendto政府:情報共有を強化せよ。北朝鮮', '攻撃は増えている。偵察総局は平時の挑発を担う。', '民間企業との情報共有が重要である。']) expect(text).toContain(words)
+    const fonts = [...new Set([...pdf.toString('latin1').matchAll(/\/BaseFont \/[A-Z]{6}\+([\w-]+)/g)].map(([, font]) => font))]
+    expect(fonts).toEqual(expect.arrayContaining(['NotoSansJP-Regular', 'NotoSansJP-Bold', 'SourceSerif4-Regular']))
+  }, 60_000)
+})

@@ -35,8 +35,9 @@ function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1)
 }
 
+/** The lead as a sentence: a stop at its end, unless it has one (`.`, `?`, `!`, or `。` `？` `！` in CJK text). */
 function withStop(text: string): string {
-  return /[.!?]["”’)]?$/.test(text) ? text : `${text.replace(/[;:,]+$/, '')}.`
+  return /[.!?。？！]["”’)」』）]?$/u.test(text) ? text : `${text.replace(/[;:,]+$/, '')}.`
 }
 
 /** `a and b`; `a; b; and c`: leads have commas of their own. */

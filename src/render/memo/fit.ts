@@ -1,12 +1,13 @@
 import type { Content } from 'pdfmake/interfaces.js'
-import type { FontFaces } from '../../fonts.js'
 import { layoutPdf } from '../pdf/print.js'
+import type { PdfFaces } from './fallback-faces.js'
 import { memoContent, memoRecommendation, reasons, type Arrangement, type MemoSource } from './content.js'
 import { measuringDocument, memoParts, recommendationPart, toPdfmake, type MemoPart } from './to-pdfmake.js'
 import type { MemoContent } from './types.js'
 
 export interface FitInput extends MemoSource {
-  fonts: Record<string, FontFaces>
+  /** The faces the memo's PDF is set in, with a fallback for what they lack. */
+  faces: PdfFaces
   date: Date
 }
 
@@ -81,7 +82,7 @@ export async function fitMemo(input: FitInput): Promise<FitResult> {
   for (;;) {
     const arrangement = { findings, sentences: [...sentences] }
     const content = memoContent(input, arrangement)
-    const laidOut = await layoutPdf(toPdfmake(content, input.layout, { date: input.date, reserve: input.layout.fit.reserve }), { fonts: input.fonts, date: input.date })
+    const laidOut = await layoutPdf(input.faces.apply(toPdfmake(content, input.layout, { date: input.date, reserve: input.layout.fit.reserve })), { fonts: input.faces.fonts, date: input.date })
     // The trial is the edition: text runs from the top, and a PDF records no margins.
     if (laidOut.pageCount === 1) return { fits: true, content, print: () => laidOut.print() }
     const last = upgrades.pop()
@@ -112,7 +113,7 @@ async function measure(input: FitInput): Promise<Heights> {
   const measured: Content[] = [...parts.map((part) => part.content), ...forms.flat()]
   let tops: number[] = []
   const definition = measuringDocument(measured, layout, { date: input.date }, (reported) => (tops = reported))
-  await layoutPdf(definition, { fonts: input.fonts, date: input.date })
+  await layoutPdf(input.faces.apply(definition), { fonts: input.faces.fonts, date: input.date })
   if (tops.length !== measured.length) throw new Error(`Measured ${tops.length} of the memo’s ${measured.length} parts`)
   const partHeights = parts.map((part, index) => ({ kind: part.kind, points: tops[index] }))
   let next = parts.length

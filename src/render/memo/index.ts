@@ -8,6 +8,7 @@ import { templateFile } from '../../templates.js'
 import type { OutputFile, RenderContext, Renderer, ReportItem } from '../../types.js'
 import { packDocx } from '../docx/pack.js'
 import { memoHeader } from './content.js'
+import { pdfFaces } from './fallback-faces.js'
 import { loadMemoDefinitions } from './definitions.js'
 import { fitMemo, type FitResult, type Overflow, type PartHeight } from './fit.js'
 import { loadMemoLayout } from './layout.js'
@@ -59,12 +60,13 @@ async function* fittedMemos(tree: Root, file: VFile, context: RenderContext) {
   if (!layout) return
   const report = reportData(file)
   const fonts = resolveFonts(context.templates, [...new Set([layout.faces.body, layout.faces.heading])])
+  const faces = pdfFaces(context.templates, fonts, report.meta.language)
   for (const definition of definitions) {
     const selection = selectContent(file, tree, report, definition)
     if (selection.problems > 0) continue
     const header = memoHeader(definition, context.isoDate, report.meta.language, context.memoOverrides)
     // The memos sit in `memos/` beside the web edition.
-    const fit: FitResult = await fitMemo({ definition, selection, meta: report.meta, header, layout, fonts, date: context.date, reportHtml: `../${context.name}.html` })
+    const fit: FitResult = await fitMemo({ definition, selection, meta: report.meta, header, layout, faces, date: context.date, reportHtml: `../${context.name}.html` })
     if (!fit.fits) reportOverflow(file, definition, fit.overflow, selection.recommendations, layout.type.body * layout.type.leading)
     yield { definition, fit, layout, fonts }
   }

@@ -1,0 +1,102 @@
+import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js'
+import { cjkFaces, openFont, resolveFonts, type FontFaces } from '../../fonts.js'
+import type { TemplateLayers } from '../../templates.js'
+import { cjkSegments, hanLanguage, type CjkLanguage } from '../../text.js'
+
+/**
+ * The faces a memo's PDF is set in, with a face for each character its own
+ * faces lack: pdfmake leaves such a character out without a word, so a
+ * Japanese, Chinese or Korean report's memo would print its labels and no
+ * text. CJK text goes to the face of its language (`language` in
+ * `fonts.json`), anything else a face lacks to the first CJK face that has
+ * it. A fallback face is opened only when a character needs it.
+ */
+export interface PdfFaces {
+  /** The memo's families and every fallback, for pdfmake (a face is read only when used). */
+  fonts: Record<string, FontFaces>
+  /** The definition with each run a face lacks characters of cut, and those set in a face that has them. */
+  apply(definition: TDocumentDefinitions): TDocumentDefinitions
+}
+
+export function pdfFaces(templates: TemplateLayers, fonts: Record<string, FontFaces>, language: string | undefined): PdfFaces {
+  const byLanguage = cjkFaces(templates)
+  const fallbacks = resolveFonts(templates, [...new Set(Object.values(byLanguage))])
+  const all = { ...fallbacks, ...fonts }
+  const covered = new Map<string, Map<number, boolean>>()
+  const has = (family: string, codePoint: number) => {
+    let table = covered.get(family)
+    if (!table) covered.set(family, (table = new Map()))
+    let found = table.get(codePoint)
+    if (found === undefined) table.set(codePoint, (found = openFont(all[family].normal).hasGlyphForCodePoint(codePoint)))
+    return found
+  }
+  /** The face for a character `family` lacks, in text of `cjk`'s language (if any); the family itself when no face has it. */
+  const faceFor = (family: string, codePoint: number, cjk: CjkLanguage | undefined) => {
+    const own = cjk && byLanguage[cjk]
+    const order = own ? [own, ...Object.keys(fallbacks).filter((name) => name !== own)] : Object.keys(fallbacks)
+    return order.find((name) => has(name, codePoint)) ?? family
+  }
+  /** Text cut into runs and the face of each. */
+  const runs = (text: string, family: string): Array<[string, string]> => {
+    const cut: Array<[string, string]> = []
+    for (const [segment, cjk] of cjkSegments(text, hanLanguage(language, text))) {
+      for (const char of segment) {
+        const codePoint = char.codePointAt(0)!
+        // Spaces go with the run they are in.
+        const face = /\s/u.test(char) ? undefined : has(family, codePoint) ? family : faceFor(family, codePoint, cjk)
+        const last = cut[cut.length - 1]
+        if (last && (face === undefined || last[1] === face)) last[0] += char
+        else cut.push([char, face ?? family])
+      }
+    }
+    return cut
+  }
+  const lacks = (text: string, family: string) => [...text].some((char) => !/\s/u.test(char) && !has(family, char.codePointAt(0)!))
+
+  /** Inline text (a string, a run, or an array of them) in `family`, cut where it needs another face. */
+  const inlines = (text: unknown, family: string): unknown => {
+    if (typeof text === 'string') {
+      if (!lacks(text, family)) return text
+      return runs(text, family).map(([part, face]) => (face === family ? part : { text: part, font: face }))
+    }
+    if (!Array.isArray(text)) return text
+    return text.flatMap((run: unknown) => {
+      if (typeof run === 'string') return [inlines(run, family)].flat()
+      if (!isObject(run)) return [run]
+      const font = typeof run.font === 'string' ? run.font : family
+      if (typeof run.text !== 'string') return [{ ...run, text: inlines(run.text, font) }]
+      if (!lacks(run.text, font)) return [run]
+      return runs(run.text, font).map(([part, face]) => (face === font ? { ...run, text: part } : { ...run, text: part, font: face }))
+    })
+  }
+  /** A block and what it holds. */
+  const block = (node: unknown, family: string): unknown => {
+    if (typeof node === 'string') return lacks(node, family) ? { text: inlines(node, family) } : node
+    if (Array.isArray(node)) return node.map((child) => block(child, family))
+    if (!isObject(node)) return node
+    const font = typeof node.font === 'string' ? node.font : family
+    const copy: Record<string, unknown> = { ...node }
+    if ('text' in copy) copy.text = inlines(copy.text, font)
+    for (const key of ['stack', 'columns', 'ul', 'ol']) if (Array.isArray(copy[key])) copy[key] = block(copy[key], font)
+    const table = copy.table
+    if (isObject(table) && Array.isArray(table.body)) copy.table = { ...table, body: table.body.map((row: unknown) => block(row, font)) }
+    return copy
+  }
+
+  return {
+    fonts: all,
+    apply(definition) {
+      const family = String(definition.defaultStyle?.font ?? Object.keys(fonts)[0])
+      const background = definition.background
+      return {
+        ...definition,
+        content: block(definition.content, family) as Content,
+        background: typeof background === 'function' ? (...args: Parameters<typeof background>) => block(background(...args), family) as Content : background
+      }
+    }
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
