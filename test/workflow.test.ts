@@ -125,3 +125,13 @@ describe.each(workflows)('%s', (_, text) => {
 it('the README gives a workflow for a report’s own repository', () => {
   expect(workflows.length).toBeGreaterThanOrEqual(2)
 })
+
+describe('the publish workflow', () => {
+  it('installs every system tool .ci/run installs, since the tests under CI fail where one is missing', () => {
+    const packages = (text: string) => new Set([...text.matchAll(/apt-get install ([^\n>]*)/g)].flatMap((match) => match[1].split(/\s+/).filter((word) => word && !word.startsWith('-'))))
+    const ci = packages(readFileSync(path.join(root, '.ci', 'run'), 'utf8'))
+    const workflow = packages(readFileSync(path.join(root, '.github', 'workflows', 'publish.yml'), 'utf8'))
+    expect(ci.size).toBeGreaterThan(0)
+    expect([...ci].filter((name) => !workflow.has(name))).toEqual([])
+  })
+})
