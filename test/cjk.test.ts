@@ -220,7 +220,7 @@ describe.skipIf(!needs('chromium'))('the web edition of CJK text', () => {
 })
 
 describe('a memo of a Japanese report', () => {
-  it('sets every Japanese word of its PDF in the Japanese face, not dropped by its Latin faces', async () => {
+  it('sets every Japanese word of its PDF and Word file in the Japanese face, not dropped by its Latin faces', async () => {
     const out = tempDir('dossier-cjk-memo-')
     const result = await build({ source: fixture('cjk-memo', 'report.md'), outDir: out, formats: ['memo'] })
     expect(result.file.messages.map(String)).toEqual([])
@@ -234,5 +234,10 @@ describe('a memo of a Japanese report', () => {
     for (const words of ['政府の読者', '事務局', '政府への提言', 'werecommendto政府:情報共有を強化せよ。北朝鮮', '攻撃は増えている。偵察総局は平時の挑発を担う。', '民間企業との情報共有が重要である。']) expect(text).toContain(words)
     const fonts = [...new Set([...pdf.toString('latin1').matchAll(/\/BaseFont \/[A-Z]{6}\+([\w-]+)/g)].map(([, font]) => font))]
     expect(fonts).toEqual(expect.arrayContaining(['NotoSansJP-Regular', 'NotoSansJP-Bold', 'SourceSerif4-Regular']))
+    // The Word file sets its Japanese in the same face, embedded, and says the text is Japanese.
+    const docx = unzipSync(new Uint8Array(readFileSync(path.join(out, 'memos', 'report.gov.docx'))))
+    expect(strFromU8(docx['word/styles.xml'])).toMatch(/<w:rFonts [^>]*w:eastAsia="Noto Sans JP"/)
+    expect(strFromU8(docx['word/styles.xml'])).toContain('w:eastAsia="ja-JP"')
+    expect(strFromU8(docx['word/fontTable.xml'])).toMatch(/<w:font w:name="Noto Sans JP">[\s\S]*?<w:embedRegular /)
   }, 60_000)
 })

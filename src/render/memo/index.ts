@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises'
 import type { Root } from 'mdast'
 import type { VFile } from 'vfile'
-import { resolveFonts, webFontFaces } from '../../fonts.js'
+import { cjkFaces, resolveFonts, webFontFaces } from '../../fonts.js'
 import { inlineAssets } from '../html/inline-assets.js'
 import { reportData } from '../../pipeline.js'
-import { templateFile } from '../../templates.js'
+import { templateFile, type TemplateLayers } from '../../templates.js'
+import { cjkLanguageOf, cjkRegionalTag, cjkSegments, hanLanguage } from '../../text.js'
 import type { OutputFile, RenderContext, Renderer, ReportItem } from '../../types.js'
 import { packDocx } from '../docx/pack.js'
 import { memoHeader } from './content.js'
@@ -14,9 +15,9 @@ import { fitMemo, type FitResult, type Overflow, type PartHeight } from './fit.j
 import { loadMemoLayout } from './layout.js'
 import { templateProblem } from './problems.js'
 import { selectContent } from './select.js'
-import { toDocx } from './to-docx.js'
+import { toDocx, type EastAsianFace } from './to-docx.js'
 import { toHtml } from './to-html.js'
-import type { MemoDefinition } from './types.js'
+import type { MemoContent, MemoDefinition } from './types.js'
 
 /**
  * One-page memos, one per definition in `memos/` beside the report: each
@@ -39,7 +40,7 @@ export const renderer: Renderer = {
       const listed = { title: fit.content.header.to, date: fit.content.header.date }
       outputs.push(
         { path: `${base}.pdf`, data: await fit.print(), ...listed },
-        { path: `${base}.docx`, data: await packDocx(toDocx(fit.content, layout, fonts), context.date, { language: fit.content.language }), ...listed },
+        { path: `${base}.docx`, data: await packDocx(toDocx(fit.content, layout, fonts, eastAsianFace(context.templates, fit.content)), context.date, { language: fit.content.language }), ...listed },
         { path: `${base}.html`, data: await inlineAssets(toHtml(fit.content, layout, fonts, fontFaces, css)), ...listed }
       )
     }
@@ -94,4 +95,18 @@ function partName(part: PartHeight, recommendations: ReportItem[]): string {
 
 function inches(points: number): string {
   return `${(points / 72).toFixed(2)}in`
+}
+
+/**
+ * The face a memo's Word file sets its CJK text in, when it has any: that of
+ * the memo's language, else of the language its Han is read in. Embedded
+ * (as a subset) like the memo's own faces, so Word need not guess one.
+ */
+function eastAsianFace(templates: TemplateLayers, memo: MemoContent): EastAsianFace | undefined {
+  const text = JSON.stringify(memo)
+  const han = hanLanguage(memo.language, text)
+  if (!cjkSegments(text, han).some(([, language]) => language)) return undefined
+  const language = cjkLanguageOf(memo.language) ?? han
+  const family = cjkFaces(templates)[language]
+  return family ? { family, faces: resolveFonts(templates, [family])[family], language: cjkRegionalTag[language] } : undefined
 }

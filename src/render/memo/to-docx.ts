@@ -25,16 +25,23 @@ const singleLine = 240
  * spacing, with its faces embedded so Word and LibreOffice set it as the
  * PDF is set.
  */
-export function toDocx(memo: MemoContent, layout: MemoLayout, fonts: Record<string, FontFaces>): Document {
+export function toDocx(memo: MemoContent, layout: MemoLayout, fonts: Record<string, FontFaces>, eastAsia?: EastAsianFace): Document {
   const { page } = layout
+  const face = faceWith(eastAsia)
+  const headingFace = face(layout.faces.heading)
   return new Document({
     title: memo.title,
     creator: 'dossier',
-    fonts: embeddedFonts(fonts),
+    fonts: embeddedFonts(eastAsia ? { ...fonts, [eastAsia.family]: eastAsia.faces } : fonts),
     styles: {
       default: {
         document: {
-          run: { font: layout.faces.body, size: halfPoints(layout.type.body), color: layout.colors.text.slice(1), language: { value: memo.language } },
+          run: {
+            font: face(layout.faces.body),
+            size: halfPoints(layout.type.body),
+            color: layout.colors.text.slice(1),
+            language: eastAsia ? { value: memo.language, eastAsia: eastAsia.language } : { value: memo.language }
+          },
           paragraph: { spacing: { line: Math.round(singleLine * layout.type.leading), lineRule: LineRuleType.AUTO, before: 0, after: 0 } }
         }
       }
@@ -55,16 +62,16 @@ export function toDocx(memo: MemoContent, layout: MemoLayout, fonts: Record<stri
           }
         },
         // The handling banner at the head and the foot of the page, in the margins.
-        headers: memo.classification ? { default: new Header({ children: [banner(memo.classification, layout)] }) } : undefined,
-        footers: memo.classification ? { default: new Footer({ children: [banner(memo.classification, layout)] }) } : undefined,
+        headers: memo.classification ? { default: new Header({ children: [banner(memo.classification, layout, headingFace)] }) } : undefined,
+        footers: memo.classification ? { default: new Footer({ children: [banner(memo.classification, layout, headingFace)] }) } : undefined,
         children: [
-          masthead(memo, layout),
-          ...headerBlock(memo, layout),
-          heading(layout.text.bottomLine, layout, true),
+          masthead(memo, layout, headingFace),
+          ...headerBlock(memo, layout, headingFace),
+          heading(layout.text.bottomLine, layout, headingFace, true),
           new Paragraph({ children: [new TextRun(memo.bottomLine.join(' '))] }),
-          ...(memo.findings.length > 0 ? [heading(layout.text.findings, layout)] : []),
+          ...(memo.findings.length > 0 ? [heading(layout.text.findings, layout, headingFace)] : []),
           ...memo.findings.map((finding) => hanging(layout.text.bullet, [bold(finding.lead), new TextRun(` ${finding.summary}`)], layout.space.bullet, layout, false)),
-          heading(layout.text.recommendations, layout),
+          heading(layout.text.recommendations, layout, headingFace),
           ...memo.recommendations.map((item) =>
             hanging(
               item.number,
@@ -74,12 +81,26 @@ export function toDocx(memo: MemoContent, layout: MemoLayout, fonts: Record<stri
               true
             )
           ),
-          ...(memo.contact ? [contact(memo.contact, layout)] : []),
+          ...(memo.contact ? [contact(memo.contact, layout, headingFace)] : []),
           closing(memo, layout)
         ]
       }
     ]
   })
+}
+
+/** The face a memo's CJK text is set in, when it has any: its family, files and language tag (`ja-JP`). */
+export interface EastAsianFace {
+  family: string
+  faces: FontFaces
+  language: string
+}
+
+/** A run's face as docx takes it: a family for every script, or CJK text in the East Asian face. */
+type RunFont = string | { ascii: string; hAnsi: string; cs: string; eastAsia: string }
+
+function faceWith(eastAsia: EastAsianFace | undefined): (family: string) => RunFont {
+  return (family) => (eastAsia ? { ascii: family, hAnsi: family, cs: family, eastAsia: eastAsia.family } : family)
 }
 
 type FontOptions = NonNullable<ConstructorParameters<typeof Document>[0]['fonts']>[number]
@@ -97,11 +118,11 @@ function bold(text: string): TextRun {
   return new TextRun({ text, bold: true })
 }
 
-function banner(text: string, layout: MemoLayout): Paragraph {
+function banner(text: string, layout: MemoLayout, headingFace: RunFont): Paragraph {
   return new Paragraph({
     alignment: AlignmentType.CENTER,
     spacing: { line: singleLine, lineRule: LineRuleType.AUTO },
-    children: [new TextRun({ text, font: layout.faces.heading, bold: true, size: halfPoints(layout.type.banner), characterSpacing: twips(layout.type.tracking) })]
+    children: [new TextRun({ text, font: headingFace, bold: true, size: halfPoints(layout.type.banner), characterSpacing: twips(layout.type.tracking) })]
   })
 }
 
@@ -110,23 +131,23 @@ function banner(text: string, layout: MemoLayout): Paragraph {
  * same line. Outline levels make it and the section headings headings for
  * Word's navigation pane and screen readers, as the PDF's H1 and H2.
  */
-function masthead(memo: MemoContent, layout: MemoLayout): Paragraph {
+function masthead(memo: MemoContent, layout: MemoLayout, headingFace: RunFont): Paragraph {
   const width = layout.page.width - layout.page.margins.left - layout.page.margins.right
   return new Paragraph({
     outlineLevel: 0,
     spacing: { after: twips(layout.space.afterTitle) },
     tabStops: memo.letterhead ? [{ type: TabStopType.RIGHT, position: twips(width) }] : undefined,
     children: [
-      new TextRun({ text: layout.text.title, font: layout.faces.heading, bold: true, size: halfPoints(layout.type.title), characterSpacing: twips(layout.type.tracking) }),
+      new TextRun({ text: layout.text.title, font: headingFace, bold: true, size: halfPoints(layout.type.title), characterSpacing: twips(layout.type.tracking) }),
       ...(memo.letterhead
-        ? [new TextRun({ text: `\t${memo.letterhead}`, font: layout.faces.heading, bold: true, size: halfPoints(layout.type.header), color: layout.colors.heading.slice(1) })]
+        ? [new TextRun({ text: `\t${memo.letterhead}`, font: headingFace, bold: true, size: halfPoints(layout.type.header), color: layout.colors.heading.slice(1) })]
         : [])
     ]
   })
 }
 
 /** The MEMORANDUM FOR, FROM, DATE and SUBJECT lines, ruled off below. */
-function headerBlock(memo: MemoContent, layout: MemoLayout): Paragraph[] {
+function headerBlock(memo: MemoContent, layout: MemoLayout, headingFace: RunFont): Paragraph[] {
   const rows = headerRows(memo, layout)
   return rows.map((row, index) => {
     const last = index === rows.length - 1
@@ -136,19 +157,19 @@ function headerBlock(memo: MemoContent, layout: MemoLayout): Paragraph[] {
       spacing: { after: twips(layout.space.headerRow) },
       border: last ? { bottom: { style: BorderStyle.SINGLE, size: Math.round(layout.space.rule * 8), color: layout.colors.rule.slice(1), space: Math.round(layout.space.afterHeader) } } : undefined,
       children: [
-        new TextRun({ text: row.label, font: layout.faces.heading, bold: true, size: halfPoints(layout.type.header) }),
+        new TextRun({ text: row.label, font: headingFace, bold: true, size: halfPoints(layout.type.header) }),
         new TextRun({ text: `\t${row.value}`, size: halfPoints(layout.type.header), bold: row.field === 'subject' })
       ]
     })
   })
 }
 
-function heading(text: string, layout: MemoLayout, first = false): Paragraph {
+function heading(text: string, layout: MemoLayout, headingFace: RunFont, first = false): Paragraph {
   return new Paragraph({
     outlineLevel: 1,
     keepNext: true,
     spacing: { before: twips(first ? layout.space.afterHeader : layout.space.beforeHeading), after: twips(layout.space.afterHeading) },
-    children: [new TextRun({ text, font: layout.faces.heading, bold: true, size: halfPoints(layout.type.heading), characterSpacing: twips(layout.type.tracking), color: layout.colors.heading.slice(1) })]
+    children: [new TextRun({ text, font: headingFace, bold: true, size: halfPoints(layout.type.heading), characterSpacing: twips(layout.type.tracking), color: layout.colors.heading.slice(1) })]
   })
 }
 
@@ -163,10 +184,10 @@ function hanging(marker: string, children: ParagraphChild[], width: number, layo
   })
 }
 
-function contact(text: string, layout: MemoLayout): Paragraph {
+function contact(text: string, layout: MemoLayout, headingFace: RunFont): Paragraph {
   return new Paragraph({
     spacing: { before: twips(layout.space.beforeClosing - layout.space.item) },
-    children: [new TextRun({ text: `${layout.text.contact} `, font: layout.faces.heading, bold: true, size: halfPoints(layout.type.header) }), new TextRun({ text, size: halfPoints(layout.type.header) })]
+    children: [new TextRun({ text: `${layout.text.contact} `, font: headingFace, bold: true, size: halfPoints(layout.type.header) }), new TextRun({ text, size: halfPoints(layout.type.header) })]
   })
 }
 
