@@ -133,6 +133,7 @@ export async function renderReport(options: BuildOptions = {}, hooks: RenderHook
     name: path.basename(source, path.extname(source)),
     templates,
     design,
+    labels,
     date: timestamp(reportDate),
     // What a reader sees is the report's own date at its own precision
     // ("December 2015"), whatever the build's settings: never a made-up day.

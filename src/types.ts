@@ -5,6 +5,7 @@
 import type { BlockContent, Data, DefinitionContent, Paragraph, Parent, PhrasingContent, Root, RootContent, Table } from 'mdast'
 import type { VFile } from 'vfile'
 import type { Design } from './design.js'
+import type { Labels } from './labels.js'
 import type { TemplateLayers } from './templates.js'
 // Their augmentations of mdast: directive nodes, and `hName`/`hProperties`.
 import type {} from 'mdast-util-directive'
@@ -281,6 +282,8 @@ export interface RenderContext {
   templates: TemplateLayers
   /** The house design (`design.json` over its layers), read once for every edition. */
   design: Design
+  /** The words dossier writes itself (`labels.json` over its layers), read once for every edition. */
+  labels: Labels
   /** The timestamp inside files (PDF metadata, zip entries): SOURCE_DATE_EPOCH, else the front matter's date. */
   date: Date
   /** The report's date as written (`2015-12`), for what a reader sees; empty when it has none. SOURCE_DATE_EPOCH never changes it. */

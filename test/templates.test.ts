@@ -1,4 +1,5 @@
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { strFromU8, unzipSync } from 'fflate'
 import { PDFParse } from 'pdf-parse'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -136,6 +137,25 @@ describe('templates as data', () => {
     const wrong = templatesWith({ 'fonts.json': '{\n  "Mine": { "package": "x", "language": "en" }\n}\n' })
     const checked = cli(['check', fixture('second-report', 'report.md'), '--templates', wrong])
     expect(checked.stderr).toContain(`${path.join(wrong, 'fonts.json')}:2:29  error  Unexpected string \`"en"\` at \`Mine.language\`, expected one of \`ja\`, \`ko\`, \`zh-Hans\`, \`zh-Hant\`  fonts-template-field`)
+  })
+
+  it('one labels.json puts the words every edition prints around the report in the report’s language', async () => {
+    const words = { contents: '目次', authors: '著者', advisers: '顧問', published: '発行', notes: '注', otherEditions: 'ほかの版' }
+    const dir = templatesWith({ 'labels.json': JSON.stringify(words) })
+    const out = tempDir()
+    const result = cli(['build', fixture('second-report', 'report.md'), '--out', out, '--format', 'html,pdf,docx', '--templates', dir])
+    expect(result.status, result.stderr).toBe(0)
+    const html = readFileSync(path.join(out, 'report.html'), 'utf8')
+    for (const word of ['<h2 id="toc-title">目次</h2>', '<dt>著者</dt>', '<dt>発行</dt>', 'aria-label="ほかの版"']) expect(html).toContain(word)
+    expect(html).not.toMatch(/>Contents<|>Authors<|>Published</)
+    const pdf = await pdfText(path.join(out, 'report.pdf'))
+    expect(pdf).toContain('目次')
+    expect(pdf).toContain('著者')
+    expect(pdf).not.toMatch(/Contents|AUTHORS/i)
+    const docx = strFromU8(unzipSync(new Uint8Array(readFileSync(path.join(out, 'report.docx'))))['word/document.xml'])
+    expect(docx).toContain('目次')
+    expect(docx).toContain('著者')
+    expect(docx).not.toMatch(/>Contents<|>Authors</i)
   })
 
   it('broken JSON fails at its line and column', () => {

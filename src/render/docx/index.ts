@@ -23,7 +23,7 @@ export const renderer: Renderer = {
   format: 'docx',
   description: 'the Word edition, in named styles an editor can keep working in',
   async render(tree: Root, file: VFile, context: RenderContext) {
-    const loaded = await loadDocxTemplate(file, context.templates, context.design)
+    const loaded = await loadDocxTemplate(file, context)
     if (!loaded) return []
     const meta = file.data.meta!
     const { template, eastAsian, languages } = eastAsianText(loaded, context.templates, tree, meta)
@@ -42,7 +42,7 @@ export const renderer: Renderer = {
     return [{ path: `${context.name}.docx`, data, title: 'Word edition' }]
   },
   async check(_tree: Root, file: VFile, context: RenderContext) {
-    await loadDocxTemplate(file, context.templates, context.design)
+    await loadDocxTemplate(file, context)
   }
 }
 

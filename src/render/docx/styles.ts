@@ -10,8 +10,10 @@ import {
 } from 'docx'
 import type { VFile } from 'vfile'
 import { designTokens, type Design } from '../../design.js'
+import { ownWords } from '../../labels.js'
 import { loadTemplateData, type TemplateShape, type WithTokens } from '../../template-data.js'
 import type { TemplateLayers } from '../../templates.js'
+import type { RenderContext } from '../../types.js'
 
 /** A run's look in the style dictionary: sizes in points, colours and faces by name. */
 export interface RunStyleSpec {
@@ -85,7 +87,7 @@ export const docxTemplateDefaults: WithTokens<DocxTemplate> = {
     rule: '{color.rule}',
     tableHeader: '{color.tableHeader}'
   },
-  labels: { contents: 'Contents', authors: 'Authors', advisers: 'Senior advisers' },
+  labels: { contents: '', authors: '', advisers: '' },
   toc: { levels: '1-2' },
   list: {
     indent: 22,
@@ -164,8 +166,9 @@ const paragraphStyleKeys: Required<ParagraphStyleSpec> = {
  * a project restyles only what it names. A broken one is reported on `file`,
  * naming the template; then undefined.
  */
-export async function loadDocxTemplate(file: VFile, templates: TemplateLayers, design: Design): Promise<DocxTemplate | undefined> {
-  return loadTemplateData<DocxTemplate>(file, templates, 'docx/styles.json', docxTemplateDefaults, { format: 'docx', shape, tokens: designTokens(design) })
+export async function loadDocxTemplate(file: VFile, context: Pick<RenderContext, 'templates' | 'design' | 'labels'>): Promise<DocxTemplate | undefined> {
+  const template = await loadTemplateData<DocxTemplate>(file, context.templates, 'docx/styles.json', docxTemplateDefaults, { format: 'docx', shape, tokens: designTokens(context.design) })
+  return template && { ...template, labels: ownWords(template.labels, context.labels) }
 }
 
 export function stylesFromTemplate(template: DocxTemplate, language: string): IStylesOptions {

@@ -41,7 +41,8 @@ export const renderer: Renderer = {
       outline: (file.data.outline ?? []).filter((entry) => entry.depth <= 2),
       editions: editionLinks(`${context.name}.html`, context.editions ?? []),
       style: `${webFontFaces(context.templates, familiesNamedIn(context.templates, css))}\n${css}`,
-      content: toHtmlFragment(tree, file)
+      labels: context.labels,
+      content: toHtmlFragment(tree, file, context.labels.notes)
     }
     // Fonts subset to what the page sets, everything inlined: one file that requests nothing.
     return [{ path: `${context.name}.html`, data: await inlineAssets(Mustache.render(page, view, {}, { escape: escapeHtml })), title: 'Web edition' }]

@@ -87,34 +87,40 @@ const schema: Schema = {
 }
 
 /**
- * The heading of the notes section. The page's other words (Authors, Senior
- * advisers, Contents) are in `templates/html/page.html`; this one is set by
- * remark-rehype inside the body, where the template cannot reach.
+ * The processor, by the heading of the notes section (`notes` in
+ * labels.json): remark-rehype sets it inside the body, where the page
+ * template cannot reach.
  */
-const footnoteLabel = 'Notes'
+const processors = new Map<string, ReturnType<typeof htmlProcessor>>()
 
-const processor = unified()
-  // mdast to hast. Raw HTML is carried over, to be parsed and sanitized next.
-  .use(remarkRehype, { allowDangerousHtml: true, handlers, footnoteLabel, clobberPrefix: '' })
-  // Raw HTML in the source becomes real nodes, then is sanitized: no
-  // scripts, no event handlers, no `javascript:` URLs.
-  .use(rehypeRaw)
-  .use(rehypeSanitize, schema)
-  // Raw HTML's images that would be fetched become their alt text.
-  .use(rehypeNoRequests)
-  // Task lists' checkboxes are named, as every form control must be.
-  .use(rehypeTaskLabels)
-  // Each top-level heading and what follows it becomes a <section>.
-  .use(rehypeSections)
-  // A link to copy on every heading and item.
-  .use(rehypeAnchorLinks)
-  .use(rehypeStringify)
+function htmlProcessor(footnoteLabel: string) {
+  return (
+    unified()
+      // mdast to hast. Raw HTML is carried over, to be parsed and sanitized next.
+      .use(remarkRehype, { allowDangerousHtml: true, handlers, footnoteLabel, clobberPrefix: '' })
+      // Raw HTML in the source becomes real nodes, then is sanitized: no
+      // scripts, no event handlers, no `javascript:` URLs.
+      .use(rehypeRaw)
+      .use(rehypeSanitize, schema)
+      // Raw HTML's images that would be fetched become their alt text.
+      .use(rehypeNoRequests)
+      // Task lists' checkboxes are named, as every form control must be.
+      .use(rehypeTaskLabels)
+      // Each top-level heading and what follows it becomes a <section>.
+      .use(rehypeSections)
+      // A link to copy on every heading and item.
+      .use(rehypeAnchorLinks)
+      .use(rehypeStringify)
+  )
+}
 
 /**
  * The report's body as an HTML fragment; images come from `file.data.images`.
  * Raw HTML goes in as written, to be parsed and sanitized here.
  */
-export function toHtmlFragment(tree: Root, file: VFile): string {
+export function toHtmlFragment(tree: Root, file: VFile, notesHeading: string): string {
+  let processor = processors.get(notesHeading)
+  if (!processor) processors.set(notesHeading, (processor = htmlProcessor(notesHeading)))
   return processor.stringify(processor.runSync(asWritten(tree), file) as HastRoot)
 }
 

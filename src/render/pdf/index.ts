@@ -27,7 +27,7 @@ export const renderer: Renderer = {
   description: 'the print edition: cover, contents, page-foot notes, bookmarks',
   async render(tree: Root, file: VFile, context: RenderContext) {
     const meta = file.data.meta!
-    const template = await loadPdfTemplate(file, context.templates, context.design)
+    const template = await loadPdfTemplate(file, context)
     if (!template) return []
     const geometry = pageGeometry(template, context.paper)
     const coverage = checkCoverage(tree, file, template, context.templates, printedFrontMatter(meta, template))
@@ -68,7 +68,7 @@ export const renderer: Renderer = {
   },
   // The template, and every character against the faces that will set it.
   async check(tree: Root, file: VFile, context: RenderContext) {
-    const template = await loadPdfTemplate(file, context.templates, context.design)
+    const template = await loadPdfTemplate(file, context)
     if (template) checkCoverage(tree, file, template, context.templates, printedFrontMatter(file.data.meta!, template))
   }
 }

@@ -2,8 +2,10 @@ import type { OrderedListType, Style, StyleDictionary } from 'pdfmake/interfaces
 import type { VFile } from 'vfile'
 import { designTokens, type Design } from '../../design.js'
 import { naturalLineHeight, type FontFaces } from '../../fonts.js'
+import { ownWords } from '../../labels.js'
 import { loadTemplateData, type TemplateShape, type WithTokens } from '../../template-data.js'
 import type { TemplateLayers } from '../../templates.js'
+import type { RenderContext } from '../../types.js'
 
 /** The print edition's look: `templates/pdf/template.json`. Lengths in points. */
 export interface PdfTemplate {
@@ -45,7 +47,7 @@ export interface PdfTemplate {
   contents: { items: boolean; leader: string; leaderSpacing: number; numberWidth: number }
   cover: { topSpace: number; bottomSpace: number }
   image: { maxHeightRatio: number }
-  /** Words the edition prints itself, in the report's language; `footnote` is read aloud for a note's mark (“Footnote 3”). */
+  /** Words the edition prints itself, in the report's language (empty: labels.json's); `footnote` is read aloud for a note's mark (“Footnote 3”). */
   labels: { contents: string; authors: string; advisers: string; footnote: string }
   /** Styles as pdfmake takes them, except `lineHeight`: baseline to baseline as a multiple of the type size, as in CSS. */
   defaultStyle: Style
@@ -91,7 +93,7 @@ export const pdfTemplateDefaults: WithTokens<PdfTemplate> = {
   list: { numbering: ['decimal', 'lower-alpha', 'lower-roman'] },
   contents: { items: true, leader: '.', leaderSpacing: 2.5, numberWidth: 28 },
   cover: { topSpace: 120, bottomSpace: 90 },
-  labels: { contents: 'Contents', authors: 'Authors', advisers: 'Senior advisers', footnote: 'Footnote' },
+  labels: { contents: '', authors: '', advisers: '', footnote: '' },
   image: { maxHeightRatio: 0.6 },
   defaultStyle: { font: '{face.text}', fontSize: '{size.body}', lineHeight: '{leading.body}', color: '{color.text}' },
   styles: {
@@ -144,8 +146,9 @@ const shape: TemplateShape = {
  * Read `pdf/template.json` from each template layer over the defaults. A broken
  * one is reported on `file`, naming the template; then undefined.
  */
-export async function loadPdfTemplate(file: VFile, templates: TemplateLayers, design: Design): Promise<PdfTemplate | undefined> {
-  return loadTemplateData<PdfTemplate>(file, templates, 'pdf/template.json', pdfTemplateDefaults, { format: 'pdf', shape, tokens: designTokens(design) })
+export async function loadPdfTemplate(file: VFile, context: Pick<RenderContext, 'templates' | 'design' | 'labels'>): Promise<PdfTemplate | undefined> {
+  const template = await loadTemplateData<PdfTemplate>(file, context.templates, 'pdf/template.json', pdfTemplateDefaults, { format: 'pdf', shape, tokens: designTokens(context.design) })
+  return template && { ...template, labels: ownWords(template.labels, context.labels) }
 }
 
 /**
