@@ -9,10 +9,9 @@ import {
   type IStylesOptions
 } from 'docx'
 import type { VFile } from 'vfile'
-import { designTokens, type Design } from '../../design.js'
+import { designTokens } from '../../design.js'
 import { ownWords } from '../../labels.js'
 import { loadTemplateData, type TemplateShape, type WithTokens } from '../../template-data.js'
-import type { TemplateLayers } from '../../templates.js'
 import type { RenderContext } from '../../types.js'
 
 /** A run's look in the style dictionary: sizes in points, colours and faces by name. */

@@ -1,10 +1,9 @@
 import type { OrderedListType, Style, StyleDictionary } from 'pdfmake/interfaces.js'
 import type { VFile } from 'vfile'
-import { designTokens, type Design } from '../../design.js'
+import { designTokens } from '../../design.js'
 import { naturalLineHeight, type FontFaces } from '../../fonts.js'
 import { ownWords } from '../../labels.js'
 import { loadTemplateData, type TemplateShape, type WithTokens } from '../../template-data.js'
-import type { TemplateLayers } from '../../templates.js'
 import type { RenderContext } from '../../types.js'
 
 /** The print edition's look: `templates/pdf/template.json`. Lengths in points. */
