@@ -241,3 +241,19 @@ describe('a memo of a Japanese report', () => {
     expect(strFromU8(docx['word/fontTable.xml'])).toMatch(/<w:font w:name="Noto Sans JP">[\s\S]*?<w:embedRegular /)
   }, 60_000)
 })
+
+describe('an SVG figure’s words in the print edition', () => {
+  it('sets Hangul in the Korean face, and warns at the figure of a character no face has', async () => {
+    const out = tempDir('dossier-svg-text-')
+    const result = await build({ source: fixture('svg-text', 'report.md'), outDir: out, formats: ['pdf'] })
+    expect(result.file.messages.map(String)).toEqual([
+      expect.stringMatching(/report\.md:10:1-10:36: Unexpected character U\+1F700 .* that no print font covers/)
+    ])
+    const parser = new PDFParse({ data: new Uint8Array(readFileSync(path.join(out, 'report.pdf'))) })
+    const text = (await parser.getText()).text
+    await parser.destroy()
+    expect(text).toContain('북한 2015')
+    expect(text).toContain('Plain label')
+  }, 60_000)
+})
+

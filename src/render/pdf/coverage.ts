@@ -4,6 +4,7 @@ import { visitParents } from 'unist-util-visit-parents'
 import type { VFile } from 'vfile'
 import { cjkFaces, glyphCoverage, resolveFonts, type FontFaces } from '../../fonts.js'
 import { problem } from '../../message.js'
+import { shownImages } from '../../plugins/remark-images.js'
 import type { TemplateLayers } from '../../templates.js'
 import { cjkSegments, hanLanguage, type CjkLanguage } from '../../text.js'
 import type { PdfTemplate } from './template.js'
@@ -48,7 +49,7 @@ export function checkCoverage(tree: Root, file: VFile, template: PdfTemplate, te
   const mainFamilies = [...new Set([template.fonts.text, template.fonts.display, template.fonts.code])]
   const families = resolveFonts(templates, mainFamilies)
   const yaml = tree.children.find((node) => node.type === 'yaml')
-  const located: Located[] = [...frontMatter.map(([text, family]): Located => [text, family, yaml]), ...texts(tree, template.fonts)]
+  const located: Located[] = [...frontMatter.map(([text, family]): Located => [text, family, yaml]), ...texts(tree, template.fonts, svgTexts(file))]
   const han = hanLanguage(file.data.meta?.language, located.map(([text]) => text).join('\n'))
   const used = new Map<CjkLanguage | undefined, Set<number>>()
   for (const [text] of located) {
@@ -112,8 +113,26 @@ export function checkCoverage(tree: Root, file: VFile, template: PdfTemplate, te
 /** Text, the family it is set in, and the node it comes from. */
 type Located = [text: string, family: string, node: Nodes | undefined]
 
-/** The tree's printed text in its face: headings, tables and captions in the display face, code in the code face. */
-function texts(tree: Root, fonts: PdfTemplate['fonts']): Located[] {
+/**
+ * The words an SVG drawing sets (its `<text>` elements), which the print
+ * edition draws in one face: the display face, or the face its fallbacks
+ * give the first character the display face lacks (`svgFace`).
+ */
+export function svgText(svg: string): string {
+  return [...svg.matchAll(/<text\b[^>]*>([\s\S]*?)<\/text>/g)]
+    .map((match) => match[1].replace(/<[^>]*>/g, '').replace(/&(lt|gt|amp|quot|apos);/g, (_, name: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" })[name]!))
+    .join(' ')
+}
+
+/** The text of each SVG the report shows, by its URL. */
+function svgTexts(file: VFile): Map<string, string> {
+  const found = new Map<string, string>()
+  for (const [url, image] of shownImages(file)) if (image.type === 'svg') found.set(url, svgText(new TextDecoder().decode(image.bytes)))
+  return found
+}
+
+/** The tree's printed text in its face: headings, tables and captions in the display face, code in the code face, SVGs' words in the display face. */
+function texts(tree: Root, fonts: PdfTemplate['fonts'], svgs: Map<string, string>): Located[] {
   const found: Located[] = []
   visitParents(tree, (node, ancestors) => {
     const display = ancestors.some((ancestor) => ancestor.type === 'heading' || ancestor.type === 'table' || ancestor.type === 'figureCaption')
@@ -121,6 +140,7 @@ function texts(tree: Root, fonts: PdfTemplate['fonts']): Located[] {
     if (node.type === 'text') found.push([node.value, family, node])
     if (node.type === 'inlineCode' || node.type === 'code') found.push([node.value, fonts.code, node])
     if (node.type === 'image' && node.alt) found.push([node.alt, fonts.display, node])
+    if (node.type === 'image' && svgs.get(node.url)) found.push([svgs.get(node.url)!, fonts.display, node])
   })
   return found
 }

@@ -4,7 +4,7 @@ import type { Content, ContentText, TableCell } from 'pdfmake/interfaces.js'
 import { visit } from 'unist-util-visit'
 import { isItemKind } from '../../plugins/remark-items.js'
 import { lineEndingsAsSpaces, safeDecode } from '../../text.js'
-import type { Coverage } from './coverage.js'
+import { svgText, type Coverage, type Fallbacks } from './coverage.js'
 import { wrap } from './paginate.js'
 import { elementAfter, elementMaker, languageSpans, structParts, tagRuns, type ElementMaker, type StructElement, type StructPath, type StructRole } from './structure.js'
 import type { PageGeometry, PdfTemplate } from './template.js'
@@ -365,14 +365,20 @@ function imageOf(url: string, state: State, tag: StructPath | undefined): Conten
   const { geometry, template } = state
   const figure = state.images.get(url)
   if (!figure) return undefined
-  // An SVG's text without a face it names is set in the display face, as captions are.
+  // An SVG's text is set in one face: the display face, as captions are, or
+  // the fallback its words need (Hangul, kana, Han), which has Latin too.
   return {
     ...figure,
-    ...('svg' in figure ? { font: template.fonts.display } : {}),
+    ...('svg' in figure ? { font: svgFace(figure.svg, template.fonts.display, state.fontFor[template.fonts.display]) } : {}),
     fit: [geometry.textWidth, geometry.textHeight * template.image.maxHeightRatio] as [number, number],
     alignment: 'center' as const,
     ...(tag ? { tag } : {})
   } as Content
+}
+
+/** The face for an SVG's words: `family`, or the first fallback a character of them needs. */
+function svgFace(svg: string, family: string, fallbacks: Fallbacks | undefined): string {
+  return textRuns(svgText(svg), family, fallbacks).find((run) => run.font)?.font ?? family
 }
 
 function createState(tree: Root, prepared: Prepared): State {
