@@ -201,3 +201,13 @@ function svgSize(svg: Element): { width: number; height: number; viewBox: number
   }
   return width && height ? { width, height, viewBox: [0, 0, width, height] } : undefined
 }
+
+/**
+ * The words an SVG drawing sets (its `<text>` elements), for choosing the
+ * faces that draw them.
+ */
+export function svgText(svg: string): string {
+  return [...svg.matchAll(/<text\b[^>]*>([\s\S]*?)<\/text>/g)]
+    .map((match) => match[1].replace(/<[^>]*>/g, '').replace(/&(lt|gt|amp|quot|apos);/g, (_, name: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" })[name]!))
+    .join(' ')
+}

@@ -255,5 +255,23 @@ describe('an SVG figure’s words in the print edition', () => {
     expect(text).toContain('북한 2015')
     expect(text).toContain('Plain label')
   }, 60_000)
-})
 
+  it('draws Hangul in the Word edition’s PNG stand-in too, in the Korean face', async () => {
+    const out = tempDir('dossier-svg-text-')
+    await build({ source: fixture('svg-text', 'report.md'), outDir: out, formats: ['docx'] })
+    const files = unzipSync(new Uint8Array(readFileSync(path.join(out, 'report.docx'))))
+    const png = Buffer.from(files['word/media/image1.png'])
+    // The drawing as the Word edition's faces draw it, with and without the Korean face: the stand-in is the one with it.
+    const { Resvg } = await import('@resvg/resvg-js')
+    const { resvgFonts } = await import('../src/render/docx/svg-fallbacks.js')
+    const { docxTemplateDefaults } = await import('../src/render/docx/styles.js')
+    const { designDefaults, resolveTokens } = await import('../src/design.js')
+    const template = resolveTokens(docxTemplateDefaults, designDefaults).value as typeof docxTemplateDefaults
+    const { templateLayers } = await import('../src/templates.js')
+    const templates = templateLayers(fixture('svg-text', 'report.md'))
+    const draw = (languages: Array<'ko'>) =>
+      new Resvg(Buffer.from(files['word/media/image1.svg']), { font: resvgFonts(template, templates, languages), fitTo: { mode: 'width', value: png.readUInt32BE(16) }, logLevel: 'off' }).render().asPng()
+    expect(png.equals(draw(['ko']))).toBe(true)
+    expect(png.equals(draw([]))).toBe(false)
+  }, 60_000)
+})

@@ -29,7 +29,7 @@ export const renderer: Renderer = {
     const { template, eastAsian, languages } = eastAsianText(loaded, context.templates, tree, meta)
     // Async work before the walk, so builders stay synchronous; the images
     // were read by `remarkImages`, and SVGs get a PNG to stand in for them.
-    const images = withSvgFallbacks(shownImages(file), template, context.templates)
+    const images = withSvgFallbacks(shownImages(file), template, context.templates, eastAsian.han)
     const eastAsia = languages.map((language) => eastAsian.faces[language] ?? template.faces.eastAsia)
     const fonts = await embeddedFonts(template, context.templates, { eastAsia, code: hasCode(tree) })
     // The layout guesses past what it cannot measure as Word does (a symbol

@@ -1,6 +1,8 @@
 import { Resvg } from '@resvg/resvg-js'
-import { resolveFonts } from '../../fonts.js'
+import { cjkFaces, resolveFonts } from '../../fonts.js'
+import { svgText } from '../../sanitize-svg.js'
 import type { TemplateLayers } from '../../templates.js'
+import { cjkSegments, type CjkLanguage } from '../../text.js'
 import type { ReportImage } from '../../types.js'
 import { figureSize } from './handlers.js'
 import type { DocxImage } from './state.js'
@@ -12,9 +14,9 @@ import { textWidthOf, type DocxTemplate } from './styles.js'
  * (before Word 2016, other readers), at the size the figure has on the
  * page and the template's `image.svgFallbackDpi`. Text in the drawing is
  * set in the template's faces, never the machine's, so every machine
- * draws the same pixels.
+ * draws the same pixels; CJK text in the face of its language.
  */
-export function withSvgFallbacks(images: ReadonlyMap<string, ReportImage>, template: DocxTemplate, templates: TemplateLayers): Map<string, DocxImage> {
+export function withSvgFallbacks(images: ReadonlyMap<string, ReportImage>, template: DocxTemplate, templates: TemplateLayers, han: CjkLanguage): Map<string, DocxImage> {
   const result = new Map<string, DocxImage>()
   let fonts: ResvgFonts | undefined
   for (const [url, image] of images) {
@@ -22,7 +24,7 @@ export function withSvgFallbacks(images: ReadonlyMap<string, ReportImage>, templ
       result.set(url, { ...image, type: image.type })
       continue
     }
-    fonts ??= resvgFonts(template, templates)
+    fonts ??= resvgFonts(template, templates, svgLanguages(images, han))
     const { width } = figureSize(image, textWidthOf(template), template)
     const pixels = Math.max(1, Math.round((width * template.image.svgFallbackDpi) / 96))
     const png = new Resvg(Buffer.from(image.bytes), { font: fonts, fitTo: { mode: 'width', value: pixels }, logLevel: 'off' }).render().asPng()
@@ -31,12 +33,13 @@ export function withSvgFallbacks(images: ReadonlyMap<string, ReportImage>, templ
   return result
 }
 
-type ResvgFonts = NonNullable<ConstructorParameters<typeof Resvg>[1]>['font']
+export type ResvgFonts = NonNullable<ConstructorParameters<typeof Resvg>[1]>['font']
 
 /** The template's faces for a drawing's text: `sans-serif` and unnamed faces in the heading face, as captions are; `serif` in the body's. */
-function resvgFonts(template: DocxTemplate, templates: TemplateLayers): ResvgFonts {
+export function resvgFonts(template: DocxTemplate, templates: TemplateLayers, languages: CjkLanguage[]): ResvgFonts {
   const { heading, body, code } = template.faces
-  const families = [heading, body, code].filter((family): family is string => Boolean(family))
+  const cjk = cjkFaces(templates)
+  const families = [heading, body, code, ...languages.map((language) => cjk[language])].filter((family): family is string => Boolean(family))
   const faces = resolveFonts(templates, families)
   return {
     loadSystemFonts: false,
@@ -46,4 +49,10 @@ function resvgFonts(template: DocxTemplate, templates: TemplateLayers): ResvgFon
     serifFamily: body,
     monospaceFamily: code
   }
+}
+
+/** The CJK languages the drawings' words are in (Han alone in `han`'s): their faces are loaded (megabytes each) only then. */
+function svgLanguages(images: ReadonlyMap<string, ReportImage>, han: CjkLanguage): CjkLanguage[] {
+  const text = [...images.values()].filter((image) => image.type === 'svg').map((image) => svgText(new TextDecoder().decode(image.bytes))).join('\n')
+  return [...new Set(cjkSegments(text, han).flatMap(([, language]) => (language ? [language] : [])))]
 }

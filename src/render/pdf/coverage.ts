@@ -5,6 +5,7 @@ import type { VFile } from 'vfile'
 import { cjkFaces, glyphCoverage, resolveFonts, type FontFaces } from '../../fonts.js'
 import { problem } from '../../message.js'
 import { shownImages } from '../../plugins/remark-images.js'
+import { svgText } from '../../sanitize-svg.js'
 import type { TemplateLayers } from '../../templates.js'
 import { cjkSegments, hanLanguage, type CjkLanguage } from '../../text.js'
 import type { PdfTemplate } from './template.js'
@@ -112,17 +113,6 @@ export function checkCoverage(tree: Root, file: VFile, template: PdfTemplate, te
 
 /** Text, the family it is set in, and the node it comes from. */
 type Located = [text: string, family: string, node: Nodes | undefined]
-
-/**
- * The words an SVG drawing sets (its `<text>` elements), which the print
- * edition draws in one face: the display face, or the face its fallbacks
- * give the first character the display face lacks (`svgFace`).
- */
-export function svgText(svg: string): string {
-  return [...svg.matchAll(/<text\b[^>]*>([\s\S]*?)<\/text>/g)]
-    .map((match) => match[1].replace(/<[^>]*>/g, '').replace(/&(lt|gt|amp|quot|apos);/g, (_, name: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" })[name]!))
-    .join(' ')
-}
 
 /** The text of each SVG the report shows, by its URL. */
 function svgTexts(file: VFile): Map<string, string> {
