@@ -186,6 +186,16 @@ describe('reports and their memos', () => {
     }
   })
 
+  it('a definition in a shared folder that names no report, written for another, says which report is building and how to name one', () => {
+    const dir = tempDir()
+    cpSync(fixture('memo-shared'), dir, { recursive: true })
+    const definition = path.join(dir, 'memos', 'alpha-brief.yaml')
+    writeFileSync(definition, readFileSync(definition, 'utf8').replace(/^report: alpha\n/m, ''))
+    const result = cli(['check', path.join(dir, 'beta.md')])
+    expect(result.status).toBe(1)
+    expect(result.stderr).toMatch(/alpha-brief\.yaml:\d+:\d+  error  Unknown audience `alpha-readers`, .*\(building beta\.md; a definition for another report of its folder names it with `report:`, one of `alpha`\)  memo-template-unknown/)
+  })
+
   it('a report with no memo definitions builds every edition and no memo, with a note; check agrees', () => {
     // Given from the working folder, as people type it, so messages print it so.
     const source = path.join('test', 'fixtures', 'no-memos', 'report.md')

@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs'
+import path from 'node:path'
 import type { Root } from 'mdast'
 import type { VFile } from 'vfile'
 import { VFileMessage } from 'vfile-message'
@@ -29,9 +31,12 @@ type Complain = (reason: string, key: string, ruleId?: MemoRule, cause?: VFileMe
  */
 export function selectContent(file: VFile, tree: Root, report: ReportData, definition: MemoDefinition): MemoSelection {
   let problems = 0
+  const others = otherReports(file.path)
   const complain: Complain = (reason, key, ruleId = 'memo-template-unknown', cause) => {
     problems++
-    templateProblem(file, definition.path, reason, placeAt(definition.places, key), ruleId, { cause })
+    // In a folder of reports, a definition written for another of them is the likelier mistake.
+    const shared = ruleId === 'memo-template-unknown' && others.length > 0 ? ` (building ${path.basename(file.path)}; a definition for another report of its folder names it with \`report:\`, one of ${others.map((name) => `\`${name}\``).join(', ')})` : ''
+    templateProblem(file, definition.path, `${reason}${shared}`, placeAt(definition.places, key), ruleId, { cause })
   }
   checkIds(definition.select.audiences, report.meta.audiences.map((a) => a.id), 'select.audiences', 'audience', complain)
   checkIds(definition.select.themes, report.meta.themes.map((t) => t.id), 'select.themes', 'theme', complain)
@@ -152,4 +157,17 @@ function excerpt(text: string, words = 6): string {
 /** A note at a sentence of the report (a `cause`, printed under the message). */
 function sentenceNote(reason: string, sentence: ReportSentence): VFileMessage {
   return new VFileMessage(reason, { place: sentence.place, source: 'dossier-memo' })
+}
+
+/** The other reports beside `source` (their names, `japan` for `japan.md`), which share its `memos/`. */
+function otherReports(source: string): string[] {
+  const own = path.basename(source)
+  try {
+    return readdirSync(path.dirname(source) || '.')
+      .filter((name) => name.endsWith('.md') && name !== own && name.toLowerCase() !== 'readme.md')
+      .sort()
+      .map((name) => name.slice(0, -3))
+  } catch {
+    return []
+  }
 }
