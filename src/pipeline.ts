@@ -10,6 +10,7 @@ import remarkA11y from './plugins/remark-a11y.js'
 import remarkCrossReferences from './plugins/remark-cross-references.js'
 import remarkDirectiveFallback from './plugins/remark-directive-fallback.js'
 import remarkFigures from './plugins/remark-figures.js'
+import remarkForeignSyntax from './plugins/remark-foreign-syntax.js'
 import remarkImages from './plugins/remark-images.js'
 import remarkItemIds from './plugins/remark-item-ids.js'
 import remarkItemVocabulary from './plugins/remark-item-vocabulary.js'
@@ -72,6 +73,9 @@ function createProcessor(options: ParseOptions) {
       .use(remarkItemVocabulary)
       .use(remarkCrossReferences, { labels })
       .use(remarkDirectiveFallback)
+      // Other tools' syntax CommonMark reads as text (Pandoc's inline notes,
+      // fenced divs and citations, Quarto's code chunks): warnings.
+      .use(remarkForeignSyntax)
       // Raw HTML parsed into the mdast it means, for print and Word (the
       // web edition keeps the HTML as written); an `<img>` becomes an
       // image before the images are read.
