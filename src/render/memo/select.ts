@@ -35,7 +35,7 @@ export function selectContent(file: VFile, tree: Root, report: ReportData, defin
   const complain: Complain = (reason, key, ruleId = 'memo-template-unknown', cause) => {
     problems++
     // In a folder of reports, a definition written for another of them is the likelier mistake.
-    const shared = ruleId === 'memo-template-unknown' && others.length > 0 ? ` (building ${path.basename(file.path)}; a definition for another report of its folder names it with \`report:\`, one of ${others.map((name) => `\`${name}\``).join(', ')})` : ''
+    const shared = ruleId === 'memo-template-unknown' && others.length > 0 ? ` (building ${path.basename(file.path ?? '')}; a definition for another report of its folder names it with \`report:\`, one of ${others.map((name) => `\`${name}\``).join(', ')})` : ''
     templateProblem(file, definition.path, `${reason}${shared}`, placeAt(definition.places, key), ruleId, { cause })
   }
   checkIds(definition.select.audiences, report.meta.audiences.map((a) => a.id), 'select.audiences', 'audience', complain)
@@ -160,7 +160,8 @@ function sentenceNote(reason: string, sentence: ReportSentence): VFileMessage {
 }
 
 /** The other reports beside `source` (their names, `japan` for `japan.md`), which share its `memos/`. */
-function otherReports(source: string): string[] {
+function otherReports(source: string | undefined): string[] {
+  if (!source) return []
   const own = path.basename(source)
   try {
     return readdirSync(path.dirname(source) || '.')
