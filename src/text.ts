@@ -76,3 +76,16 @@ export function safeDecode(value: string): string {
     return value
   }
 }
+
+/** Han, kana and CJK punctuation: text that runs on without spaces between its sentences (Korean has them). */
+const unspaced = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303f\uff01-\uff60]/u
+
+/** What goes between two pieces of running text: a space, or none where either side is Chinese or Japanese (`…強化せよ。北朝鮮…`). */
+export function spaceBetween(before: string, after: string): string {
+  return unspaced.test([...before].at(-1) ?? '') || unspaced.test([...after].at(0) ?? '') ? '' : ' '
+}
+
+/** Sentences as running text, spaced as their language spaces them. */
+export function joinSentences(sentences: string[]): string {
+  return sentences.reduce((text, sentence, index) => (index === 0 ? sentence : `${text}${spaceBetween(text, sentence)}${sentence}`), '')
+}

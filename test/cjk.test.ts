@@ -234,6 +234,10 @@ describe('a memo of a Japanese report', () => {
     for (const words of ['政府の読者', '事務局', '政府への提言', 'werecommendto政府:情報共有を強化せよ。北朝鮮', '攻撃は増えている。偵察総局は平時の挑発を担う。', '民間企業との情報共有が重要である。']) expect(text).toContain(words)
     const fonts = [...new Set([...pdf.toString('latin1').matchAll(/\/BaseFont \/[A-Z]{6}\+([\w-]+)/g)].map(([, font]) => font))]
     expect(fonts).toEqual(expect.arrayContaining(['NotoSansJP-Regular', 'NotoSansJP-Bold', 'SourceSerif4-Regular']))
+    // Sentences run on as Japanese writes them, with no space after 。 (the HTML memo as written).
+    const html = readFileSync(path.join(out, 'memos', 'report.gov.html'), 'utf8')
+    expect(html).toContain('情報共有を強化せよ。北朝鮮のサイバー作戦は')
+    expect(html).toContain('攻撃は増えている。</strong>偵察総局は')
     // The Word file sets its Japanese in the same face, embedded, and says the text is Japanese.
     const docx = unzipSync(new Uint8Array(readFileSync(path.join(out, 'memos', 'report.gov.docx'))))
     expect(strFromU8(docx['word/styles.xml'])).toMatch(/<w:rFonts [^>]*w:eastAsia="Noto Sans JP"/)

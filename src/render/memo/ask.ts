@@ -1,3 +1,4 @@
+import { joinSentences } from '../../text.js'
 import type { MemoLayout } from './types.js'
 
 /** Words that make a lead a statement rather than an instruction: it has its own subject and verb. */
@@ -21,7 +22,7 @@ export function composeAsk(leads: string[], to: string, layout: MemoLayout): str
   const clauses = leads.every(readsAsInstruction)
   const parts = leads.map((lead) => (clauses ? lowerFirst(lead).replace(/[.;:]+$/, '') : withStop(lead)))
   const numbered = leads.length === 1 ? parts : parts.map((part, index) => `(${index + 1}) ${part}`)
-  const asks = clauses ? joinClauses(numbered) : numbered.join(' ')
+  const asks = clauses ? joinClauses(numbered) : joinSentences(numbered)
   const pattern = clauses ? layout.text.askClauses : layout.text.askSentences
   return pattern.replace(/\{(to|asks)\}/g, (_, key: string) => (key === 'to' ? to : asks))
 }

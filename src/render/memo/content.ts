@@ -1,5 +1,6 @@
 import { displayDate } from '../../format.js'
 import type { MemoOverrides, ReportItem, ReportMeta } from '../../types.js'
+import { joinSentences } from '../../text.js'
 import { composeAsk } from './ask.js'
 import type { MemoSelection } from './select.js'
 import { sentences } from './sentences.js'
@@ -60,7 +61,7 @@ export function memoRecommendation(item: ReportItem, index: number, count: numbe
     // Kept on one line: “Recommendation” alone at a line's end reads as a fragment.
     reference: layout.text.reference.replace('{label}', item.label).replace(/ /g, '\u00a0'),
     lead: item.lead,
-    rationale: reasons(item).slice(0, count).join(' ')
+    rationale: joinSentences(reasons(item).slice(0, count))
   }
 }
 

@@ -12,6 +12,7 @@ import {
 } from 'docx'
 import { readFont, type FontFaces } from '../../fonts.js'
 import { embedLater } from '../docx/pack.js'
+import { joinSentences, spaceBetween } from '../../text.js'
 import { headerRows } from './content.js'
 import type { MemoContent, MemoLayout } from './types.js'
 
@@ -68,14 +69,14 @@ export function toDocx(memo: MemoContent, layout: MemoLayout, fonts: Record<stri
           masthead(memo, layout, headingFace),
           ...headerBlock(memo, layout, headingFace),
           heading(layout.text.bottomLine, layout, headingFace, true),
-          new Paragraph({ children: [new TextRun(memo.bottomLine.join(' '))] }),
+          new Paragraph({ children: [new TextRun(joinSentences(memo.bottomLine))] }),
           ...(memo.findings.length > 0 ? [heading(layout.text.findings, layout, headingFace)] : []),
-          ...memo.findings.map((finding) => hanging(layout.text.bullet, [bold(finding.lead), new TextRun(` ${finding.summary}`)], layout.space.bullet, layout, false)),
+          ...memo.findings.map((finding) => hanging(layout.text.bullet, [bold(finding.lead), new TextRun(`${spaceBetween(finding.lead, finding.summary)}${finding.summary}`)], layout.space.bullet, layout, false)),
           heading(layout.text.recommendations, layout, headingFace),
           ...memo.recommendations.map((item) =>
             hanging(
               item.number,
-              [bold(item.lead), ...(item.rationale ? [new TextRun(` ${item.rationale}`)] : []), new TextRun({ text: ` (${item.reference})`, color: layout.colors.muted.slice(1) })],
+              [bold(item.lead), ...(item.rationale ? [new TextRun(`${spaceBetween(item.lead, item.rationale)}${item.rationale}`)] : []), new TextRun({ text: ` (${item.reference})`, color: layout.colors.muted.slice(1) })],
               layout.space.itemLabel,
               layout,
               true

@@ -1,5 +1,6 @@
 import { escapeHtml } from '../../format.js'
 import { naturalLineHeight, type FontFaces } from '../../fonts.js'
+import { joinSentences, spaceBetween } from '../../text.js'
 import { headerRows } from './content.js'
 import type { MemoContent, MemoLayout, MemoRecommendation } from './types.js'
 
@@ -30,7 +31,7 @@ ${css}</style>
 <main class="page">
 ${banner('top')}<header class="masthead"><h1 class="title">${escapeHtml(text.title)}</h1>${memo.letterhead ? `<p class="letterhead">${escapeHtml(memo.letterhead)}</p>` : ''}</header>
 <dl class="header">${header.join('')}</dl>
-<section><h2>${escapeHtml(text.bottomLine)}</h2><p>${escapeHtml(memo.bottomLine.join(' '))}</p></section>
+<section><h2>${escapeHtml(text.bottomLine)}</h2><p>${escapeHtml(joinSentences(memo.bottomLine))}</p></section>
 ${findings(memo, layout)}<section><h2>${escapeHtml(text.recommendations)}</h2><ol class="items">
 ${memo.recommendations.map((item) => recommendation(memo, item)).join('\n')}
 </ol></section>
@@ -44,12 +45,12 @@ ${banner('bottom')}</main>
 /** Its number, lead, reasoning, and a link to it in the web edition beside the memos. */
 function recommendation(memo: MemoContent, item: MemoRecommendation): string {
   const reference = `<a class="reference" href="${escapeHtml(`${memo.reportHtml}#${item.id}`)}">${escapeHtml(item.reference)}</a>`
-  return `<li id="${escapeHtml(item.id)}"><span class="marker">${escapeHtml(item.number)}</span><span><strong>${escapeHtml(item.lead)}</strong>${item.rationale ? ` ${escapeHtml(item.rationale)}` : ''} <span class="muted">(${reference})</span></span></li>`
+  return `<li id="${escapeHtml(item.id)}"><span class="marker">${escapeHtml(item.number)}</span><span><strong>${escapeHtml(item.lead)}</strong>${item.rationale ? `${spaceBetween(item.lead, item.rationale)}${escapeHtml(item.rationale)}` : ''} <span class="muted">(${reference})</span></span></li>`
 }
 
 function findings(memo: MemoContent, layout: MemoLayout): string {
   if (memo.findings.length === 0) return ''
-  const items = memo.findings.map((finding) => `<li><span aria-hidden="true">${escapeHtml(layout.text.bullet)}</span><span><strong>${escapeHtml(finding.lead)}</strong> ${escapeHtml(finding.summary)}</span></li>`)
+  const items = memo.findings.map((finding) => `<li><span aria-hidden="true">${escapeHtml(layout.text.bullet)}</span><span><strong>${escapeHtml(finding.lead)}</strong>${spaceBetween(finding.lead, finding.summary)}${escapeHtml(finding.summary)}</span></li>`)
   return `<section><h2>${escapeHtml(layout.text.findings)}</h2><ul class="findings">\n${items.join('\n')}\n</ul></section>\n`
 }
 

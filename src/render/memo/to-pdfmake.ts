@@ -1,5 +1,6 @@
 import type { Content, ContentCanvas, ContentText, TDocumentDefinitions } from 'pdfmake/interfaces.js'
 import { elementMaker, structParts, taggedText, type ElementMaker, type StructElement, type StructPath } from '../pdf/structure.js'
+import { joinSentences, spaceBetween } from '../../text.js'
 import { headerRows } from './content.js'
 import type { MemoContent, MemoFinding, MemoLayout, MemoRecommendation } from './types.js'
 
@@ -81,7 +82,7 @@ function page(memo: MemoContent | undefined, layout: MemoLayout, options: PdfOpt
  */
 export function memoParts(memo: MemoContent, layout: MemoLayout, make: ElementMaker = elementMaker(structParts.memo)): MemoPart[] {
   const head = { stack: [masthead(memo, layout, make), headerBlock(memo, layout, make), rule(layout)] }
-  const bottomLine = { stack: [heading(layout.text.bottomLine, layout, make), taggedText({ text: memo.bottomLine.join(' ') }, [make('P')])] }
+  const bottomLine = { stack: [heading(layout.text.bottomLine, layout, make), taggedText({ text: joinSentences(memo.bottomLine) }, [make('P')])] }
   const findings = memo.findings.length > 0 ? heading(layout.text.findings, layout, make) : undefined
   const findingList = listItems(make)
   const findingParts = memo.findings.map((finding) => ({ kind: 'finding' as const, content: findingPart(finding, layout, findingList()) }))
@@ -185,7 +186,7 @@ function findingPart(finding: MemoFinding, layout: MemoLayout, tags?: ItemTags):
   return {
     columns: [
       tagged({ width: layout.space.bullet, text: layout.text.bullet }, tags?.label),
-      tagged({ width: '*', text: [{ text: finding.lead, bold: true }, ` ${finding.summary}`] }, tags?.body)
+      tagged({ width: '*', text: [{ text: finding.lead, bold: true }, `${spaceBetween(finding.lead, finding.summary)}${finding.summary}`] }, tags?.body)
     ],
     margin: [0, 0, 0, layout.space.item]
   }
@@ -199,7 +200,7 @@ export function recommendationPart(item: MemoRecommendation, layout: MemoLayout,
       tagged(
         {
           width: '*',
-          text: [{ text: item.lead, bold: true }, item.rationale ? ` ${item.rationale}` : '', { text: ` (${item.reference})`, color: layout.colors.muted }]
+          text: [{ text: item.lead, bold: true }, item.rationale ? `${spaceBetween(item.lead, item.rationale)}${item.rationale}` : '', { text: ` (${item.reference})`, color: layout.colors.muted }]
         },
         tags?.body
       )
