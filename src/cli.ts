@@ -5,11 +5,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { build, failed, packageRoot, type BuildOptions } from './build.js'
 import { displayPath, hasErrors } from './message.js'
 import { defaultLimits, limitFlags, parseAmount, type Limits } from './limits.js'
-import { memoDefinitionsFolder } from './render/memo/definitions.js'
 import { reportProblems } from './report-problems.js'
 import { availableFormats } from './renderers.js'
 import { isFolder, ownTemplates } from './templates.js'
-import { buildSite } from './site.js'
 import type { Preview } from './preview.js'
 import type { BuildRun, WatchOptions } from './watch.js'
 
@@ -66,7 +64,8 @@ async function runBuild(options: BuildOptions, flags: RunFlags = {}): Promise<Bu
   const started = performance.now()
   const source = options.source ?? defaultSource
   const { files, written } = flags.site || isFolder(source)
-    ? await buildSite({ ...options, source })
+    ? // Loaded only for a site: its template and page code need not slow every other command.
+      await (await import('./site.js')).buildSite({ ...options, source })
     : await build(options).then((result) => ({ files: [result.file], written: result.written }))
   const problems = reportProblems(files, { quiet: flags.quiet })
   if (problems) console.error(problems)

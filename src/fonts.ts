@@ -33,10 +33,17 @@ export async function checkFontTable(file: VFile, templates: TemplateLayers): Pr
   return (await loadTemplateData(file, templates, 'fonts.json', {}, { format: 'fonts', shape })) !== undefined
 }
 
+/** Each build's font table, by its template layers (made once a build): read once, however many renderers ask. */
+const fontTables = new WeakMap<TemplateLayers, Record<string, FontEntry>>()
+
 /** `fonts.json` of every template layer, family by family: a layer adds families or replaces them whole. */
 function fontTable(templates: TemplateLayers): Record<string, FontEntry> {
-  const tables = templateFiles(templates, 'fonts.json').map((file) => JSON.parse(readFileSync(file, 'utf8')) as Record<string, FontEntry>)
-  return Object.assign({}, ...tables) as Record<string, FontEntry>
+  let table = fontTables.get(templates)
+  if (!table) {
+    const tables = templateFiles(templates, 'fonts.json').map((file) => JSON.parse(readFileSync(file, 'utf8')) as Record<string, FontEntry>)
+    fontTables.set(templates, (table = Object.assign({}, ...tables) as Record<string, FontEntry>))
+  }
+  return table
 }
 
 const faceDescriptors: Record<FontStyle, string> = {
