@@ -83,7 +83,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
         // After an error nothing more is written; the later formats still run, to report their problems too.
         if (!staging || failed(file, options.strict)) return
         const batch = await commit(file, staging, editions)
-        written.push(...batch)
+        // The web page written again (with every edition linked) counts once.
+        written.push(...batch.filter((target) => !written.includes(target)))
         if (batch.length > 0) options.onWrite?.(batch)
       }
     })
@@ -145,6 +146,13 @@ export async function renderReport(options: BuildOptions = {}, hooks: RenderHook
   const formats = options.formats ?? availableFormats()
   const first = formats.filter((format) => options.firstFormats?.includes(format))
   const editions: EditionFile[] = []
+  // Each renderer that links the other editions, with how many it was told of.
+  const linked: Array<{ renderer: Renderer; told: number }> = []
+  const render = async (renderer: Renderer, others: EditionFile[]): Promise<EditionFile[]> => {
+    if (renderer.linksEditions) linked.push({ renderer, told: others.length })
+    const files = await renderer.render(tree, file, renderer.linksEditions ? { ...context, editions: others } : context)
+    return files.map((output) => ({ ...output, format: renderer.format }))
+  }
   for (const group of [first, formats.filter((format) => !first.includes(format))]) {
     if (group.length === 0) continue
     const renderers: Renderer[] = []
@@ -162,10 +170,7 @@ export async function renderReport(options: BuildOptions = {}, hooks: RenderHook
     for (const renderer of renderers) {
       try {
         if (options.check) await renderer.check?.(tree, file, context)
-        else {
-          const files = await renderer.render(tree, file, renderer.linksEditions ? { ...context, editions: [...editions, ...made] } : context)
-          made.push(...files.map((output) => ({ ...output, format: renderer.format })))
-        }
+        else made.push(...(await render(renderer, [...editions, ...made])))
       } catch (error) {
         renderFailed(file, renderer.format, error, options.check)
       }
@@ -174,6 +179,21 @@ export async function renderReport(options: BuildOptions = {}, hooks: RenderHook
     made.sort((a, b) => group.indexOf(a.format) - group.indexOf(b.format))
     editions.push(...made)
     await hooks.onRendered?.(file, made)
+  }
+  // A linking renderer in the first group (the web page under `--watch`)
+  // was told only of that group's files: once the rest are made it is
+  // rendered again, so that it links every edition, as a plain build's does.
+  for (const { renderer, told } of linked.splice(0)) {
+    // In the order the formats were asked for, as one group's would be.
+    const others = editions.filter((edition) => edition.format !== renderer.format).sort((a, b) => formats.indexOf(a.format) - formats.indexOf(b.format))
+    if (hasErrors(file) || others.length === told) continue
+    try {
+      const again = await render(renderer, others)
+      editions.splice(0, editions.length, ...editions.map((edition) => again.find((file) => file.path === edition.path) ?? edition))
+      await hooks.onRendered?.(file, again)
+    } catch (error) {
+      renderFailed(file, renderer.format, error, options.check)
+    }
   }
   return { file, editions: options.check || hasErrors(file) ? [] : editions }
 }

@@ -84,8 +84,14 @@ describe('the web edition first', () => {
       firstFormats: ['html', 'json'],
       onWrite: (written) => batches.push(written.map((file) => path.basename(file)))
     })
-    expect(batches).toEqual([['input.html', 'input.json'], ['input.docx', 'input.pdf']])
+    // The web page comes again once the others are made, linking them as a plain build's does.
+    expect(batches).toEqual([['input.html', 'input.json'], ['input.docx', 'input.pdf'], ['input.html']])
     expect(result.written.map((file) => path.basename(file))).toEqual(['input.html', 'input.json', 'input.docx', 'input.pdf'])
+    const plain = tempDir()
+    await build({ source: fixture('cross-references', 'input.md'), outDir: plain, formats: ['docx', 'html', 'json', 'pdf'] })
+    const page = readFileSync(path.join(out, 'input.html'), 'utf8')
+    for (const edition of ['input.pdf', 'input.docx', 'input.json']) expect(page).toContain(`href="${edition}"`)
+    expect(page).toBe(readFileSync(path.join(plain, 'input.html'), 'utf8'))
   })
 })
 
