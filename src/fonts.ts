@@ -3,7 +3,8 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import type { Font } from 'fontkit'
 import type { VFile } from 'vfile'
-import { loadTemplateData } from './template-data.js'
+import { problem } from './message.js'
+import { keyPoint, loadTemplateData } from './template-data.js'
 import { templateFiles, type TemplateLayers } from './templates.js'
 import { cjkRegionalTag, type CjkLanguage } from './text.js'
 
@@ -30,8 +31,23 @@ const entryShape: FontEntry = { package: '', normal: '', bold: '', italics: '', 
  */
 export async function checkFontTable(file: VFile, templates: TemplateLayers): Promise<boolean> {
   const shape = { dictionaries: { '': entryShape }, choices: { '*.language': Object.keys(cjkRegionalTag) } }
-  return (await loadTemplateData(file, templates, 'fonts.json', {}, { format: 'fonts', shape })) !== undefined
+  if ((await loadTemplateData(file, templates, 'fonts.json', {}, { format: 'fonts', shape })) === undefined) return false
+  // A layer's family replaces the one below whole, so each must name its package and four faces.
+  let complete = true
+  for (const templatePath of templateFiles(templates, 'fonts.json')) {
+    const text = readFileSync(templatePath, 'utf8')
+    for (const [family, entry] of Object.entries(JSON.parse(text) as Record<string, Partial<FontEntry>>)) {
+      const missing = family.startsWith('$') ? [] : requiredKeys.filter((key) => typeof entry[key] !== 'string')
+      if (missing.length === 0) continue
+      complete = false
+      const start = keyPoint(text, [family])
+      problem(file, `Missing ${missing.map((key) => `\`${key}\``).join(', ')} in the family \`${family}\`, expected its package and four faces: a family here replaces dossier's whole`, { start, end: start }, 'fonts-template-field', { source: 'dossier-fonts', in: templatePath })
+    }
+  }
+  return complete
 }
+
+const requiredKeys = ['package', 'normal', 'bold', 'italics', 'bolditalics'] as const
 
 /** Each build's font table, by its template layers (made once a build): read once, however many renderers ask. */
 const fontTables = new WeakMap<TemplateLayers, Record<string, FontEntry>>()

@@ -171,6 +171,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** 1-based line and column of a character offset. */
+/** Where the key at `keys` starts in a valid JSON text (its first character when it has none). */
+export function keyPoint(text: string, keys: Array<string | number>): Point {
+  return pointAt(text, jsonPlaces(text).get(keys.join('\0')) ?? 0)
+}
+
 function pointAt(text: string, offset: number): Point {
   const before = text.slice(0, offset)
   const line = before.split('\n').length

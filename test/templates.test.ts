@@ -137,6 +137,13 @@ describe('templates as data', () => {
     const wrong = templatesWith({ 'fonts.json': '{\n  "Mine": { "package": "x", "language": "en" }\n}\n' })
     const checked = cli(['check', fixture('second-report', 'report.md'), '--templates', wrong])
     expect(checked.stderr).toContain(`${path.join(wrong, 'fonts.json')}:2:29  error  Unexpected string \`"en"\` at \`Mine.language\`, expected one of \`ja\`, \`ko\`, \`zh-Hans\`, \`zh-Hant\`  fonts-template-field`)
+    // A family here replaces dossier's whole: one that names only its web files is one message, not a failure of every edition.
+    const partial = templatesWith({ 'fonts.json': '{\n  "Source Serif 4": { "web": { "normal": "x.woff2" } }\n}\n' })
+    const built = cli(['build', fixture('second-report', 'report.md'), '--out', tempDir(), '--templates', partial])
+    expect(built.status).toBe(1)
+    expect(built.stderr.split('\n').filter((line) => /\berror  /.test(line))).toEqual([
+      `${path.join(partial, 'fonts.json')}:2:3  error  Missing \`package\`, \`normal\`, \`bold\`, \`italics\`, \`bolditalics\` in the family \`Source Serif 4\`, expected its package and four faces: a family here replaces dossier's whole  fonts-template-field`
+    ])
   })
 
   it('one labels.json puts the words every edition prints around the report in the report’s language', async () => {
