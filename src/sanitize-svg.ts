@@ -11,6 +11,8 @@ export interface SanitizedSvg {
   svg: string
   width: number
   height: number
+  /** The words it sets (its `<text>` elements), for choosing the faces that draw them. */
+  text: string
 }
 
 /**
@@ -146,7 +148,7 @@ export function sanitizeSvg(text: string): SanitizedSvg | { reason: string } {
     height: round(size.height),
     viewBox: size.viewBox.map(round).join(' ')
   }
-  return { svg: toHtml(svg, { space: 'svg', closeEmptyElements: true }), width: size.width, height: size.height }
+  return { svg: toHtml(svg, { space: 'svg', closeEmptyElements: true }), width: size.width, height: size.height, text: drawnText(svg) }
 }
 
 /**
@@ -202,12 +204,15 @@ function svgSize(svg: Element): { width: number; height: number; viewBox: number
   return width && height ? { width, height, viewBox: [0, 0, width, height] } : undefined
 }
 
-/**
- * The words an SVG drawing sets (its `<text>` elements), for choosing the
- * faces that draw them.
- */
-export function svgText(svg: string): string {
-  return [...svg.matchAll(/<text\b[^>]*>([\s\S]*?)<\/text>/g)]
-    .map((match) => match[1].replace(/<[^>]*>/g, '').replace(/&(lt|gt|amp|quot|apos);/g, (_, name: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" })[name]!))
-    .join(' ')
+/** The words of a drawing's `<text>` elements (their `<tspan>`s within), a space between elements. */
+function drawnText(svg: Element): string {
+  const words: string[] = []
+  visit(svg, 'element', (node: Element) => {
+    if (node.tagName !== 'text') return
+    const parts: string[] = []
+    visit(node, 'text', (text: { value: string }) => void parts.push(text.value))
+    words.push(parts.join(''))
+    return 'skip'
+  })
+  return words.join(' ')
 }

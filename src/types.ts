@@ -158,6 +158,8 @@ export interface ReportImage {
   /** Pixels, from the file's header; for an SVG, CSS pixels from its width, height or viewBox. */
   width: number
   height: number
+  /** For an SVG, the words it sets (its `<text>` elements). */
+  text?: string
 }
 
 /** An image `remarkImages` refused, with a warning; every edition shows its alt text instead. */

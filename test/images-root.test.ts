@@ -205,6 +205,11 @@ describe('sanitizeSvg: the size each edition draws at', () => {
     expect(select('svg', drawn)?.properties).toEqual({ xmlns: 'http://www.w3.org/2000/svg', width: '192', height: '96', viewBox: '0 0 192 96' })
   })
 
+  it('keeps the words the drawing sets, entities read, for choosing the faces that draw them', () => {
+    const result = sanitizeSvg('<svg width="100" height="40"><text x="1" y="20">A &amp; B &lt; <tspan>북한</tspan></text><desc>not drawn</desc><text>2015</text></svg>')
+    expect('text' in result && result.text).toBe('A & B < 북한 2015')
+  })
+
   it('refuses a file that is not one drawing, rather than lose what an HTML parser moves out of it', () => {
     expect(sanitizeSvg('<svg width="1" height="1"><p>leaves the drawing</p><rect/></svg>')).toHaveProperty('reason')
     expect(sanitizeSvg('GIF89a')).toHaveProperty('reason')

@@ -112,7 +112,7 @@ async function readImage(url: string, places: Places | undefined): Promise<Repor
   }
   if (measured) return { bytes, ...measured }
   const svg = sanitizeSvg(new TextDecoder().decode(bytes))
-  if ('svg' in svg) return { bytes: new TextEncoder().encode(svg.svg), type: 'svg', width: svg.width, height: svg.height }
+  if ('svg' in svg) return { bytes: new TextEncoder().encode(svg.svg), type: 'svg', width: svg.width, height: svg.height, text: svg.text }
   const looksLikeSvg = path.extname(target).toLowerCase() === '.svg'
   return { refused: 'image-format', reason: `Unexpected image format for \`${url}\`, expected PNG, JPEG or SVG${looksLikeSvg ? ` (as an SVG file: ${svg.reason})` : ''}` }
 }

@@ -1,6 +1,5 @@
 import { Resvg } from '@resvg/resvg-js'
 import { cjkFaces, resolveFonts } from '../../fonts.js'
-import { svgText } from '../../sanitize-svg.js'
 import type { TemplateLayers } from '../../templates.js'
 import { cjkSegments, type CjkLanguage } from '../../text.js'
 import type { ReportImage } from '../../types.js'
@@ -53,6 +52,6 @@ export function resvgFonts(template: DocxTemplate, templates: TemplateLayers, la
 
 /** The CJK languages the drawings' words are in (Han alone in `han`'s): their faces are loaded (megabytes each) only then. */
 function svgLanguages(images: ReadonlyMap<string, ReportImage>, han: CjkLanguage): CjkLanguage[] {
-  const text = [...images.values()].filter((image) => image.type === 'svg').map((image) => svgText(new TextDecoder().decode(image.bytes))).join('\n')
+  const text = [...images.values()].filter((image) => image.type === 'svg').map((image) => image.text ?? '').join('\n')
   return [...new Set(cjkSegments(text, han).flatMap(([, language]) => (language ? [language] : [])))]
 }

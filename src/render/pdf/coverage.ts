@@ -5,7 +5,6 @@ import type { VFile } from 'vfile'
 import { cjkFaces, glyphCoverage, resolveFonts, type FontFaces } from '../../fonts.js'
 import { problem } from '../../message.js'
 import { shownImages } from '../../plugins/remark-images.js'
-import { svgText } from '../../sanitize-svg.js'
 import type { TemplateLayers } from '../../templates.js'
 import { cjkSegments, hanLanguage, type CjkLanguage } from '../../text.js'
 import type { PdfTemplate } from './template.js'
@@ -117,7 +116,7 @@ type Located = [text: string, family: string, node: Nodes | undefined]
 /** The text of each SVG the report shows, by its URL. */
 function svgTexts(file: VFile): Map<string, string> {
   const found = new Map<string, string>()
-  for (const [url, image] of shownImages(file)) if (image.type === 'svg') found.set(url, svgText(new TextDecoder().decode(image.bytes)))
+  for (const [url, image] of shownImages(file)) if (image.text) found.set(url, image.text)
   return found
 }
 

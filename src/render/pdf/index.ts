@@ -110,7 +110,7 @@ function pdfImages(file: VFile): { figures: Map<string, PdfFigure>; dictionary: 
   const dictionary: Record<string, string> = {}
   for (const [url, image] of shownImages(file)) {
     if (image.type === 'svg') {
-      figures.set(url, { svg: new TextDecoder().decode(image.bytes) })
+      figures.set(url, { svg: new TextDecoder().decode(image.bytes), text: image.text ?? '' })
       continue
     }
     const name = `image-${Object.keys(dictionary).length + 1}`

@@ -4,7 +4,6 @@ import type { Content, ContentText, TableCell } from 'pdfmake/interfaces.js'
 import { visit } from 'unist-util-visit'
 import { isItemKind } from '../../plugins/remark-items.js'
 import { lineEndingsAsSpaces, safeDecode } from '../../text.js'
-import { svgText } from '../../sanitize-svg.js'
 import type { Coverage, Fallbacks } from './coverage.js'
 import { wrap } from './paginate.js'
 import { elementAfter, elementMaker, languageSpans, structParts, tagRuns, type ElementMaker, type StructElement, type StructPath, type StructRole } from './structure.js'
@@ -18,7 +17,7 @@ const leadIndent = 24
 export type Inline = ContentText
 
 /** How a figure is given to pdfmake: a raster image by its name in the definition's `images`, an SVG as its markup. */
-export type PdfFigure = { image: string } | { svg: string }
+export type PdfFigure = { image: string } | { svg: string; text: string }
 
 /** What the caller found before the walk: fonts per character and readable images. */
 export interface Prepared {
@@ -369,8 +368,7 @@ function imageOf(url: string, state: State, tag: StructPath | undefined): Conten
   // An SVG's text is set in one face: the display face, as captions are, or
   // the fallback its words need (Hangul, kana, Han), which has Latin too.
   return {
-    ...figure,
-    ...('svg' in figure ? { font: svgFace(figure.svg, template.fonts.display, state.fontFor[template.fonts.display]) } : {}),
+    ...('svg' in figure ? { svg: figure.svg, font: svgFace(figure.text, template.fonts.display, state.fontFor[template.fonts.display]) } : figure),
     fit: [geometry.textWidth, geometry.textHeight * template.image.maxHeightRatio] as [number, number],
     alignment: 'center' as const,
     ...(tag ? { tag } : {})
@@ -378,8 +376,8 @@ function imageOf(url: string, state: State, tag: StructPath | undefined): Conten
 }
 
 /** The face for an SVG's words: `family`, or the first fallback a character of them needs. */
-function svgFace(svg: string, family: string, fallbacks: Fallbacks | undefined): string {
-  return textRuns(svgText(svg), family, fallbacks).find((run) => run.font)?.font ?? family
+function svgFace(words: string, family: string, fallbacks: Fallbacks | undefined): string {
+  return textRuns(words, family, fallbacks).find((run) => run.font)?.font ?? family
 }
 
 function createState(tree: Root, prepared: Prepared): State {
