@@ -5,7 +5,7 @@ import path from 'node:path'
 import { chromium } from 'playwright-core'
 import { afterAll, describe, expect, it } from 'vitest'
 import { startPreview } from '../src/preview.js'
-import { cli, root, tempDir } from './helpers.js'
+import { chromiumPath, cli, needs, root, tempDir } from './helpers.js'
 
 /** The next server-sent event of `name` on an open event stream. */
 async function nextEvent(reader: ReadableStreamDefaultReader<Uint8Array>, name: string): Promise<unknown> {
@@ -55,7 +55,7 @@ describe('the preview server', async () => {
     // `fetch` would resolve `..` itself; an encoded slash reaches the server as written.
     writeFileSync(path.join(out, '..', 'secret.txt'), 'not for the web')
     const escape = await fetch(new URL('/..%2fsecret.txt', preview.url))
-    expect(escape.status).toBeGreaterThanOrEqual(400)
+    expect([400, 404]).toContain(escape.status)
     expect(await escape.text()).not.toContain('not for the web')
     expect((await fetch(new URL('/%E0%A4%A', preview.url))).status).toBe(400)
   })
@@ -108,12 +108,12 @@ describe('dossier preview on the command line', () => {
     }
   })
 
-  it('shows a failed build’s problems over the last good page, and clears them once fixed (Chromium)', async () => {
+  it.skipIf(!needs('chromium'))('shows a failed build’s problems over the last good page, and clears them once fixed (Chromium)', async () => {
     const dir = tempDir()
     const source = path.join(dir, 'report.md')
     writeFileSync(source, '---\ntitle: First\n---\n\n# Section\n\nThe first text.\n')
     const { child, url } = await startCli(['report.md', '--port', '0'], dir)
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] })
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu'] })
     try {
       const page = await browser.newPage()
       await page.goto(url)

@@ -1,18 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build } from '../src/build.js'
-import { reportSource, tempDir } from './helpers.js'
+import { chromiumPath, needs, reportSource, tempDir } from './helpers.js'
 
 const require = createRequire(import.meta.url)
 const fontkit = require('fontkit') as { create(buffer: Buffer): { characterSet: number[] } }
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const hasChromium = existsSync(executablePath)
-if (!hasChromium && !process.env.CI) console.log(`web fonts: skipping the browser tests: Chromium is not installed (${executablePath})`)
 
 /** The faces a page inlines: family, weight and style, and the characters each maps. */
 function inlinedFaces(html: string) {
@@ -65,10 +62,10 @@ describe('web fonts in the HTML editions', () => {
     for (const name of Object.keys(pages).filter((name) => name.startsWith('memos/'))) expect(Buffer.byteLength(pages[name])).toBeLessThan(40 * 1024)
   })
 
-  describe.skipIf(!hasChromium && !process.env.CI)('in a browser', () => {
+  describe.skipIf(!needs('chromium'))('in a browser', () => {
     let browser: Browser
     beforeAll(async () => {
-      browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] })
+      browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] })
     })
     afterAll(() => browser?.close())
 
