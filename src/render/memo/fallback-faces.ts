@@ -2,6 +2,8 @@ import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js'
 import { cjkFaces, openFont, resolveFonts, type FontFaces } from '../../fonts.js'
 import type { TemplateLayers } from '../../templates.js'
 import { cjkSegments, hanLanguage, type CjkLanguage } from '../../text.js'
+import type { Fallbacks } from '../pdf/coverage.js'
+import { textRuns } from '../pdf/text-runs.js'
 
 /**
  * The faces a memo's PDF is set in, with a face for each character its own
@@ -30,56 +32,59 @@ export function pdfFaces(templates: TemplateLayers, fonts: Record<string, FontFa
     if (found === undefined) table.set(codePoint, (found = openFont(all[family].normal).hasGlyphForCodePoint(codePoint)))
     return found
   }
-  /** The face for a character `family` lacks, in text of `cjk`'s language (if any); the family itself when no face has it. */
+  /** The face for a character `family` lacks, in text of `cjk`'s language (if any); null when no face has it. */
   const faceFor = (family: string, codePoint: number, cjk: CjkLanguage | undefined) => {
     const own = cjk && byLanguage[cjk]
     const order = own ? [own, ...Object.keys(fallbacks).filter((name) => name !== own)] : Object.keys(fallbacks)
-    return order.find((name) => has(name, codePoint)) ?? family
-  }
-  /** Text cut into runs and the face of each. */
-  const runs = (text: string, family: string): Array<[string, string]> => {
-    const cut: Array<[string, string]> = []
-    for (const [segment, cjk] of cjkSegments(text, hanLanguage(language, text))) {
-      for (const char of segment) {
-        const codePoint = char.codePointAt(0)!
-        // Spaces go with the run they are in.
-        const face = /\s/u.test(char) ? undefined : has(family, codePoint) ? family : faceFor(family, codePoint, cjk)
-        const last = cut[cut.length - 1]
-        if (last && (face === undefined || last[1] === face)) last[0] += char
-        else cut.push([char, face ?? family])
-      }
-    }
-    return cut
+    return order.find((name) => has(name, codePoint)) ?? null
   }
   const lacks = (text: string, family: string) => [...text].some((char) => !/\s/u.test(char) && !has(family, char.codePointAt(0)!))
-
-  /** Inline text (a string, a run, or an array of them) in `family`, cut where it needs another face. */
-  const inlines = (text: unknown, family: string): unknown => {
-    if (typeof text === 'string') {
-      if (!lacks(text, family)) return text
-      return runs(text, family).map(([part, face]) => (face === family ? part : { text: part, font: face }))
+  /** For one definition: the language its Han is read in, and each family's fallbacks, filled in as text needs them. */
+  const fallbacksOf = (han: CjkLanguage) => {
+    const tables = new Map<string, Fallbacks>()
+    return (family: string, text: string): Fallbacks => {
+      let table = tables.get(family)
+      if (!table) tables.set(family, (table = { han, faceFor: new Map() }))
+      for (const [segment, cjk] of cjkSegments(text, han)) {
+        let faces = table.faceFor.get(cjk)
+        if (!faces) table.faceFor.set(cjk, (faces = new Map()))
+        for (const char of segment) {
+          const codePoint = char.codePointAt(0)!
+          if (!faces.has(codePoint) && !/\s/u.test(char) && !has(family, codePoint)) faces.set(codePoint, faceFor(family, codePoint, cjk))
+        }
+      }
+      return table
     }
+  }
+
+  /**
+   * Inline text (a string, a run, or an array of them) in `family`, cut
+   * where it needs another face, as the print edition cuts it (`textRuns`:
+   * Korean words kept whole).
+   */
+  const inlines = (text: unknown, family: string, fallbacksFor: ReturnType<typeof fallbacksOf>): unknown => {
+    if (typeof text === 'string') return lacks(text, family) ? textRuns(text, family, fallbacksFor(family, text)) : text
     if (!Array.isArray(text)) return text
     return text.flatMap((run: unknown) => {
-      if (typeof run === 'string') return [inlines(run, family)].flat()
+      if (typeof run === 'string') return [inlines(run, family, fallbacksFor)].flat()
       if (!isObject(run)) return [run]
       const font = typeof run.font === 'string' ? run.font : family
-      if (typeof run.text !== 'string') return [{ ...run, text: inlines(run.text, font) }]
+      if (typeof run.text !== 'string') return [{ ...run, text: inlines(run.text, font, fallbacksFor) }]
       if (!lacks(run.text, font)) return [run]
-      return runs(run.text, font).map(([part, face]) => (face === font ? { ...run, text: part } : { ...run, text: part, font: face }))
+      return textRuns(run.text, font, fallbacksFor(font, run.text)).map((piece) => ({ ...run, ...piece }))
     })
   }
   /** A block and what it holds. */
-  const block = (node: unknown, family: string): unknown => {
-    if (typeof node === 'string') return lacks(node, family) ? { text: inlines(node, family) } : node
-    if (Array.isArray(node)) return node.map((child) => block(child, family))
+  const block = (node: unknown, family: string, fallbacksFor: ReturnType<typeof fallbacksOf>): unknown => {
+    if (typeof node === 'string') return lacks(node, family) ? { text: inlines(node, family, fallbacksFor) } : node
+    if (Array.isArray(node)) return node.map((child) => block(child, family, fallbacksFor))
     if (!isObject(node)) return node
     const font = typeof node.font === 'string' ? node.font : family
     const copy: Record<string, unknown> = { ...node }
-    if ('text' in copy) copy.text = inlines(copy.text, font)
-    for (const key of ['stack', 'columns', 'ul', 'ol']) if (Array.isArray(copy[key])) copy[key] = block(copy[key], font)
+    if ('text' in copy) copy.text = inlines(copy.text, font, fallbacksFor)
+    for (const key of ['stack', 'columns', 'ul', 'ol']) if (Array.isArray(copy[key])) copy[key] = block(copy[key], font, fallbacksFor)
     const table = copy.table
-    if (isObject(table) && Array.isArray(table.body)) copy.table = { ...table, body: table.body.map((row: unknown) => block(row, font)) }
+    if (isObject(table) && Array.isArray(table.body)) copy.table = { ...table, body: table.body.map((row: unknown) => block(row, font, fallbacksFor)) }
     return copy
   }
 
@@ -87,11 +92,13 @@ export function pdfFaces(templates: TemplateLayers, fonts: Record<string, FontFa
     fonts: all,
     apply(definition) {
       const family = String(definition.defaultStyle?.font ?? Object.keys(fonts)[0])
+      // Han with no kana or Hangul beside it is read in one language for the whole memo, as in the print edition.
+      const fallbacksFor = fallbacksOf(hanLanguage(language, JSON.stringify(definition.content)))
       const background = definition.background
       return {
         ...definition,
-        content: block(definition.content, family) as Content,
-        background: typeof background === 'function' ? (...args: Parameters<typeof background>) => block(background(...args), family) as Content : background
+        content: block(definition.content, family, fallbacksFor) as Content,
+        background: typeof background === 'function' ? (...args: Parameters<typeof background>) => block(background(...args), family, fallbacksFor) as Content : background
       }
     }
   }
