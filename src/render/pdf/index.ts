@@ -14,7 +14,7 @@ import { breakBefore, planFootnotes, withSentinels, type FootnotePlan } from './
 import { applyPagePlan, keyedNodes, measureBlocks, planPages } from './paginate.js'
 import { layoutLinks, printPdf } from './print.js'
 import { lineHeightOf, loadPdfTemplate, pageGeometry } from './template.js'
-import { toPdfmake, type PdfFigure, type Prepared } from './to-pdfmake.js'
+import { tableColumns, toPdfmake, type PdfFigure, type Prepared } from './to-pdfmake.js'
 
 /**
  * The print edition, `NAME.pdf`. Async work (template, fonts and their
@@ -138,7 +138,7 @@ function warnWideTables(content: unknown, tables: Table[], textWidth: number, fi
     const node = value as { sourceTable?: number; _minWidth?: number; stack?: unknown; ul?: unknown; ol?: unknown; table?: { body?: unknown } }
     const table = node.sourceTable === undefined ? undefined : tables[node.sourceTable]
     if (table && (node._minWidth ?? 0) > textWidth) {
-      const columns = table.children[0]?.children.length ?? 0
+      const columns = tableColumns(table)
       const reason = `Unexpected table too wide for the page: its ${columns} columns need ${Math.round(node._minWidth!)} pt at their narrowest, the text is ${Math.round(textWidth)} pt wide, so the print edition cuts off columns; expected fewer columns or shorter words (split the table)`
       problem(file, reason, table, 'pdf-table-wide', { fatal: false, source: 'dossier-pdf' })
     }

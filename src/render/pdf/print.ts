@@ -1,5 +1,6 @@
 import pdfmake from 'pdfmake'
 import type { TDocumentDefinitions } from 'pdfmake/interfaces.js'
+import { escapeHtml } from '../../format.js'
 import type { FontFaces } from '../../fonts.js'
 import { pdfmakeFonts } from './faces.js'
 import { installTagging } from './tagged-render.js'
@@ -141,17 +142,13 @@ function escapeMetadata(document: KitDocument): void {
   const addInfo = document._addInfo
   document._addInfo = function () {
     const info = this.info
-    this.info = Object.fromEntries(Object.entries(info).map(([key, value]) => [key, typeof value === 'string' ? escapeXml(value) : value]))
+    this.info = Object.fromEntries(Object.entries(info).map(([key, value]) => [key, typeof value === 'string' ? escapeHtml(value) : value]))
     try {
       addInfo.call(this)
     } finally {
       this.info = info
     }
   }
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
 function collect(document: KitDocument): Promise<Buffer> {

@@ -323,7 +323,7 @@ const inlineHandlers: InlineHandlers = {
 }
 
 /** A table's columns: as many as its header row has cells. */
-function tableColumns(node: Table): number {
+export function tableColumns(node: Table): number {
   return node.children[0]?.children.length ?? 0
 }
 
