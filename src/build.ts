@@ -129,16 +129,12 @@ export async function renderReport(options: BuildOptions = {}, hooks: RenderHook
   const tree = await parseReport(file, { root: options.root, labels, limits })
   if (hasErrors(file)) return { file, editions: [] }
 
-  const reportDate = file.data.meta?.date
   const context: RenderContext = {
     name: path.basename(source, path.extname(source)),
     templates,
     design,
     labels,
-    date: timestamp(reportDate),
-    // What a reader sees is the report's own date at its own precision
-    // ("December 2015"), whatever the build's settings: never a made-up day.
-    isoDate: reportDate ?? '',
+    date: timestamp(file.data.meta?.date),
     paper: options.paper,
     audience: options.audience,
     memoOverrides: options.memoOverrides

@@ -288,8 +288,6 @@ export interface RenderContext {
   labels: Labels
   /** The timestamp inside files (PDF metadata, zip entries): SOURCE_DATE_EPOCH, else the front matter's date. */
   date: Date
-  /** The report's date as written (`2015-12`), for what a reader sees; empty when it has none. SOURCE_DATE_EPOCH never changes it. */
-  isoDate: string
   /** Paper for print editions (`letter`, `a4`); each renderer's template has a default. */
   paper?: string
   /** Only these memo audiences, when given (`--audience`). */

@@ -65,7 +65,7 @@ async function* fittedMemos(tree: Root, file: VFile, context: RenderContext) {
   for (const definition of definitions) {
     const selection = selectContent(file, tree, report, definition)
     if (selection.problems > 0) continue
-    const header = memoHeader(definition, context.isoDate, report.meta.language, context.memoOverrides)
+    const header = memoHeader(definition, report.meta.date ?? '', report.meta.language, context.memoOverrides)
     // The memos sit in `memos/` beside the web edition.
     const fit: FitResult = await fitMemo({ definition, selection, meta: report.meta, header, layout, faces, date: context.date, reportHtml: `../${context.name}.html` })
     if (!fit.fits) reportOverflow(file, definition, fit.overflow, selection.recommendations, layout.type.body * layout.type.leading)
