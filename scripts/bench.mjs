@@ -200,7 +200,8 @@ async function warmChild() {
   }
   const original = readFileSync(file, 'utf8')
   const once = async () => {
-    const result = await build({ source: file, outDir, formats })
+    // As `--watch` and `preview` build: keeping the parse, to parse again only what an edit changed.
+    const result = await build({ source: file, outDir, formats, incremental: what === 'edit' })
     if (hasErrors(result.file)) throw new Error(String(result.file.messages[0]))
   }
   await once()

@@ -22,6 +22,7 @@ import remarkTitle from './plugins/remark-title.js'
 import type { ReportData } from './types.js'
 import { defaultLimits, type Limits } from './limits.js'
 import { scanNesting } from './nesting-scan.js'
+import { ParseCache } from './reparse.js'
 import remarkLimits, { reportDepth } from './plugins/remark-limits.js'
 import { removeUnwantedCharacters } from './source-text.js'
 
@@ -33,10 +34,40 @@ export interface ParseOptions {
   labels?: Labels
   /** Limits on depth, tables, footnotes and images. Default: `defaultLimits`. */
   limits?: Partial<Limits>
+  /**
+   * Keep the syntax tree, so that the next parse of the same file parses
+   * only what changed (`--watch`, `preview`). Default: false.
+   */
+  incremental?: boolean
 }
+
+/** The last parses kept by `incremental`. */
+const parses = new ParseCache()
 
 /** The parser's depth beyond the tree's limit: the scan before parsing errs high, so it gets room. */
 const scanSlack = 4
+
+/** The syntax dossier reads. */
+function withSyntax(processor: ReturnType<typeof unified>) {
+  return (
+    processor
+      // Parse: CommonMark.
+      .use(remarkParse)
+      // Syntax extensions: YAML front matter, GFM (tables, footnotes,
+      // autolinks, strikethrough), directives (`:finding[…]{#id}`).
+      .use(remarkFrontmatter, ['yaml'])
+      .use(remarkGfm)
+      .use(remarkDirective)
+  )
+}
+
+let syntaxOnly: ReturnType<typeof withSyntax> | undefined
+
+/** A source's syntax tree as parsed, before any transform. */
+export function parseMarkdown(text: string): Root {
+  syntaxOnly ??= withSyntax(unified())
+  return syntaxOnly.parse(text)
+}
 
 /**
  * The one processor every edition starts from. After `run`, the mdast tree
@@ -46,14 +77,7 @@ const scanSlack = 4
 function createProcessor(options: ParseOptions) {
   const labels = options.labels ?? labelDefaults
   return (
-    unified()
-      // Parse: CommonMark.
-      .use(remarkParse)
-      // Syntax extensions: YAML front matter, GFM (tables, footnotes,
-      // autolinks, strikethrough), directives (`:finding[…]{#id}`).
-      .use(remarkFrontmatter, ['yaml'])
-      .use(remarkGfm)
-      .use(remarkDirective)
+    withSyntax(unified())
       // Limits first: a tree too deep, or too big, stops here before any
       // walk that recurses.
       .use(remarkLimits, options.limits)
@@ -105,7 +129,7 @@ export async function parseReport(file: VFile, options: ParseOptions = {}): Prom
     return { type: 'root', children: [] }
   }
   const processor = createProcessor(options)
-  const tree = processor.parse(file)
+  const tree = options.incremental && file.path ? parses.parse(file.path, String(file.value), (text) => processor.parse(text)) : processor.parse(file)
   return (await processor.run(tree, file)) as Root
 }
 

@@ -10,6 +10,8 @@ export interface DeclaredFace {
 
 /** A rule of a stylesheet: its selectors and its declarations, in order. */
 interface Rule {
+  /** Its place in the stylesheet. */
+  order: number
   selectors: Selector[]
   declarations: Array<[property: string, value: string]>
 }
@@ -31,12 +33,12 @@ code, kbd, samp, pre, tt { font-family: monospace }
  * characters at all.
  */
 export function charactersByFace(tree: Root, css: string, faces: DeclaredFace[]): Map<DeclaredFace, Set<string>> {
-  const rules = parseRules(`${userAgentCss}\n${css}`)
-  const variables = customProperties(rules)
+  const { rules, index, variables } = readStylesheet(css)
   const usage = new Map(faces.map((face) => [face, new Set<string>()]))
   const families = new Set(faces.map((face) => face.family))
 
   const facesFor = (state: FontState): DeclaredFace[] => {
+    if (state.faces) return state.faces
     const chosen = new Set<DeclaredFace>()
     for (const stack of state.families) {
       const family = stack.find((name) => families.has(name))
@@ -46,12 +48,25 @@ export function charactersByFace(tree: Root, css: string, faces: DeclaredFace[])
         if (face) chosen.add(face)
       }
     }
-    return [...chosen]
+    state.faces = [...chosen]
+    return state.faces
   }
   const add = (state: FontState, text: string) => {
     const shown = [...state.transforms].map((transform) => (transform === 'uppercase' ? text.toUpperCase() : transform === 'lowercase' ? text.toLowerCase() : transform === 'capitalize' ? text + text.toUpperCase() : text)).join('')
     // Line breaks and tabs are set as spaces.
-    for (const face of facesFor(state)) for (const character of shown) usage.get(face)!.add(/[\t\n\r\f]/.test(character) ? ' ' : character)
+    for (const face of facesFor(state)) {
+      const used = usage.get(face)!
+      for (const character of shown) used.add(character === '\t' || character === '\n' || character === '\r' || character === '\f' ? ' ' : character)
+    }
+  }
+  // An element's state, by the state it inherits and the rules that select it: most elements share one.
+  const states = new WeakMap<FontState, Map<string, FontState>>()
+  const cascaded = (inherited: FontState, own: Rule[], key: string): FontState => {
+    let known = states.get(inherited)
+    if (!known) states.set(inherited, (known = new Map()))
+    let state = known.get(key)
+    if (!state) known.set(key, (state = cascade(inherited, own, variables)))
+    return state
   }
 
   const ancestors: Element[] = []
@@ -59,9 +74,10 @@ export function charactersByFace(tree: Root, css: string, faces: DeclaredFace[])
     if (node.type === 'text') return add(inherited, node.value)
     if (node.type !== 'element') return
     if (['head', 'script', 'style', 'template', 'title'].includes(node.tagName)) return
-    const own = rules.filter((rule) => rule.selectors.some((selector) => selects(selector, node, ancestors, false)))
-    const state = cascade(inherited, own, variables)
-    for (const rule of rules) {
+    const candidates = index.candidates(node)
+    const own = candidates.filter((rule) => rule.selectors.some((selector) => selects(selector, node, ancestors, false)))
+    const state = own.length === 0 ? inherited : cascaded(inherited, own, own.map((rule) => rule.order).join())
+    for (const rule of candidates) {
       const pseudo = rule.selectors.find((selector) => selects(selector, node, ancestors, true))
       if (!pseudo) continue
       const generated = cascade(state, [rule], variables)
@@ -78,6 +94,17 @@ export function charactersByFace(tree: Root, css: string, faces: DeclaredFace[])
   const initial: FontState = { families: [[]], weights: new Set([400]), styles: new Set(['normal']), transforms: new Set(['none']) }
   for (const child of tree.children) if (child.type === 'element' || child.type === 'text') visit(child, initial)
   return usage
+}
+
+/** The last stylesheet read, as rules: a rebuild's is the same. */
+let lastStylesheet: { css: string; rules: Rule[]; index: ReturnType<typeof ruleIndex>; variables: Map<string, string[]> } | undefined
+
+function readStylesheet(css: string) {
+  if (lastStylesheet?.css !== css) {
+    const rules = parseRules(`${userAgentCss}\n${css}`)
+    lastStylesheet = { css, rules, index: ruleIndex(rules), variables: customProperties(rules) }
+  }
+  return lastStylesheet
 }
 
 /** The text of a `content` value: its strings and the attributes it shows (`attr(href)`). */
@@ -97,6 +124,8 @@ interface FontState {
   weights: Set<number>
   styles: Set<'normal' | 'italic'>
   transforms: Set<string>
+  /** The declared faces these may pick, once asked. */
+  faces?: DeclaredFace[]
 }
 
 /** Properties set by the rules that match, each the union of what they set; the rest inherited. */
@@ -162,6 +191,32 @@ function customProperties(rules: Rule[]): Map<string, string[]> {
 }
 
 /**
+ * Rules by what their selectors' subjects require (an id, a class, a tag,
+ * or nothing), as a browser's rule hash: an element is tested only against
+ * the rules that could select it, in the stylesheet's order.
+ */
+function ruleIndex(rules: Rule[]) {
+  const buckets = new Map<string, Rule[]>()
+  for (const rule of rules) {
+    for (const key of new Set(rule.selectors.map((selector) => selector.key))) {
+      const bucket = buckets.get(key) ?? []
+      if (bucket[bucket.length - 1] !== rule) bucket.push(rule)
+      buckets.set(key, bucket)
+    }
+  }
+  const any = buckets.get('*') ?? []
+  return {
+    candidates(element: Element): Rule[] {
+      const className = element.properties.className
+      const keys = [`<${element.tagName}`, ...(typeof element.properties.id === 'string' ? [`#${element.properties.id}`] : []), ...(Array.isArray(className) ? className.map((name) => `.${name}`) : [])]
+      const found = keys.flatMap((key) => buckets.get(key) ?? [])
+      if (found.length === 0) return any
+      return [...new Set([...any, ...found])].sort((a, b) => a.order - b.order)
+    }
+  }
+}
+
+/**
  * Whether a selector selects the element (`pseudo` false) or generated
  * content of it (`pseudo` true: `::marker`, `::before`, `::after`), given
  * its ancestors, nearest last. States a static page does not have
@@ -201,11 +256,26 @@ const compiledCompounds = new Map<string, (element: Element) => boolean>()
  * goes to hast-util-select, and one that cannot be read matches.
  */
 function compileCompound(compound: string): (element: Element) => boolean {
+  // Asked again for each descendant of an element: each answer is kept.
+  const answers = new WeakMap<Element, boolean>()
   const general = (element: Element) => {
-    try {
-      return matches(compound, element)
-    } catch {
-      return true
+    let answer = answers.get(element)
+    if (answer === undefined) {
+      try {
+        answer = matches(compound, element)
+      } catch {
+        answer = true
+      }
+      answers.set(element, answer)
+    }
+    return answer
+  }
+  const language = /^:lang\(\s*([\w-]+)\s*\)$/i.exec(compound)?.[1].toLowerCase()
+  if (language) {
+    // The element's own `lang`, as hast-util-select reads it for one element.
+    return (element) => {
+      const lang = element.properties.lang
+      return typeof lang === 'string' && (lang.toLowerCase() === language || lang.toLowerCase().startsWith(`${language}-`))
     }
   }
   const parts = /^([a-z][\w-]*|\*)?((?:\.[\w-]+|#[\w-]+|\[[^\]]+\])*)$/i.exec(compound)
@@ -231,6 +301,8 @@ interface Selector {
   compounds: Array<{ compound: string; combinator: 'descendant' | 'child' | 'sibling' }>
   /** Whether the element has the tag, classes and id the last compound names (necessary, not sufficient). */
   subject(element: Element): boolean
+  /** What the subject requires most narrowly, for `ruleIndex`: `#id`, `.class`, `<tag`, or `*`. */
+  key: string
 }
 
 function prepareSelector(text: string): Selector {
@@ -248,6 +320,7 @@ function prepareSelector(text: string): Selector {
   const id = /#([\w-]+)/.exec(last)?.[1]
   return {
     text,
+    key: id ? `#${id}` : classes.length > 0 ? `.${classes[0]}` : tag ? `<${tag}` : '*',
     generated: /::?(?:marker|before|after)\b/.test(text),
     compounds: compounds.length > 0 ? compounds : [{ compound: '*', combinator: 'descendant' }],
     subject(element) {
@@ -279,9 +352,9 @@ function parseRules(css: string): Rule[] {
         parseBlock(close)
       } else if (prelude.startsWith('@page')) {
         // A page's margin boxes (`@bottom-center { content: counter(page) }`): text generated on the page, as if after the root.
-        for (const box of text.slice(open + 1, close).matchAll(/@[\w-]+\s*\{([^{}]*)\}/g)) rules.push({ selectors: [prepareSelector('html::after')], declarations: declarations(box[1]) })
+        for (const box of text.slice(open + 1, close).matchAll(/@[\w-]+\s*\{([^{}]*)\}/g)) rules.push({ order: rules.length, selectors: [prepareSelector('html::after')], declarations: declarations(box[1]) })
       } else if (!prelude.startsWith('@')) {
-        rules.push({ selectors: prelude.split(',').map((selector) => selector.trim()).filter(Boolean).map(prepareSelector), declarations: declarations(text.slice(open + 1, close)) })
+        rules.push({ order: rules.length, selectors: prelude.split(',').map((selector) => selector.trim()).filter(Boolean).map(prepareSelector), declarations: declarations(text.slice(open + 1, close)) })
       }
       index = close + 1
     }

@@ -1,7 +1,7 @@
-import type { Element, Root as HastRoot } from 'hast'
+import type { Element, ElementContent, Root as HastRoot } from 'hast'
 import type { Root } from 'mdast'
 import { defaultHandlers, type Handlers, type State } from 'mdast-util-to-hast'
-import rehypeRaw from 'rehype-raw'
+import { raw } from 'hast-util-raw'
 import remarkRehype from 'remark-rehype'
 import rehypeSanitize, { defaultSchema, type Options as Schema } from 'rehype-sanitize'
 import rehypeStringify from 'rehype-stringify'
@@ -100,7 +100,7 @@ function htmlProcessor(footnoteLabel: string) {
       .use(remarkRehype, { allowDangerousHtml: true, handlers, footnoteLabel, clobberPrefix: '' })
       // Raw HTML in the source becomes real nodes, then is sanitized: no
       // scripts, no event handlers, no `javascript:` URLs.
-      .use(rehypeRaw)
+      .use(rehypeRawWhenPresent)
       .use(rehypeSanitize, schema)
       // Raw HTML's images that would be fetched become their alt text.
       .use(rehypeNoRequests)
@@ -112,6 +112,19 @@ function htmlProcessor(footnoteLabel: string) {
       .use(rehypeAnchorLinks)
       .use(rehypeStringify)
   )
+}
+
+/**
+ * rehype-raw, when the tree has raw HTML: its parse5 pass over the whole
+ * tree is the web edition's costliest step, and without raw HTML it
+ * changes nothing.
+ */
+function rehypeRawWhenPresent() {
+  return (tree: HastRoot, file: VFile) => (hasRaw(tree) ? (raw(tree, { file }) as HastRoot) : tree)
+}
+
+function hasRaw(node: HastRoot | ElementContent): boolean {
+  return node.type === 'raw' || ('children' in node && node.children.some((child) => hasRaw(child as ElementContent)))
 }
 
 /**

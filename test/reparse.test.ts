@@ -1,0 +1,144 @@
+import { readFileSync, readdirSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { parseMarkdown } from '../src/pipeline.js'
+import { ParseCache, reparse } from '../src/reparse.js'
+
+const report = readFileSync(path.join(import.meta.dirname, '..', 'source', 'report.md'), 'utf8')
+
+/** Sources with the constructs an edit can break: fences, quotes, lists, tables, notes, definitions, directives, HTML. */
+const constructs = `---
+title: Constructs
+---
+
+# One
+
+A paragraph with a [link][ref] and a note.[^n]
+
+[ref]: https://example.org "Title"
+
+> A quote
+> that goes on.
+
+- an item
+- another
+
+  continued
+
+\`\`\`js
+# not a heading
+\`\`\`
+
+| a | b |
+| - | - |
+| 1 | 2 |
+
+# Two
+
+<!-- a comment
+# still a comment
+-->
+
+Setext heading
+==============
+
+[^n]: The note.
+
+    indented code
+
+# Three
+
+Last paragraph [ref] and [^n].
+`
+
+/** What an editor types: words, and the marks that open or close a block. */
+const insertions = ['word ', 'x', '\n', '\n\n', '# H\n', '```\n', '~~~', '> ', '- ', '1. ', '    ', '===\n', '---\n', '| - |\n', '[^n]', '[^new]: a note\n', '[ref]', '[new]: /u\n', '<!--', '-->', '<div>\n', '*', '`', '[', ']', '{#id}', '\\']
+
+/** A small deterministic random number generator: the same edits every run. */
+function random(seed: number) {
+  return () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648
+    return seed / 2147483648
+  }
+}
+
+/** An edit at a random place: an insertion, a deletion, or both. */
+function edit(text: string, next: () => number): string {
+  const at = Math.floor(next() * (text.length + 1))
+  const kind = next()
+  const removed = kind < 0.5 ? 0 : Math.floor(next() * 12)
+  const inserted = kind > 0.75 ? '' : insertions[Math.floor(next() * insertions.length)]
+  return text.slice(0, at) + inserted + text.slice(at + removed)
+}
+
+describe('parsing only what an edit changed (watch, preview)', () => {
+  /** Edits one after another, each parse in part checked against the whole parse; how many were parsed in part. */
+  const editAndCompare = (source: string, seed: number, edits: number): number => {
+    const next = random(seed)
+    let old = { text: source, tree: parseMarkdown(source) }
+    let reused = 0
+    for (let round = 0; round < edits; round++) {
+      const text = edit(old.text, next)
+      const whole = parseMarkdown(text)
+      const tree = reparse(old, text, parseMarkdown)
+      if (tree) {
+        reused++
+        expect(tree, `seed ${seed}, edit ${round}: ${JSON.stringify(text)}`).toEqual(whole)
+      }
+      old = { text, tree: tree ?? whole }
+    }
+    return reused
+  }
+
+  it('gives the tree a whole parse gives, positions included, after 40 random edits of the report', () => {
+    // Most edits are parsed in part: the test would prove nothing otherwise.
+    expect(editAndCompare(report, 1, 40)).toBeGreaterThan(20)
+  })
+
+  it('gives the tree a whole parse gives after 1,500 random edits that open and close fences, quotes, lists, tables, notes and HTML', () => {
+    let reused = 0
+    for (let seed = 1; seed <= 5; seed++) reused += editAndCompare(constructs, seed, 300)
+    expect(reused).toBeGreaterThan(300)
+  })
+
+  it('parses in whole a source with a container directive, whose content the parser reads apart', () => {
+    const source = 'A [^n].\n\n:::note\n\n[^n]: x\n:::\n\nB\n'
+    expect(reparse({ text: source, tree: parseMarkdown(source) }, source.replace('B', 'C'), parseMarkdown)).toBeUndefined()
+  })
+
+  it('parses a one-word edit of the report in part, and a new definition in whole', () => {
+    const tree = parseMarkdown(report)
+    const edited = report.replace(/^(North Korea.*)$/m, '$1 Edit.')
+    expect(reparse({ text: report, tree }, edited, parseMarkdown)).toEqual(parseMarkdown(edited))
+    let parsed = ''
+    reparse({ text: report, tree }, edited, (text) => {
+      parsed = text
+      return parseMarkdown(text)
+    })
+    expect(parsed.length).toBeLessThan(report.length / 2)
+    // A label defined anew may turn text elsewhere into a link.
+    const defined = report.replace(/^(North Korea.*)$/m, '$1\n\n[cyber]: https://example.org\n')
+    expect(reparse({ text: report, tree }, defined, parseMarkdown)).toBeUndefined()
+  })
+
+  it('hands out a fresh tree each time: a transform of one build does not reach the next', () => {
+    const cache = new ParseCache()
+    const first = cache.parse('report.md', report, parseMarkdown)
+    first.children.length = 0
+    const second = cache.parse('report.md', report.replace('North Korea', 'North  Korea'), parseMarkdown)
+    expect(second).toEqual(parseMarkdown(report.replace('North Korea', 'North  Korea')))
+  })
+
+  it('gives the whole parse for every fixture after an edit in its middle', () => {
+    const fixtures = path.join(import.meta.dirname, 'fixtures')
+    const sources = readdirSync(fixtures, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith('.md'))
+    expect(sources.length).toBeGreaterThan(5)
+    for (const entry of sources) {
+      const text = readFileSync(path.join(entry.parentPath, entry.name), 'utf8')
+      const middle = text.indexOf(' ', Math.floor(text.length / 2))
+      const edited = middle < 0 ? `${text}x` : `${text.slice(0, middle)} edited${text.slice(middle)}`
+      const tree = reparse({ text, tree: parseMarkdown(text) }, edited, parseMarkdown)
+      if (tree) expect(tree, entry.name).toEqual(parseMarkdown(edited))
+    }
+  })
+})
