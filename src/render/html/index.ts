@@ -7,7 +7,7 @@ import { familiesNamedIn, webFontFaces } from '../../fonts.js'
 import { authorCredits, byteSize, displayDate, escapeHtml, formatName, formatSize, relativeHref } from '../../format.js'
 import { templateFile } from '../../templates.js'
 import type { EditionFile, Renderer, RenderContext } from '../../types.js'
-import { inlineAssets } from './inline-assets.js'
+import { inlineAssets, partMarker } from './inline-assets.js'
 import { toHtmlFragment } from './to-html.js'
 
 /**
@@ -42,10 +42,12 @@ export const renderer: Renderer = {
       editions: editionLinks(`${context.name}.html`, context.editions ?? []),
       style: `${webFontFaces(context.templates, familiesNamedIn(context.templates, css))}\n${css}`,
       labels: context.labels,
-      content: toHtmlFragment(tree, file, context.labels.notes)
+      // The body goes in after the fonts are chosen, which read it as the tree it was made from.
+      content: partMarker
     }
+    const body = toHtmlFragment(tree, file, context.labels.notes)
     // Fonts subset to what the page sets, everything inlined: one file that requests nothing.
-    return [{ path: `${context.name}.html`, data: await inlineAssets(Mustache.render(page, view, {}, { escape: escapeHtml })), title: 'Web edition' }]
+    return [{ path: `${context.name}.html`, data: await inlineAssets(Mustache.render(page, view, {}, { escape: escapeHtml }), body), title: 'Web edition' }]
   }
 }
 

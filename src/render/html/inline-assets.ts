@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
+import type { Element, ElementContent, Root as HastRoot } from 'hast'
 import { fromHtml } from 'hast-util-from-html'
 import { readCache, writeCache } from '../../disk-cache.js'
 import { charactersByFace, type DeclaredFace } from './font-usage.js'
@@ -42,17 +43,18 @@ export async function inlineNpmUrls(css: string): Promise<string> {
  * sets in each and inlined as WOFF2, a face it sets nothing in is left out,
  * and any other `npm:` URL is inlined whole (`inlineNpmUrls`).
  */
-export async function inlineAssets(html: string): Promise<string> {
+export async function inlineAssets(html: string, part?: PagePart): Promise<string> {
   const styles = /(<style\b[^>]*>)([\s\S]*?)(<\/style>)/g
   const css = [...html.matchAll(styles)].map((match) => match[2]).join('\n')
   const rules = [...css.matchAll(fontFaceRule)].flatMap((match) => {
     const face = declaredFace(match[0])
     return face ? [{ rule: match[0], face }] : []
   })
-  if (rules.length === 0) return replaceAsync(html, styles, (style) => inlineNpmUrls(style))
+  const whole = (page: string) => (part ? page.replace(partMarker, () => part.html) : page)
+  if (rules.length === 0) return whole(await replaceAsync(html, styles, (style) => inlineNpmUrls(style)))
   // A stylesheet that asks for features (small capitals, old-style figures) keeps them all.
   const features = /font-feature-settings|font-variant/.test(css) ? undefined : defaultFeatures
-  const usage = charactersByFace(fromHtml(html), css.replace(fontFaceRule, ''), rules.map(({ face }) => face))
+  const usage = charactersByFace(pageTree(html, part), css.replace(fontFaceRule, ''), rules.map(({ face }) => face))
   const replacements = new Map(
     await Promise.all(
       rules.map(async ({ rule, face }) => {
@@ -63,7 +65,35 @@ export async function inlineAssets(html: string): Promise<string> {
       })
     )
   )
-  return replaceAsync(html, styles, (style) => inlineNpmUrls(style.replace(fontFaceRule, (rule) => replacements.get(rule) ?? rule).replace(/\n{2,}/g, '\n')))
+  return whole(await replaceAsync(html, styles, (style) => inlineNpmUrls(style.replace(fontFaceRule, (rule) => replacements.get(rule) ?? rule).replace(/\n{2,}/g, '\n'))))
+}
+
+/**
+ * A part of a page already made as a syntax tree (the report's body): the
+ * page holds `partMarker` in its place, so that only the page around it is
+ * parsed, not the body again. The marker becomes `html`.
+ */
+export interface PagePart {
+  html: string
+  tree: HastRoot
+}
+
+export const partMarker = '<dossier-part></dossier-part>'
+
+/** The page's tree, with the part's own tree where its marker is. */
+function pageTree(html: string, part?: PagePart): HastRoot {
+  const tree = fromHtml(html)
+  if (!part) return tree
+  const graft = (parent: HastRoot | Element): boolean => {
+    const at = parent.children.findIndex((child) => child.type === 'element' && child.tagName === 'dossier-part')
+    if (at >= 0) {
+      parent.children.splice(at, 1, ...(part.tree.children as ElementContent[]))
+      return true
+    }
+    return parent.children.some((child) => child.type === 'element' && graft(child))
+  }
+  graft(tree)
+  return tree
 }
 
 const fontFaceRule = /@font-face\s*\{[^}]*\}/g

@@ -128,13 +128,14 @@ function hasRaw(node: HastRoot | ElementContent): boolean {
 }
 
 /**
- * The report's body as an HTML fragment; images come from `file.data.images`.
+ * The report's body as an HTML fragment, and its syntax tree; images come from `file.data.images`.
  * Raw HTML goes in as written, to be parsed and sanitized here.
  */
-export function toHtmlFragment(tree: Root, file: VFile, notesHeading: string): string {
+export function toHtmlFragment(tree: Root, file: VFile, notesHeading: string): { html: string; tree: HastRoot } {
   let processor = processors.get(notesHeading)
   if (!processor) processors.set(notesHeading, (processor = htmlProcessor(notesHeading)))
-  return processor.stringify(processor.runSync(asWritten(tree), file) as HastRoot)
+  const hast = processor.runSync(asWritten(tree), file) as HastRoot
+  return { html: processor.stringify(hast), tree: hast }
 }
 
 
