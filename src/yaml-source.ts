@@ -25,6 +25,22 @@ export interface Origin {
  * file that holds it (a memo definition, or a Markdown source's front matter).
  */
 export function parseYamlSource(text: string, origin: Origin = { line: 1, offset: 0 }): YamlSource {
+  // A rebuild reads the same front matter and memo definitions again: the last few parses are kept.
+  const key = `${origin.line}:${origin.offset}:${text}`
+  let source = parsed.get(key)
+  if (!source) {
+    source = parseNow(text, origin)
+    if (parsed.size >= keptParses) parsed.delete(parsed.keys().next().value!)
+    parsed.set(key, source)
+  }
+  // The value is the caller's to change; the places are read only.
+  return { ...source, value: structuredClone(source.value) }
+}
+
+const parsed = new Map<string, YamlSource>()
+const keptParses = 256
+
+function parseNow(text: string, origin: Origin): YamlSource {
   const lineCounter = new LineCounter()
   const document = parseDocument(text, { lineCounter, prettyErrors: false })
   const at: At = (offset) => {

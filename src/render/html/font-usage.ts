@@ -51,13 +51,12 @@ export function charactersByFace(tree: Root, css: string, faces: DeclaredFace[])
     state.faces = [...chosen]
     return state.faces
   }
+  // Text by the state it is set in, gathered first: each state's characters are then found once.
+  const texts = new Map<FontState, string[]>()
   const add = (state: FontState, text: string) => {
-    const shown = [...state.transforms].map((transform) => (transform === 'uppercase' ? text.toUpperCase() : transform === 'lowercase' ? text.toLowerCase() : transform === 'capitalize' ? text + text.toUpperCase() : text)).join('')
-    // Line breaks and tabs are set as spaces.
-    for (const face of facesFor(state)) {
-      const used = usage.get(face)!
-      for (const character of shown) used.add(character === '\t' || character === '\n' || character === '\r' || character === '\f' ? ' ' : character)
-    }
+    const gathered = texts.get(state)
+    if (gathered) gathered.push(text)
+    else texts.set(state, [text])
   }
   // An element's state, by the state it inherits and the rules that select it: most elements share one.
   const states = new WeakMap<FontState, Map<string, FontState>>()
@@ -93,6 +92,16 @@ export function charactersByFace(tree: Root, css: string, faces: DeclaredFace[])
   }
   const initial: FontState = { families: [[]], weights: new Set([400]), styles: new Set(['normal']), transforms: new Set(['none']) }
   for (const child of tree.children) if (child.type === 'element' || child.type === 'text') visit(child, initial)
+  for (const [state, gathered] of texts) {
+    const text = gathered.join('')
+    const shown = [...state.transforms].map((transform) => (transform === 'uppercase' ? text.toUpperCase() : transform === 'lowercase' ? text.toLowerCase() : transform === 'capitalize' ? text + text.toUpperCase() : text)).join('')
+    // Line breaks and tabs are set as spaces.
+    const characters = new Set(shown.replace(/[\t\n\r\f]/g, ' '))
+    for (const face of facesFor(state)) {
+      const used = usage.get(face)!
+      for (const character of characters) used.add(character)
+    }
+  }
   return usage
 }
 
