@@ -9,6 +9,9 @@ export function displayDate(date: string | undefined, language: string): string 
   if (!date) return ''
   const [year, month, day] = date.split('-').map(Number)
   const value = new Date(Date.UTC(year, (month ?? 1) - 1, day ?? 1))
+  // American English as Intl writes it, without the 25 ms ICU takes to load its calendar data.
+  const exists = value.getUTCFullYear() === year && value.getUTCMonth() === (month ?? 1) - 1 && value.getUTCDate() === (day ?? 1)
+  if (/^en(-US)?$/i.test(language) && exists && year >= 1000 && year <= 9999) return month ? `${englishMonths[month - 1]} ${day ? `${day}, ` : ''}${year}` : `${year}`
   return new Intl.DateTimeFormat(language, {
     year: 'numeric',
     month: month ? 'long' : undefined,
@@ -16,6 +19,8 @@ export function displayDate(date: string | undefined, language: string): string 
     timeZone: 'UTC'
   }).format(value)
 }
+
+const englishMonths = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
 
 /** Escape text for HTML: only what must be, so URLs stay readable. */
 export function escapeHtml(value: unknown): string {

@@ -89,3 +89,24 @@ describe('SOURCE_DATE_EPOCH sets timestamps inside files, never a date a reader 
     }
   })
 })
+
+describe('a report’s date as readers read it', () => {
+  it('is written in English as Intl writes it, for every day of four years, by month and by year', async () => {
+    const { displayDate } = await import('../src/format.js')
+    const intl = (date: string, options: Intl.DateTimeFormatOptions) => {
+      const [year, month, day] = date.split('-').map(Number)
+      return new Intl.DateTimeFormat('en', { ...options, timeZone: 'UTC' }).format(new Date(Date.UTC(year, (month ?? 1) - 1, day ?? 1)))
+    }
+    for (let time = Date.UTC(2015, 0, 1); time < Date.UTC(2019, 0, 1); time += 86_400_000) {
+      const day = new Date(time).toISOString().slice(0, 10)
+      expect(displayDate(day, 'en')).toBe(intl(day, { year: 'numeric', month: 'long', day: 'numeric' }))
+      expect(displayDate(day, 'en-US')).toBe(intl(day, { year: 'numeric', month: 'long', day: 'numeric' }))
+      expect(displayDate(day.slice(0, 7), 'en')).toBe(intl(day.slice(0, 7), { year: 'numeric', month: 'long' }))
+    }
+    expect(displayDate('2015', 'en')).toBe('2015')
+    // A day that does not exist is left to Intl, as before; other languages too.
+    expect(displayDate('2015-02-31', 'en')).toBe(intl('2015-02-31', { year: 'numeric', month: 'long', day: 'numeric' }))
+    expect(displayDate('2015-12-16', 'en-GB')).toBe('16 December 2015')
+    expect(displayDate('2015-12', 'ja')).toBe('2015年12月')
+  })
+})
