@@ -200,8 +200,7 @@ async function warmChild() {
   }
   const original = readFileSync(file, 'utf8')
   const once = async () => {
-    // As `--watch` and `preview` build: keeping the parse, to parse again only what an edit changed.
-    const result = await build({ source: file, outDir, formats, incremental: what === 'edit' })
+    const result = await build({ source: file, outDir, formats })
     if (hasErrors(result.file)) throw new Error(String(result.file.messages[0]))
   }
   await once()

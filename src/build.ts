@@ -49,8 +49,6 @@ export interface BuildOptions {
   onWrite?(written: string[]): void
   /** Fail on warnings too, writing nothing more. */
   strict?: boolean
-  /** Keep the parse, so that the next build of this source parses only what changed (`--watch`, `preview`). */
-  incremental?: boolean
 }
 
 export interface BuildResult {
@@ -128,7 +126,7 @@ export async function renderReport(options: BuildOptions = {}, hooks: RenderHook
   const design = await loadDesign(file, templates)
   const fonts = await checkFontTable(file, templates)
   if (!labels || !design || !fonts) return { file, editions: [] }
-  const tree = await parseReport(file, { root: options.root, labels, limits, incremental: options.incremental })
+  const tree = await parseReport(file, { root: options.root, labels, limits })
   if (hasErrors(file)) return { file, editions: [] }
 
   const context: RenderContext = {

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { Root } from 'mdast'
 import remarkDirective from 'remark-directive'
 import remarkFrontmatter from 'remark-frontmatter'
@@ -22,7 +25,8 @@ import remarkTitle from './plugins/remark-title.js'
 import type { ReportData } from './types.js'
 import { defaultLimits, type Limits } from './limits.js'
 import { scanNesting } from './nesting-scan.js'
-import { ParseCache } from './reparse.js'
+import { ParseCache, type Parsed } from './reparse.js'
+import { readCache, writeCache } from './disk-cache.js'
 import remarkLimits, { reportDepth } from './plugins/remark-limits.js'
 import { removeUnwantedCharacters } from './source-text.js'
 
@@ -34,15 +38,37 @@ export interface ParseOptions {
   labels?: Labels
   /** Limits on depth, tables, footnotes and images. Default: `defaultLimits`. */
   limits?: Partial<Limits>
-  /**
-   * Keep the syntax tree, so that the next parse of the same file parses
-   * only what changed (`--watch`, `preview`). Default: false.
-   */
-  incremental?: boolean
 }
 
-/** The last parses kept by `incremental`. */
-const parses = new ParseCache()
+/**
+ * The last parse of each source, kept in memory and in dossier's cache, so
+ * that the next build parses only what an edit changed (`reparse.ts`).
+ * Sources past `keptParseBytes` are parsed whole: keeping their trees would
+ * cost more than parsing them.
+ */
+const parses = new ParseCache({
+  read(key) {
+    try {
+      const parsed = JSON.parse(readCache('parse', key)?.toString('utf8') ?? 'null') as Parsed | null
+      return typeof parsed?.text === 'string' && parsed.tree?.type === 'root' ? parsed : undefined
+    } catch {
+      return undefined
+    }
+  },
+  write(key, parsed) {
+    try {
+      writeCache('parse', key, Buffer.from(JSON.stringify(parsed)))
+    } catch {
+      // A tree too deep to write is parsed whole next time.
+    }
+  }
+})
+const keptParseBytes = 256 * 1024
+
+/** A source's key in the cache: its path, and the parser's own file (bundled chunks are named by their content). */
+function parseKey(source: string): string {
+  return createHash('sha256').update(`${fileURLToPath(import.meta.url)}\n${path.resolve(source)}`).digest('hex')
+}
 
 /** The parser's depth beyond the tree's limit: the scan before parsing errs high, so it gets room. */
 const scanSlack = 4
@@ -129,7 +155,8 @@ export async function parseReport(file: VFile, options: ParseOptions = {}): Prom
     return { type: 'root', children: [] }
   }
   const processor = createProcessor(options)
-  const tree = options.incremental && file.path ? parses.parse(file.path, String(file.value), (text) => processor.parse(text)) : processor.parse(file)
+  const text = String(file.value)
+  const tree = file.path && text.length <= keptParseBytes ? parses.parse(parseKey(file.path), text, (part) => processor.parse(part)) : processor.parse(file)
   return (await processor.run(tree, file)) as Root
 }
 

@@ -1,8 +1,8 @@
 import type { Root, RootContent } from 'mdast'
 
 /**
- * Parsing again after an edit, for `--watch` and `preview`: only the part
- * of the source the edit touched is parsed, and the syntax tree of the rest
+ * Parsing again after an edit (in `--watch` and `preview`, and from one
+ * build to the next): only the part of the source the edit touched is parsed, and the syntax tree of the rest
  * is kept from the last parse. The result is the tree a whole parse gives,
  * positions included (tested against it); where that cannot be made sure
  * of, the whole source is parsed.
@@ -21,8 +21,11 @@ import type { Root, RootContent } from 'mdast'
  */
 export class ParseCache {
   /** The last text parsed and its tree, as parsed (before any transform), by source path. */
-  private readonly last = new Map<string, { text: string; tree: Root }>()
+  private readonly last = new Map<string, Parsed>()
   private static readonly keep = 4
+
+  /** `store`: where the last parse of each source is kept between runs, so the next run too parses only what changed. */
+  constructor(private readonly store?: ParseStore) {}
 
   /**
    * The tree of `text` (a fresh copy, to be transformed at will), by
@@ -30,19 +33,32 @@ export class ParseCache {
    * text parsed under `key`.
    */
   parse(key: string, text: string, parse: (text: string) => Root): Root {
-    const last = this.last.get(key)
+    const last = this.last.get(key) ?? this.store?.read(key)
     const tree = (last && reparse(last, text, parse)) ?? parse(text)
     this.last.delete(key)
     if (this.last.size >= ParseCache.keep) this.last.delete(this.last.keys().next().value!)
     this.last.set(key, { text, tree })
+    if (last?.text !== text) this.store?.write(key, { text, tree })
     return copy(tree, 0, 0)
   }
+}
+
+/** A text and its syntax tree as parsed. */
+export interface Parsed {
+  text: string
+  tree: Root
+}
+
+/** Parses kept between runs, by source. */
+export interface ParseStore {
+  read(key: string): Parsed | undefined
+  write(key: string, parsed: Parsed): void
 }
 
 type Node = Root | RootContent
 
 /** The new text's tree from the old one and a parse of what changed, or undefined when that cannot be sure. */
-export function reparse(old: { text: string; tree: Root }, text: string, parse: (text: string) => Root): Root | undefined {
+export function reparse(old: Parsed, text: string, parse: (text: string) => Root): Root | undefined {
   const before = old.text
   const top = old.tree.children
   if (before === text) return old.tree

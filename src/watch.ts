@@ -45,7 +45,7 @@ export async function watchSource(options: BuildOptions, watchOptions: WatchOpti
   watcher.on('error', (error) => watchOptions.onError(error as Error))
 
   const buildOnce = async () => {
-    const run = await watchOptions.run({ ...options, firstFormats, incremental: true, onWrite: watchOptions.onWrite })
+    const run = await watchOptions.run({ ...options, firstFormats, onWrite: watchOptions.onWrite })
     const inputs = usedFiles(run.file, source).filter((file) => !watched.has(file))
     for (const file of inputs) watched.add(file)
     images.push(...inputs)

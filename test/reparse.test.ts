@@ -129,6 +129,22 @@ describe('parsing only what an edit changed (watch, preview)', () => {
     expect(second).toEqual(parseMarkdown(report.replace('North Korea', 'North  Korea')))
   })
 
+  it('keeps the last parse between runs: the next run after an edit parses only what changed', () => {
+    const kept = new Map<string, string>()
+    // As dossier's cache keeps it: written as JSON, read back in another process.
+    const store = { read: (key: string) => (kept.has(key) ? JSON.parse(kept.get(key)!) : undefined), write: (key: string, parsed: unknown) => void kept.set(key, JSON.stringify(parsed)) }
+    new ParseCache(store).parse('report.md', report, parseMarkdown)
+    const edited = report.replace(/^(North Korea.*)$/m, '$1 Edit.')
+    let parsed = ''
+    const tree = new ParseCache(store).parse('report.md', edited, (text) => parseMarkdown((parsed = text)))
+    expect(tree).toEqual(parseMarkdown(edited))
+    expect(parsed.length).toBeLessThan(report.length / 2)
+    // Unchanged, nothing is parsed at all.
+    let calls = 0
+    expect(new ParseCache(store).parse('report.md', edited, (text) => (calls++, parseMarkdown(text)))).toEqual(parseMarkdown(edited))
+    expect(calls).toBe(0)
+  })
+
   it('gives the whole parse for every fixture after an edit in its middle', () => {
     const fixtures = path.join(import.meta.dirname, 'fixtures')
     const sources = readdirSync(fixtures, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith('.md'))
