@@ -56,11 +56,14 @@ const parses = new ParseCache({
     }
   },
   write(key, parsed) {
-    try {
-      writeCache('parse', key, Buffer.from(JSON.stringify(parsed)))
-    } catch {
-      // A tree too deep to write is parsed whole next time.
-    }
+    // Once the build is done: the next build needs it, not this one.
+    setImmediate(() => {
+      try {
+        writeCache('parse', key, Buffer.from(JSON.stringify(parsed)))
+      } catch {
+        // A tree too deep to write is parsed whole next time.
+      }
+    })
   }
 })
 const keptParseBytes = 256 * 1024
