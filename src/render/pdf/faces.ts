@@ -103,5 +103,79 @@ function documentView(face: object): object {
   }
   if (!engine?.get) throw new Error('Unexpected fontkit without a lazy `_layoutEngine`, expected fontkit 2')
   Object.defineProperty(view, '_layoutEngine', { configurable: true, get: engine.get })
+  view.layout = sharedShaping(face)
   return view
+}
+
+/** A fontkit face, as far as shaping goes. */
+interface ShapingFace {
+  layout(text: unknown, ...rest: unknown[]): GlyphRun
+  getGlyph(id: number, codePoints?: number[]): { id: number }
+}
+
+interface GlyphRun {
+  glyphs: Array<{ id: number }>
+  positions: Array<{ xAdvance: number; yAdvance: number; xOffset: number; yOffset: number }>
+  features: Record<string, boolean>
+  script: string
+  language: string | null
+  direction: string
+}
+
+/** How a text was shaped: the glyphs asked of the face, in order, and what came out. */
+interface Shaped {
+  asked: Array<[id: number, codePoints: number[]]>
+  run: GlyphRun
+}
+
+/** Shaped texts by face, for every document's view of it. */
+const shapings = new WeakMap<object, Map<string, Shaped>>()
+const keptShapings = 100_000
+
+/**
+ * Shaping shared by every view of a face: a text is shaped once per
+ * process, not once per document (a hundred memos set the same words,
+ * each in a few trial layouts). Shaping again in another view would ask
+ * that view for the same glyphs in the same order, each remembering the
+ * characters it was first asked for (what PDFKit writes in the document's
+ * ToUnicode map): those requests are replayed in the view, so its glyphs
+ * and the run it gets are those its own shaping would give.
+ */
+function sharedShaping(face: object) {
+  let shaped = shapings.get(face)
+  if (!shaped) shapings.set(face, (shaped = new Map()))
+  const known = shaped
+  const shape = (face as ShapingFace).layout
+  return function layout(this: ShapingFace, text: unknown, ...rest: unknown[]): GlyphRun {
+    if (typeof text !== 'string') return shape.call(this, text, ...rest)
+    const key = rest.length === 0 || rest.every((value) => value === undefined) ? text : JSON.stringify([text, ...rest])
+    const before = known.get(key)
+    if (before) {
+      for (const [id, codePoints] of before.asked) this.getGlyph(id, codePoints)
+      const { run } = before
+      const again = Object.create(Object.getPrototypeOf(run) as object) as GlyphRun
+      Object.assign(again, run, {
+        glyphs: run.glyphs.map((glyph) => this.getGlyph(glyph.id)),
+        positions: run.positions.map((position) => Object.assign(Object.create(Object.getPrototypeOf(position) as object), position)),
+        features: { ...run.features }
+      })
+      return again
+    }
+    const asked: Shaped['asked'] = []
+    const getGlyph = this.getGlyph
+    this.getGlyph = function (id: number, codePoints: number[] = []) {
+      asked.push([id, codePoints])
+      return getGlyph.call(this, id, codePoints)
+    }
+    let run: GlyphRun
+    try {
+      run = shape.call(this, text, ...rest)
+    } finally {
+      delete (this as Partial<ShapingFace>).getGlyph
+    }
+    if (known.size >= keptShapings) known.clear()
+    // Kept as shaped, before PDFKit scales the positions it is handed.
+    known.set(key, { asked, run: Object.assign(Object.create(Object.getPrototypeOf(run) as object) as GlyphRun, run, { positions: run.positions.map((position) => Object.assign(Object.create(Object.getPrototypeOf(position) as object), position)), features: { ...run.features } }) })
+    return run
+  }
 }
