@@ -17,13 +17,31 @@ const require = createRequire(import.meta.url)
  * one of those kept. A face of PostScript outlines (CFF) is left whole.
  */
 export function subsetFace(face: Uint8Array, codePoints: Iterable<number>): Uint8Array {
+  // A memo after memo, or a rebuild, keeps the same characters: each subset is kept.
+  const points = [...new Set(codePoints)].sort((a, b) => a - b)
+  const key = points.join(',')
+  let kept = subsets.get(face)
+  if (!kept) subsets.set(face, (kept = new Map()))
+  let subset = kept.get(key)
+  if (!subset) {
+    subset = subsetNow(face, points)
+    if (kept.size >= keptSubsets) kept.delete(kept.keys().next().value!)
+    kept.set(key, subset)
+  }
+  return subset
+}
+
+/** Subsets by face and characters; faces are read once per process (`fonts.ts`), so kept by the face itself. */
+const subsets = new WeakMap<Uint8Array, Map<string, Uint8Array>>()
+const keptSubsets = 32
+
+function subsetNow(face: Uint8Array, codePoints: number[]): Uint8Array {
   // Loaded as pdfkit loads it (CommonJS), one copy for both.
   const fontkit = require('fontkit') as typeof import('fontkit')
   const font = fontkit.create(Buffer.from(face.buffer, face.byteOffset, face.byteLength))
   if (!font.directory.tables.glyf) return face
   const subset = font.createSubset()
-  const characters = [...new Set(codePoints)]
-    .sort((a, b) => a - b)
+  const characters = codePoints
     .filter((codePoint) => font.hasGlyphForCodePoint(codePoint))
     .map((codePoint) => ({ codePoint, glyph: subset.includeGlyph(font.glyphForCodePoint(codePoint).id) }))
   const tables = readTables(subset.encode())

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { deflateSync, strToU8 } from 'fflate'
 
 /** An entry's bytes deflated, with what a zip records of them. */
@@ -77,8 +78,21 @@ function writeHeader(view: DataView, out: Uint8Array, at: number, header: Header
 }
 
 function deflated(data: Uint8Array): Deflated {
-  return { size: data.length, crc: crc32(data), deflated: deflateSync(data, { level }) }
+  // Large entries (embedded faces, images) recur from memo to memo and build to build: each is deflated once.
+  if (data.length < keptFrom) return { size: data.length, crc: crc32(data), deflated: deflateSync(data, { level }) }
+  const key = createHash('sha256').update(data).digest('hex')
+  let entry = kept.get(key)
+  if (!entry) {
+    entry = { size: data.length, crc: crc32(data), deflated: deflateSync(data, { level }) }
+    if (kept.size >= keptEntries) kept.delete(kept.keys().next().value!)
+    kept.set(key, entry)
+  }
+  return entry
 }
+
+const kept = new Map<string, Deflated>()
+const keptFrom = 16 * 1024
+const keptEntries = 64
 
 const crcTable = Int32Array.from({ length: 256 }, (_, index) => {
   let value = index
