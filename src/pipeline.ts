@@ -56,16 +56,26 @@ const parses = new ParseCache({
     }
   },
   write(key, parsed) {
-    // Once the build is done: the next build needs it, not this one.
-    setImmediate(() => {
-      try {
-        writeCache('parse', key, Buffer.from(JSON.stringify(parsed)))
-      } catch {
-        // A tree too deep to write is parsed whole next time.
-      }
-    })
+    // Written when the process is done, or idle a while under `--watch`: the next run needs it, not this build.
+    unwritten.set(key, parsed)
+    clearTimeout(writeLater)
+    writeLater = setTimeout(writeParses, 2000).unref()
   }
 })
+const unwritten = new Map<string, Parsed>()
+let writeLater: NodeJS.Timeout | undefined
+process.on('beforeExit', writeParses)
+
+function writeParses(): void {
+  for (const [key, parsed] of unwritten) {
+    try {
+      writeCache('parse', key, Buffer.from(JSON.stringify(parsed)))
+    } catch {
+      // A tree too deep to write is parsed whole next time.
+    }
+  }
+  unwritten.clear()
+}
 const keptParseBytes = 256 * 1024
 
 /** A source's key in the cache: its path, and the parser's own file (bundled chunks are named by their content). */

@@ -33,7 +33,7 @@ code, kbd, samp, pre, tt { font-family: monospace }
  * characters at all.
  */
 export function charactersByFace(tree: Root, css: string, faces: DeclaredFace[]): Map<DeclaredFace, Set<string>> {
-  const { rules, index, variables } = readStylesheet(css)
+  const { rules, index, variables, matched, shareable } = readStylesheet(css)
   const usage = new Map(faces.map((face) => [face, new Set<string>()]))
   const families = new Set(faces.map((face) => face.family))
 
@@ -69,16 +69,30 @@ export function charactersByFace(tree: Root, css: string, faces: DeclaredFace[])
   }
 
   const ancestors: Element[] = []
+  const chains: number[] = [0]
   const visit = (node: ElementContent, inherited: FontState) => {
     if (node.type === 'text') return add(inherited, node.value)
     if (node.type !== 'element') return
     if (['head', 'script', 'style', 'template', 'title'].includes(node.tagName)) return
-    const candidates = index.candidates(node)
-    const own = candidates.filter((rule) => rule.selectors.some((selector) => selects(selector, node, ancestors, false)))
+    // What selects an element depends on it and its ancestors alone: elements alike under alike ancestors match alike.
+    const chain = `${chains[chains.length - 1]}>${signature(node)}`
+    let match = shareable ? matched.get(chain) : undefined
+    if (!match) {
+      const candidates = index.candidates(node)
+      match = {
+        id: matched.size + 1,
+        own: candidates.filter((rule) => rule.selectors.some((selector) => selects(selector, node, ancestors, false))),
+        generated: candidates.flatMap((rule) => {
+          const pseudo = rule.selectors.find((selector) => selects(selector, node, ancestors, true))
+          return pseudo ? [{ rule, pseudo }] : []
+        })
+      }
+      if (matched.size >= keptMatches) matched.clear()
+      matched.set(chain, match)
+    }
+    const { own } = match
     const state = own.length === 0 ? inherited : cascaded(inherited, own, own.map((rule) => rule.order).join())
-    for (const rule of candidates) {
-      const pseudo = rule.selectors.find((selector) => selects(selector, node, ancestors, true))
-      if (!pseudo) continue
+    for (const { rule, pseudo } of match.generated) {
       const generated = cascade(state, [rule], variables)
       const content = rule.declarations.filter(([property]) => property === 'content').map(([, value]) => generatedText(value, node)).join('')
       const values = rule.declarations.map(([, value]) => value).join()
@@ -87,7 +101,9 @@ export function charactersByFace(tree: Root, css: string, faces: DeclaredFace[])
       add(generated, `${counted}${content}`)
     }
     ancestors.push(node)
+    chains.push(match.id)
     for (const child of node.children) visit(child, state)
+    chains.pop()
     ancestors.pop()
   }
   const initial: FontState = { families: [[]], weights: new Set([400]), styles: new Set(['normal']), transforms: new Set(['none']) }
@@ -105,15 +121,38 @@ export function charactersByFace(tree: Root, css: string, faces: DeclaredFace[])
   return usage
 }
 
-/** The last stylesheet read, as rules: a rebuild's is the same. */
-let lastStylesheet: { css: string; rules: Rule[]; index: ReturnType<typeof ruleIndex>; variables: Map<string, string[]> } | undefined
+/** What matches an element, by the element and its ancestors (`signature`s under their parent's match). */
+interface Match {
+  id: number
+  own: Rule[]
+  generated: Array<{ rule: Rule; pseudo: Selector }>
+}
+
+/** The last stylesheet read, as rules, with what matched in it: a rebuild's is the same. */
+let lastStylesheet: { css: string; rules: Rule[]; index: ReturnType<typeof ruleIndex>; variables: Map<string, string[]>; matched: Map<string, Match>; shareable: boolean } | undefined
+const keptMatches = 50_000
 
 function readStylesheet(css: string) {
   if (lastStylesheet?.css !== css) {
     const rules = parseRules(`${userAgentCss}\n${css}`)
-    lastStylesheet = { css, rules, index: ruleIndex(rules), variables: customProperties(rules) }
+    // A selector that reads an element's content (`:empty`, `:has()`) matches elements alike apart.
+    lastStylesheet = { css, rules, index: ruleIndex(rules), variables: customProperties(rules), matched: new Map(), shareable: !/:(empty|has|blank)\b/.test(css) }
   }
   return lastStylesheet
+}
+
+/**
+ * An element as selectors see it: its name and attributes. A long value (an
+ * inlined image) stands as its start, end and length, which attribute
+ * selectors (`[src^="data:image/svg"]`) read.
+ */
+function signature(element: Element): string {
+  let text = element.tagName
+  for (const [name, value] of Object.entries(element.properties)) {
+    const shown = Array.isArray(value) ? value.join(' ') : String(value)
+    text += ` ${name}=${shown.length > 512 ? `${shown.slice(0, 256)}…${shown.length}…${shown.slice(-64)}` : shown}`
+  }
+  return text
 }
 
 /** The text of a `content` value: its strings and the attributes it shows (`attr(href)`). */
