@@ -130,7 +130,10 @@ interface Shaped {
 
 /** Shaped texts by face, for every document's view of it. */
 const shapings = new WeakMap<object, Map<string, Shaped>>()
-const keptShapings = 100_000
+/** Kept are texts of a line's length or less (words and runs of words recur; a 20,000-character URL's pieces do not), up to this many glyphs a face. */
+const keptLength = 200
+const keptGlyphs = 1_000_000
+const glyphsKept = new WeakMap<Map<string, Shaped>, number>()
 
 /**
  * Shaping shared by every view of a face: a text is shaped once per
@@ -147,7 +150,7 @@ function sharedShaping(face: object) {
   const known = shaped
   const shape = (face as ShapingFace).layout
   return function layout(this: ShapingFace, text: unknown, ...rest: unknown[]): GlyphRun {
-    if (typeof text !== 'string') return shape.call(this, text, ...rest)
+    if (typeof text !== 'string' || text.length > keptLength) return shape.call(this, text, ...rest)
     const key = rest.length === 0 || rest.every((value) => value === undefined) ? text : JSON.stringify([text, ...rest])
     const before = known.get(key)
     if (before) {
@@ -173,7 +176,9 @@ function sharedShaping(face: object) {
     } finally {
       delete (this as Partial<ShapingFace>).getGlyph
     }
-    if (known.size >= keptShapings) known.clear()
+    const glyphs = (glyphsKept.get(known) ?? 0) + asked.length
+    if (glyphs > keptGlyphs) known.clear()
+    glyphsKept.set(known, glyphs > keptGlyphs ? asked.length : glyphs)
     // Kept as shaped, before PDFKit scales the positions it is handed.
     known.set(key, { asked, run: Object.assign(Object.create(Object.getPrototypeOf(run) as object) as GlyphRun, run, { positions: run.positions.map((position) => Object.assign(Object.create(Object.getPrototypeOf(position) as object), position)), features: { ...run.features } }) })
     return run
