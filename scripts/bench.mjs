@@ -187,9 +187,8 @@ function runWarm(job) {
  * after changing one line of a copy of the source each time, as an editor's
  * save does under `preview`.
  */
-const rebuilds = 10
-
 async function warmChild() {
+  const rebuilds = 10
   const [source, what, outDir] = argv.slice(argv.indexOf('--warm') + 1)
   const { build } = await import('../dist/build.js')
   const { hasErrors } = await import('../dist/message.js')
