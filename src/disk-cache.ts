@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -32,5 +32,18 @@ export function writeCache(kind: string, key: string, data: Uint8Array): void {
     renameSync(`${target}.${process.pid}.tmp`, target)
   } catch {
     // Read-only installs build as fast as before the cache existed.
+  }
+}
+
+/** Keep at most `keep` entries of `kind`, the most recently written: a cache by path would grow with every source ever built. */
+export function pruneCache(kind: string, keep: number): void {
+  const dir = path.join(cacheRoot, kind)
+  try {
+    const names = readdirSync(dir)
+    if (names.length <= keep) return
+    const written = names.map((name) => ({ name, time: statSync(path.join(dir, name)).mtimeMs })).sort((a, b) => b.time - a.time || a.name.localeCompare(b.name))
+    for (const { name } of written.slice(keep)) rmSync(path.join(dir, name), { force: true })
+  } catch {
+    // Another build pruning at the same time, or a read-only install: nothing to do.
   }
 }

@@ -26,7 +26,7 @@ import type { ReportData } from './types.js'
 import { defaultLimits, type Limits } from './limits.js'
 import { scanNesting } from './nesting-scan.js'
 import { ParseCache, type Parsed } from './reparse.js'
-import { readCache, writeCache } from './disk-cache.js'
+import { pruneCache, readCache, writeCache } from './disk-cache.js'
 import remarkLimits, { reportDepth } from './plugins/remark-limits.js'
 import { removeUnwantedCharacters } from './source-text.js'
 
@@ -74,8 +74,12 @@ function writeParses(): void {
       // A tree too deep to write is parsed whole next time.
     }
   }
+  if (unwritten.size > 0) pruneCache('parse', keptParseFiles)
   unwritten.clear()
 }
+
+/** Sources whose last parse is kept between runs: the most recently built. */
+const keptParseFiles = 200
 const keptParseBytes = 256 * 1024
 
 /** A source's key in the cache: its path, and the parser's own file (bundled chunks are named by their content). */

@@ -158,3 +158,23 @@ describe('parsing only what an edit changed (watch, preview)', () => {
     }
   })
 })
+
+describe('the parses kept between runs', () => {
+  it('keeps only the most recently written, so that the cache does not grow with every source ever built', async () => {
+    const { pruneCache, readCache, writeCache } = await import('../src/disk-cache.js')
+    const kind = `test-prune-${process.pid}`
+    const { utimesSync, rmSync } = await import('node:fs')
+    const { fileURLToPath } = await import('node:url')
+    const dir = fileURLToPath(new URL(`../node_modules/.cache/dossier/${kind}/`, import.meta.url))
+    try {
+      for (let index = 0; index < 5; index++) {
+        writeCache(kind, `entry-${index}`, Buffer.from(`parse ${index}`))
+        utimesSync(path.join(dir, `entry-${index}`), 1_700_000_000 + index, 1_700_000_000 + index)
+      }
+      pruneCache(kind, 2)
+      expect([0, 1, 2, 3, 4].map((index) => readCache(kind, `entry-${index}`)?.toString())).toEqual([undefined, undefined, undefined, 'parse 3', 'parse 4'])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
