@@ -34,9 +34,12 @@ export async function checkFontTable(file: VFile, templates: TemplateLayers): Pr
   if ((await loadTemplateData(file, templates, 'fonts.json', {}, { format: 'fonts', shape })) === undefined) return false
   // A layer's family replaces the one below whole, so each must name its package and four faces.
   let complete = true
+  const tables: Array<Record<string, FontEntry>> = []
   for (const templatePath of templateFiles(templates, 'fonts.json')) {
     const text = readFileSync(templatePath, 'utf8')
-    for (const [family, entry] of Object.entries(JSON.parse(text) as Record<string, Partial<FontEntry>>)) {
+    const table = JSON.parse(text) as Record<string, FontEntry>
+    tables.push(table)
+    for (const [family, entry] of Object.entries(table as Record<string, Partial<FontEntry>>)) {
       const missing = family.startsWith('$') ? [] : requiredKeys.filter((key) => typeof entry[key] !== 'string')
       if (missing.length === 0) continue
       complete = false
@@ -44,6 +47,8 @@ export async function checkFontTable(file: VFile, templates: TemplateLayers): Pr
       problem(file, `Missing ${missing.map((key) => `\`${key}\``).join(', ')} in the family \`${family}\`, expected its package and four faces: a family here replaces dossier's whole`, { start, end: start }, 'fonts-template-field', { source: 'dossier-fonts', in: templatePath })
     }
   }
+  // The table the renderers read, from the files just read.
+  if (complete) fontTables.set(templates, Object.assign({}, ...tables) as Record<string, FontEntry>)
   return complete
 }
 
