@@ -73,6 +73,7 @@ export function reparse(old: Parsed, text: string, parse: (text: string) => Root
 
   // A container directive (`:::note`) reads its content apart, with effects the rest of this cannot see.
   if (containerFence.test(before) || containerFence.test(text)) return undefined
+  if (unclosed(before, top[0])) return undefined
   // The blocks to parse again: from the last clean start before the edit to the first after it.
   let first = 0
   for (let index = top.length - 1; index > 0; index--) {
@@ -119,9 +120,7 @@ export function reparse(old: Parsed, text: string, parse: (text: string) => Root
     if (!check || check.position?.start.offset !== next - start || check.position.start.column !== 1) return undefined
     fresh = fresh.slice(0, -1)
   }
-  // A front matter fence that does not close changes how the parser reads what follows, far beyond it.
-  const unclosed = (value: string, firstNode: Node | undefined) => /^(---|\+\+\+)/.test(value) && firstNode?.type !== 'yaml'
-  if (unclosed(before, top[0]) || unclosed(text, first === 0 ? fresh[0] : top[0])) return undefined
+  if (unclosed(text, first === 0 ? fresh[0] : top[0])) return undefined
   // The labels the edited part defines must be those it defined.
   const was = labelsOf(top.slice(first, end))
   const is = labelsOf(fresh)
@@ -136,7 +135,8 @@ export function reparse(old: Parsed, text: string, parse: (text: string) => Root
   const root = old.tree.position!
   return {
     type: 'root',
-    children: [...top.slice(0, first).map((node) => copy(node, 0, 0)), ...fresh.map((node) => copy(node, start, startLine - 1)), ...top.slice(end).map((node) => copy(node, delta, lineDelta))],
+    // The blocks before the edit are shared with the last tree: neither is handed out, only copies (`ParseCache`).
+    children: [...top.slice(0, first), ...fresh.map((node) => copy(node, start, startLine - 1)), ...top.slice(end).map((node) => copy(node, delta, lineDelta))],
     position: { start: { ...root.start }, end: endPoint(text, root.end.line + lineDelta) }
   }
 }
@@ -160,6 +160,11 @@ function cleanStart(text: string, nodes: readonly RootContent[], index: number):
 }
 
 const containerFence = /^ {0,3}:::/m
+
+/** A front matter fence that does not close changes how the parser reads what follows, far beyond it. */
+function unclosed(text: string, first: Node | undefined): boolean {
+  return text.startsWith('---') && first?.type !== 'yaml'
+}
 
 interface Label {
   type: 'definition' | 'footnoteDefinition'
