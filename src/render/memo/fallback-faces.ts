@@ -4,6 +4,7 @@ import type { TemplateLayers } from '../../templates.js'
 import { cjkSegments, hanLanguage, type CjkLanguage } from '../../text.js'
 import type { Fallbacks } from '../pdf/coverage.js'
 import { textRuns } from '../pdf/text-runs.js'
+import { isRecord } from './read-fields.js'
 
 /**
  * The faces a memo's PDF is set in, with a face for each character its own
@@ -67,7 +68,7 @@ export function pdfFaces(templates: TemplateLayers, fonts: Record<string, FontFa
     if (!Array.isArray(text)) return text
     return text.flatMap((run: unknown) => {
       if (typeof run === 'string') return [inlines(run, family, fallbacksFor)].flat()
-      if (!isObject(run)) return [run]
+      if (!isRecord(run)) return [run]
       const font = typeof run.font === 'string' ? run.font : family
       if (typeof run.text !== 'string') return [{ ...run, text: inlines(run.text, font, fallbacksFor) }]
       if (!lacks(run.text, font)) return [run]
@@ -78,13 +79,13 @@ export function pdfFaces(templates: TemplateLayers, fonts: Record<string, FontFa
   const block = (node: unknown, family: string, fallbacksFor: ReturnType<typeof fallbacksOf>): unknown => {
     if (typeof node === 'string') return lacks(node, family) ? { text: inlines(node, family, fallbacksFor) } : node
     if (Array.isArray(node)) return node.map((child) => block(child, family, fallbacksFor))
-    if (!isObject(node)) return node
+    if (!isRecord(node)) return node
     const font = typeof node.font === 'string' ? node.font : family
     const copy: Record<string, unknown> = { ...node }
     if ('text' in copy) copy.text = inlines(copy.text, font, fallbacksFor)
     for (const key of ['stack', 'columns', 'ul', 'ol']) if (Array.isArray(copy[key])) copy[key] = block(copy[key], font, fallbacksFor)
     const table = copy.table
-    if (isObject(table) && Array.isArray(table.body)) copy.table = { ...table, body: table.body.map((row: unknown) => block(row, font, fallbacksFor)) }
+    if (isRecord(table) && Array.isArray(table.body)) copy.table = { ...table, body: table.body.map((row: unknown) => block(row, font, fallbacksFor)) }
     return copy
   }
 
@@ -102,8 +103,4 @@ export function pdfFaces(templates: TemplateLayers, fonts: Record<string, FontFa
       }
     }
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
