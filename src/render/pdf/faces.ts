@@ -128,12 +128,11 @@ interface Shaped {
   run: GlyphRun
 }
 
-/** Shaped texts by face, for every document's view of it. */
-const shapings = new WeakMap<object, Map<string, Shaped>>()
+/** Shaped texts by face, for every document's view of it, and how many glyphs they hold. */
+const shapings = new WeakMap<object, { texts: Map<string, Shaped>; glyphs: number }>()
 /** Kept are texts of a line's length or less (words and runs of words recur; a 20,000-character URL's pieces do not), up to this many glyphs a face. */
 const keptLength = 200
 const keptGlyphs = 1_000_000
-const glyphsKept = new WeakMap<Map<string, Shaped>, number>()
 
 /**
  * Shaping shared by every view of a face: a text is shaped once per
@@ -146,8 +145,9 @@ const glyphsKept = new WeakMap<Map<string, Shaped>, number>()
  */
 function sharedShaping(face: object) {
   let shaped = shapings.get(face)
-  if (!shaped) shapings.set(face, (shaped = new Map()))
-  const known = shaped
+  if (!shaped) shapings.set(face, (shaped = { texts: new Map(), glyphs: 0 }))
+  const kept = shaped
+  const known = kept.texts
   const shape = (face as ShapingFace).layout
   return function layout(this: ShapingFace, text: unknown, ...rest: unknown[]): GlyphRun {
     if (typeof text !== 'string' || text.length > keptLength) return shape.call(this, text, ...rest)
@@ -155,14 +155,7 @@ function sharedShaping(face: object) {
     const before = known.get(key)
     if (before) {
       for (const [id, codePoints] of before.asked) this.getGlyph(id, codePoints)
-      const { run } = before
-      const again = Object.create(Object.getPrototypeOf(run) as object) as GlyphRun
-      Object.assign(again, run, {
-        glyphs: run.glyphs.map((glyph) => this.getGlyph(glyph.id)),
-        positions: run.positions.map((position) => Object.assign(Object.create(Object.getPrototypeOf(position) as object), position)),
-        features: { ...run.features }
-      })
-      return again
+      return cloneRun(before.run, before.run.glyphs.map((glyph) => this.getGlyph(glyph.id)))
     }
     const asked: Shaped['asked'] = []
     const getGlyph = this.getGlyph
@@ -176,11 +169,22 @@ function sharedShaping(face: object) {
     } finally {
       delete (this as Partial<ShapingFace>).getGlyph
     }
-    const glyphs = (glyphsKept.get(known) ?? 0) + asked.length
-    if (glyphs > keptGlyphs) known.clear()
-    glyphsKept.set(known, glyphs > keptGlyphs ? asked.length : glyphs)
+    kept.glyphs += asked.length
+    if (kept.glyphs > keptGlyphs) {
+      known.clear()
+      kept.glyphs = asked.length
+    }
     // Kept as shaped, before PDFKit scales the positions it is handed.
-    known.set(key, { asked, run: Object.assign(Object.create(Object.getPrototypeOf(run) as object) as GlyphRun, run, { positions: run.positions.map((position) => Object.assign(Object.create(Object.getPrototypeOf(position) as object), position)), features: { ...run.features } }) })
+    known.set(key, { asked, run: cloneRun(run, run.glyphs) })
     return run
   }
+}
+
+/** A run with `glyphs`, its own positions (PDFKit scales them in place) and features, of fontkit's own classes. */
+function cloneRun(run: GlyphRun, glyphs: GlyphRun['glyphs']): GlyphRun {
+  return Object.assign(Object.create(Object.getPrototypeOf(run) as object) as GlyphRun, run, {
+    glyphs,
+    positions: run.positions.map((position) => Object.assign(Object.create(Object.getPrototypeOf(position) as object), position)),
+    features: { ...run.features }
+  })
 }
