@@ -22,6 +22,11 @@ export function displayDate(date: string | undefined, language: string): string 
 
 const englishMonths = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
 
+/** Whether a file of a folder is a report's source: Markdown, but not the folder's README. */
+export function isReportFile(name: string): boolean {
+  return name.endsWith('.md') && name.toLowerCase() !== 'readme.md'
+}
+
 /** Escape text for HTML: only what must be, so URLs stay readable. */
 export function escapeHtml(value: unknown): string {
   return String(value).replace(/[&<>"]/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[char]!)

@@ -5,7 +5,7 @@ import { VFile } from 'vfile'
 import { failed, renderReport, writeAll, type BuildOptions, type RenderedReport } from './build.js'
 import { designCss, loadDesign } from './design.js'
 import { familiesNamedIn, webFontFaces } from './fonts.js'
-import { byteSize, displayDate, escapeHtml, formatName, formatSize, relativeHref } from './format.js'
+import { byteSize, displayDate, escapeHtml, formatName, formatSize, isReportFile, relativeHref } from './format.js'
 import { problem } from './message.js'
 import { inlineNpmUrls } from './render/html/inline-assets.js'
 import { isFolder, templateFile, templateLayers, type TemplateLayers } from './templates.js'
@@ -59,7 +59,7 @@ export async function buildSite(options: BuildOptions & { source: string }): Pro
  */
 async function siteSources(source: string): Promise<{ files: string[]; folder: boolean } | undefined> {
   if (!isFolder(source)) return { files: [source], folder: false }
-  const names = (await readdir(source)).filter((name) => name.endsWith('.md') && name.toLowerCase() !== 'readme.md').sort()
+  const names = (await readdir(source)).filter(isReportFile).sort()
   return names.length > 0 ? { files: names.map((name) => path.join(source, name)), folder: true } : undefined
 }
 

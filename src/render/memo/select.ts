@@ -1,3 +1,4 @@
+import { isReportFile } from '../../format.js'
 import { readdirSync } from 'node:fs'
 import path from 'node:path'
 import type { Root } from 'mdast'
@@ -31,11 +32,11 @@ type Complain = (reason: string, key: string, ruleId?: MemoRule, cause?: VFileMe
  */
 export function selectContent(file: VFile, tree: Root, report: ReportData, definition: MemoDefinition): MemoSelection {
   let problems = 0
-  const others = otherReports(file.path)
   const complain: Complain = (reason, key, ruleId = 'memo-template-unknown', cause) => {
     problems++
     // In a folder of reports, a definition written for another of them is the likelier mistake.
-    const shared = ruleId === 'memo-template-unknown' && others.length > 0 ? ` (building ${path.basename(file.path ?? '')}; a definition for another report of its folder names it with \`report:\`, one of ${others.map((name) => `\`${name}\``).join(', ')})` : ''
+    const others = ruleId === 'memo-template-unknown' ? otherReports(file.path) : []
+    const shared = others.length > 0 ? ` (building ${path.basename(file.path ?? '')}; a definition for another report of its folder names it with \`report:\`, one of ${others.map((name) => `\`${name}\``).join(', ')})` : ''
     templateProblem(file, definition.path, `${reason}${shared}`, placeAt(definition.places, key), ruleId, { cause })
   }
   checkIds(definition.select.audiences, report.meta.audiences.map((a) => a.id), 'select.audiences', 'audience', complain)
@@ -165,7 +166,7 @@ function otherReports(source: string | undefined): string[] {
   const own = path.basename(source)
   try {
     return readdirSync(path.dirname(source) || '.')
-      .filter((name) => name.endsWith('.md') && name !== own && name.toLowerCase() !== 'readme.md')
+      .filter((name) => isReportFile(name) && name !== own)
       .sort()
       .map((name) => name.slice(0, -3))
   } catch {
