@@ -1,5 +1,6 @@
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit, type Alias, type Document, type Node } from 'yaml'
 import type { Position } from './types.js'
+import { remember } from './remember.js'
 
 /** Places by key path: `a.b.0` → where that value is. */
 export type Places = Map<string, Position>
@@ -27,12 +28,7 @@ export interface Origin {
 export function parseYamlSource(text: string, origin: Origin = { line: 1, offset: 0 }): YamlSource {
   // A rebuild reads the same front matter and memo definitions again: the last few parses are kept.
   const key = `${origin.line}:${origin.offset}:${text}`
-  let source = parsed.get(key)
-  if (!source) {
-    source = parseNow(text, origin)
-    if (parsed.size >= keptParses) parsed.delete(parsed.keys().next().value!)
-    parsed.set(key, source)
-  }
+  const source = remember(parsed, key, keptParses, () => parseNow(text, origin))
   // The value is the caller's to change; the places are read only.
   return { ...source, value: structuredClone(source.value) }
 }

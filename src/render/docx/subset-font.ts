@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
 import { pairKerning, type KernPair } from './pair-kerning.js'
+import { remember } from '../../remember.js'
 
 const require = createRequire(import.meta.url)
 
@@ -22,13 +23,7 @@ export function subsetFace(face: Uint8Array, codePoints: Iterable<number>): Uint
   const key = points.join(',')
   let kept = subsets.get(face)
   if (!kept) subsets.set(face, (kept = new Map()))
-  let subset = kept.get(key)
-  if (!subset) {
-    subset = subsetNow(face, points)
-    if (kept.size >= keptSubsets) kept.delete(kept.keys().next().value!)
-    kept.set(key, subset)
-  }
-  return subset
+  return remember(kept, key, keptSubsets, () => subsetNow(face, points))
 }
 
 /** Subsets by face and characters; faces are read once per process (`fonts.ts`), so kept by the face itself. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { deflateSync, strToU8 } from 'fflate'
+import { remember } from '../../remember.js'
 
 /** An entry's bytes deflated, with what a zip records of them. */
 interface Deflated {
@@ -81,13 +82,7 @@ function deflated(data: Uint8Array): Deflated {
   // Large entries (embedded faces, images) recur from memo to memo and build to build: each is deflated once.
   if (data.length < keptFrom) return { size: data.length, crc: crc32(data), deflated: deflateSync(data, { level }) }
   const key = createHash('sha256').update(data).digest('hex')
-  let entry = kept.get(key)
-  if (!entry) {
-    entry = { size: data.length, crc: crc32(data), deflated: deflateSync(data, { level }) }
-    if (kept.size >= keptEntries) kept.delete(kept.keys().next().value!)
-    kept.set(key, entry)
-  }
-  return entry
+  return remember(kept, key, keptEntries, () => ({ size: data.length, crc: crc32(data), deflated: deflateSync(data, { level }) }))
 }
 
 const kept = new Map<string, Deflated>()

@@ -6,6 +6,7 @@ import type { Element, ElementContent, Root as HastRoot } from 'hast'
 import { fromHtml } from 'hast-util-from-html'
 import { readCache, writeCache } from '../../disk-cache.js'
 import { charactersByFace, type DeclaredFace } from './font-usage.js'
+import { remember } from '../../remember.js'
 
 const require = createRequire(import.meta.url)
 
@@ -138,13 +139,7 @@ const keptSubsets = 64
 async function subsetFace(file: string, characters: string, features: string[] | undefined): Promise<Buffer> {
   const face = await readFace(file)
   const key = createHash('sha256').update(subsetter()).update(`${features?.join(',') ?? '*'}\n`).update(face.hash).update('\0').update(characters).digest('hex')
-  let subset = subsets.get(key)
-  if (!subset) {
-    subset = readCached(key) ?? subsetNow(face.bytes, characters, features, key)
-    if (subsets.size >= keptSubsets) subsets.delete(subsets.keys().next().value!)
-    subsets.set(key, subset)
-  }
-  return subset
+  return remember(subsets, key, keptSubsets, () => readCached(key) ?? subsetNow(face.bytes, characters, features, key))
 }
 
 /** Web font files by path, with their SHA-256: package files do not change while dossier runs. */
