@@ -178,3 +178,17 @@ describe('the parses kept between runs', () => {
     }
   })
 })
+
+describe('the parser as bundled', () => {
+  // dist/ carries micromark with its edit map changed to copy only the events from the first edit on (scripts/bundle.mjs).
+  it('gives the trees micromark itself gives: the report, every fixture, and 300 random edits of nested quotes, lists and tables', async () => {
+    const bundled = (await import('../dist/pipeline.js')) as { parseMarkdown: typeof parseMarkdown }
+    const nested = `${constructs}\n> - a\n>   > b\n>   > - c\n> lazy\n\n- > q\n  lazy\n- | a |\n  | - |\n  | 1 |\n\n1. x\n   > y\n2. z\n`
+    const fixtures = path.join(import.meta.dirname, 'fixtures')
+    const sources = [report, nested, ...readdirSync(fixtures, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith('.md')).map((entry) => readFileSync(path.join(entry.parentPath, entry.name), 'utf8'))]
+    const next = random(7)
+    let text = nested
+    for (let round = 0; round < 300; round++) sources.push((text = edit(text, next)))
+    for (const source of sources) expect(bundled.parseMarkdown(source), source.slice(0, 80)).toEqual(parseMarkdown(source))
+  })
+})

@@ -1,5 +1,5 @@
 import type { Content } from 'pdfmake/interfaces.js'
-import { layoutPdf } from '../pdf/print.js'
+import { layoutPages, layoutPdf } from '../pdf/print.js'
 import type { PdfFaces } from './fallback-faces.js'
 import { memoContent, memoRecommendation, reasons, type Arrangement, type MemoSource } from './content.js'
 import { measuringDocument, memoParts, recommendationPart, toPdfmake, type MemoPart } from './to-pdfmake.js'
@@ -113,7 +113,7 @@ async function measure(input: FitInput): Promise<Heights> {
   const measured: Content[] = [...parts.map((part) => part.content), ...forms.flat()]
   let tops: number[] = []
   const definition = measuringDocument(measured, layout, { date: input.date }, (reported) => (tops = reported))
-  await layoutPdf(input.faces.apply(definition), { fonts: input.faces.fonts, date: input.date })
+  await layoutPages(input.faces.apply(definition), { fonts: input.faces.fonts, date: input.date })
   if (tops.length !== measured.length) throw new Error(`Measured ${tops.length} of the memo’s ${measured.length} parts`)
   const partHeights = parts.map((part, index) => ({ kind: part.kind, points: tops[index] }))
   let next = parts.length

@@ -1,6 +1,6 @@
 import type { Content, Node, TDocumentDefinitions } from 'pdfmake/interfaces.js'
 import { keyedNodes } from './paginate.js'
-import { layoutLinks, type PrintOptions } from './print.js'
+import { layoutLinks, layoutPages, type PrintOptions } from './print.js'
 import type { PageGeometry } from './template.js'
 import { footnoteDestination } from './to-pdfmake.js'
 
@@ -91,7 +91,7 @@ async function measureNotes(notes: Content[][], geometry: PageGeometry, base: TD
   const tops = new Map<number, number>()
   const tall = notes.reduce((sum, note) => sum + note.length, 1) * geometry.height
   const content = notes.flatMap((note, index) => [sentinel(index + 1), ...note, sentinel(notes.length + index + 1)])
-  await layoutLinks(
+  await layoutPages(
     {
       ...base,
       content,

@@ -12,7 +12,7 @@ import { checkCoverage } from './coverage.js'
 import { pdfDefinition, printedFrontMatter, type ContentsEntry } from './document.js'
 import { breakBefore, planFootnotes, withSentinels, type FootnotePlan } from './footnotes.js'
 import { applyPagePlan, keyedNodes, measureBlocks, planPages } from './paginate.js'
-import { layoutLinks, printPdf } from './print.js'
+import { layoutPages, printPdf } from './print.js'
 import { lineHeightOf, loadPdfTemplate, pageGeometry } from './template.js'
 import { tableColumns, toPdfmake, type PdfFigure, type Prepared } from './to-pdfmake.js'
 
@@ -56,7 +56,7 @@ export const renderer: Renderer = {
       return { ...definition, images: { ...images.dictionary }, pageBreakBefore: breakBefore(geometry, plan.reserve, copy.content) }
     }
     const probe = definitionFor({ reserve: [], notesOnPage: [], heights: [] })
-    await layoutLinks(probe, options)
+    await layoutPages(probe, options)
     measured = measureBlocks(probe.content as Content[], (style) => lineHeightOf(template, style))
     const { noteIds } = converted
     const plan = await planFootnotes(fresh(converted.notes), definitionFor, geometry, template.footnotes.space + template.footnotes.gap, options)

@@ -1,11 +1,14 @@
+import { createRequire } from 'node:module'
 import pdfmake from 'pdfmake'
 import type { TDocumentDefinitions } from 'pdfmake/interfaces.js'
 import { escapeHtml } from '../../format.js'
 import type { FontFaces } from '../../fonts.js'
 import { pdfmakeFonts } from './faces.js'
+import { installStyleLookup } from './style-lookup.js'
 import { installTagging } from './tagged-render.js'
 
 installTagging()
+installStyleLookup()
 
 export interface PrintOptions {
   /** Font families the definition names, as `resolveFonts` returns them. */
@@ -49,30 +52,51 @@ export async function layoutPdf(definition: TDocumentDefinitions, options: Print
 }
 
 /**
+ * Lay a definition out and keep only where things went: the positions
+ * pdfmake writes on the definition's nodes (and reports to its
+ * `pageBreakBefore`), and the pages it laid out. Nothing is drawn: a pass
+ * that is never written needs no glyphs set, no fonts embedded and no
+ * structure, so it takes the layout's time and memory only.
+ */
+export async function layoutPages(definition: TDocumentDefinitions, options: PrintOptions): Promise<LaidOutPage[]> {
+  const document = await createDocument({ ...definition, tagged: false, subset: undefined, info: { ...definition.info, [layoutOnly]: 'yes' } as TDocumentDefinitions['info'] }, options)
+  return document._pdfMakePages ?? []
+}
+
+/**
  * Lay a definition out without keeping the result, and report which internal
- * links (`linkToDestination`) landed on which page. Footnotes use it to find
- * the page each reference mark is set on.
+ * links (`linkToDestination`) landed on which page, in the order they would
+ * be drawn. Footnotes use it to find the page each reference mark is set on.
  */
 export async function layoutLinks(definition: TDocumentDefinitions, options: PrintOptions): Promise<LinkMap> {
-  // Structure changes nothing in the layout: a pass that is never written goes without.
-  const document = await createDocument({ ...definition, tagged: false, subset: undefined }, options)
-  const { start, count } = document.bufferedPageRange()
-  const pages: LinkMap = []
-  for (let index = start; index < start + count; index++) {
-    document.switchToPage(index)
-    pages.push(document.page.annotations.map((annotation) => String(annotation.data.A?.data.D ?? '')).filter(Boolean))
-  }
-  // Never written: a layout pass needs no fonts embedded and no pages compressed.
-  return pages
+  const pages = await layoutPages(definition, options)
+  // As drawn: PDFKit makes a link of each piece of text that has any.
+  return pages.map((page) => page.items.flatMap((item) => (item.type === 'line' ? item.item.inlines.filter((inline) => inline.linkToDestination && inline.text.replace(/\n/g, '')).map((inline) => String(inline.linkToDestination)) : [])))
+}
+
+/** A page as pdfmake lays it out, before it is drawn: the lines on it (among other items), in drawing order. */
+export interface LaidOutPage {
+  items: Array<{ type: string; item: { inlines: Array<{ text: string; linkToDestination?: string }> } }>
+}
+
+/** The info key that marks a document as laid out only (never written, so never seen in a PDF). */
+const layoutOnly = 'DossierLayoutOnly'
+
+// pdfmake draws the pages it laid out with its Renderer, as the last step of making the document; a layout-only document is not drawn.
+const renderer = (createRequire(import.meta.url)('pdfmake/js/Renderer.js') as { default: { prototype: { pdfDocument: KitDocument; renderPages(pages: LaidOutPage[]): void } } }).default.prototype
+const renderPages = renderer.renderPages
+renderer.renderPages = function (pages) {
+  if (this.pdfDocument.info[layoutOnly]) this.pdfDocument._pdfMakePages = pages
+  else renderPages.call(this, pages)
 }
 
 /** The part of PDFKit's document these functions use. */
 interface KitDocument extends NodeJS.ReadableStream {
   bufferedPageRange(): { start: number; count: number }
-  switchToPage(index: number): void
-  page: { annotations: Array<{ data: { A?: { data: { D?: unknown } } } }> }
   outline: KitOutline
   info: Record<string, unknown>
+  /** The pages pdfmake laid out, set as it draws them. */
+  _pdfMakePages?: LaidOutPage[]
   _addInfo(this: KitDocument): void
   end(): void
 }
