@@ -30,13 +30,32 @@ const scan = 'const guessesOn = (page) => [...new Set(placements.flatMap((placem
 const byPage =
   'const guessesByPage = /* dossier: gathered once, not per page */ placements.reduce((pages, placement) => placement.type === "guess" ? pages.set(placement.page, (pages.get(placement.page) ?? new Set()).add(placement.reason)) : pages, new Map()); ' +
   'const guessesOn = (page) => [...(guessesByPage.get(page) ?? [])];'
+// docx is compiled with Babel's helper for object spread (`{ ...line }`),
+// which copies key by key through closures and property descriptors. docx's
+// page layout spreads its state for every word: that helper was a third of
+// a Word build at 100 copies. In that file (layout.mjs) every object is
+// plain data, with no getter, setter or `__proto__` key, so the helper is
+// exactly the language's own spread, which V8 copies in one step. A layout
+// that has accessors keeps Babel's helper.
+const spreadHelper = /^function _objectSpread2\(e\) \{\n[\s\S]*?\n\}$/m
+const accessors = /(?:[{,]|^)\s*(?:get|set)\s+[\w$]+\s*\(|__proto__/m
+const nativeSpread = `function _objectSpread2(e) { /* dossier: the language's spread; this file's objects are plain data */
+	if (arguments.length === 2) return { ...e, ...arguments[1] };
+	if (arguments.length === 3) return { ...e, ...arguments[1], ...arguments[2] };
+	for (var r = 1; r < arguments.length; r++) e = { ...e, ...arguments[r] };
+	return e;
+}`
 const docxLayout = {
   name: 'docx-layout',
   setup(bundler) {
     bundler.onLoad({ filter: /[\\/]node_modules[\\/]docx[\\/]dist[\\/]layout\.mjs$/ }, async (args) => {
-      const code = await readFile(args.path, 'utf8')
-      if (!code.includes(scan)) console.warn(`dossier: docx's ${path.basename(args.path)} is not the one dossier knows; its page layout is bundled as it is`)
-      return { contents: code.replace(scan, byPage), loader: 'js' }
+      let code = await readFile(args.path, 'utf8')
+      const name = path.basename(args.path)
+      if (!code.includes(scan)) console.warn(`dossier: docx's ${name} is not the one dossier knows; its page layout is bundled as it is`)
+      code = code.replace(scan, byPage)
+      if (!spreadHelper.test(code) || accessors.test(code)) console.warn(`dossier: docx's ${name} has accessors or no spread helper; its spread is bundled as it is`)
+      else code = code.replace(spreadHelper, nativeSpread)
+      return { contents: code, loader: 'js' }
     })
   }
 }
