@@ -1,4 +1,4 @@
-import { copyFile, link, lstat, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { copyFileSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { OutputFile } from './types.js'
 
@@ -20,6 +20,10 @@ export class OutputError extends Error {
  * anything is rendered, so an output folder that cannot be written stops the
  * build at once; outputs are staged in a temporary folder inside it (one
  * file system, so each rename is atomic) and moved into place together.
+ * The file system is called synchronously: a rebuild under `--watch`
+ * writes a page in a couple of dozen small steps, and each round trip
+ * through Node's thread pool cost more than the step itself (half of a
+ * web edition's rebuild went to waiting on them).
  */
 export interface Staging {
   /** Move the outputs into place, all or none; the paths written. May be called again with other outputs. */
@@ -31,13 +35,13 @@ export interface Staging {
 export async function openStaging(outDir: string): Promise<Staging> {
   let folder: string
   try {
-    await makeFolder(outDir)
-    await removeStale(outDir)
-    folder = await mkdtemp(path.join(outDir, `${prefix}${process.pid}-`))
+    makeFolder(outDir)
+    removeStale(outDir)
+    folder = mkdtempSync(path.join(outDir, `${prefix}${process.pid}-`))
   } catch (error) {
     throw outputError(error, outDir)
   }
-  const discard = () => rm(folder, { recursive: true, force: true })
+  const discard = async () => rmSync(folder, { recursive: true, force: true })
   return {
     discard,
     commit: (outputs) => moveIntoPlace(outDir, folder, outputs)
@@ -59,25 +63,29 @@ async function moveIntoPlace(outDir: string, folder: string, outputs: OutputFile
   }))
   for (const move of moves) {
     try {
-      await makeFolder(path.dirname(move.fresh))
-      await writeFile(move.fresh, move.data)
-      await makeFolder(path.dirname(move.target))
+      makeFolder(path.dirname(move.fresh))
+      writeFileSync(move.fresh, move.data)
+      makeFolder(path.dirname(move.target))
     } catch (error) {
       throw outputError(error, move.target)
     }
-    await refuseNonFile(move.target)
+    refuseNonFile(move.target)
   }
   const done: Array<{ target: string; previous?: string }> = []
   try {
     for (const move of moves) {
-      const kept = await keepPrevious(move.target, move.previous)
-      await rename(move.fresh, move.target)
+      const kept = keepPrevious(move.target, move.previous)
+      renameSync(move.fresh, move.target)
       done.push({ target: move.target, previous: kept ? move.previous : undefined })
     }
   } catch (error) {
     for (const { target, previous } of done.reverse()) {
-      if (previous) await rename(previous, target).catch(() => undefined)
-      else await rm(target, { force: true })
+      try {
+        if (previous) renameSync(previous, target)
+        else rmSync(target, { force: true })
+      } catch {
+        // Undone as far as it can be.
+      }
     }
     throw outputError(error, moves[done.length]?.target ?? outDir)
   }
@@ -85,21 +93,21 @@ async function moveIntoPlace(outDir: string, folder: string, outputs: OutputFile
 }
 
 /** A target that is a folder, a link or a device is the user's, not an old edition: never replaced. */
-async function refuseNonFile(target: string): Promise<void> {
-  const stats = await lstat(target).catch(() => undefined)
+function refuseNonFile(target: string): void {
+  const stats = lstatSync(target, { throwIfNoEntry: false })
   if (stats && !stats.isFile()) throw new OutputError(target, `it is ${stats.isDirectory() ? 'a folder' : 'not a regular file'}`)
 }
 
 /** A hard link to the file a target replaces, for undoing; false when there is none. */
-async function keepPrevious(target: string, previous: string): Promise<boolean> {
+function keepPrevious(target: string, previous: string): boolean {
   try {
-    await makeFolder(path.dirname(previous))
-    await link(target, previous)
+    makeFolder(path.dirname(previous))
+    linkSync(target, previous)
     return true
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false
     // A file system without hard links: a copy will do.
-    await copyFile(target, previous)
+    copyFileSync(target, previous)
     return true
   }
 }
@@ -108,22 +116,24 @@ async function keepPrevious(target: string, previous: string): Promise<boolean> 
  * `mkdir -p`, one folder at a time: Node's recursive `mkdir` never returns
  * for a path under `/proc` (it retries the parent that exists forever).
  */
-async function makeFolder(folder: string): Promise<void> {
-  const stats = await stat(folder).catch(() => undefined)
+function makeFolder(folder: string): void {
+  const stats = statSync(folder, { throwIfNoEntry: false })
   if (stats?.isDirectory()) return
   if (stats) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR', path: folder })
   const parent = path.dirname(folder)
-  if (parent !== folder) await makeFolder(parent)
-  await mkdir(folder).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EEXIST') throw error
-  })
+  if (parent !== folder) makeFolder(parent)
+  try {
+    mkdirSync(folder)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+  }
 }
 
 /** Staging folders of builds that were killed (their process is gone). */
-async function removeStale(outDir: string): Promise<void> {
-  for (const name of await readdir(outDir)) {
+function removeStale(outDir: string): void {
+  for (const name of readdirSync(outDir)) {
     const pid = new RegExp(`^${prefix.replace('.', '\\.')}(\\d+)-`).exec(name)?.[1]
-    if (pid && !alive(Number(pid))) await rm(path.join(outDir, name), { recursive: true, force: true })
+    if (pid && !alive(Number(pid))) rmSync(path.join(outDir, name), { recursive: true, force: true })
   }
 }
 

@@ -93,7 +93,7 @@ export function charactersByFace(tree: Root, css: string, faces: DeclaredFace[])
     const { own } = match
     const state = own.length === 0 ? inherited : cascaded(inherited, own, own.map((rule) => rule.order).join())
     for (const { rule, pseudo } of match.generated) {
-      const generated = cascade(state, [rule], variables)
+      const generated = cascaded(state, [rule], `::${rule.order}`)
       const content = rule.declarations.filter(([property]) => property === 'content').map(([, value]) => generatedText(value, node)).join('')
       const values = rule.declarations.map(([, value]) => value).join()
       // A marker or a counter in a list style may show letters; `counter(page)` only digits.

@@ -81,21 +81,27 @@ export interface PagePart {
 
 export const partMarker = '<dossier-part></dossier-part>'
 
+/** The page around the part, parsed, by its text: under `--watch` an edit to the body leaves it as it was. */
+const pages = new Map<string, HastRoot>()
+
 /** The page's tree, with the part's own tree where its marker is. */
 function pageTree(html: string, part?: PagePart): HastRoot {
   // The stylesheets are read apart: the parser need not go through them character by character.
-  const tree = fromHtml(html.replace(/(<style\b[^>]*>)[\s\S]*?(<\/style>)/g, '$1$2'))
-  if (!part) return tree
-  const graft = (parent: HastRoot | Element): boolean => {
-    const at = parent.children.findIndex((child) => child.type === 'element' && child.tagName === 'dossier-part')
-    if (at >= 0) {
-      parent.children.splice(at, 1, ...(part.tree.children as ElementContent[]))
-      return true
-    }
-    return parent.children.some((child) => child.type === 'element' && graft(child))
+  const page = html.replace(/(<style\b[^>]*>)[\s\S]*?(<\/style>)/g, '$1$2')
+  const tree = remember(pages, page, 4, () => fromHtml(page))
+  return (part && grafted(tree, part.tree.children as ElementContent[])) || tree
+}
+
+/** A copy of `parent` with `part` in place of the marker; only the elements on the way to it are copied, the kept page is left as it was. */
+function grafted<T extends HastRoot | Element>(parent: T, part: ElementContent[]): T | undefined {
+  const children = parent.children as ElementContent[]
+  const at = children.findIndex((child) => child.type === 'element' && child.tagName === 'dossier-part')
+  if (at >= 0) return { ...parent, children: [...children.slice(0, at), ...part, ...children.slice(at + 1)] }
+  for (const [index, child] of children.entries()) {
+    const copy = child.type === 'element' ? grafted(child, part) : undefined
+    if (copy) return { ...parent, children: children.map((other, at) => (at === index ? copy : other)) }
   }
-  graft(tree)
-  return tree
+  return undefined
 }
 
 const fontFaceRule = /@font-face\s*\{[^}]*\}/g
