@@ -48,7 +48,7 @@ export interface LaidOutPdf {
  */
 export async function layoutPdf(definition: TDocumentDefinitions, options: PrintOptions): Promise<LaidOutPdf> {
   const document = await createDocument(definition, options)
-  return { pageCount: document.bufferedPageRange().count, print: async () => new Uint8Array(await collect(document)) }
+  return { pageCount: document._pdfMakePages?.length ?? 0, print: async () => new Uint8Array(await collect(document)) }
 }
 
 /**
@@ -92,7 +92,6 @@ renderer.renderPages = function (pages) {
 
 /** The part of PDFKit's document these functions use. */
 interface KitDocument extends NodeJS.ReadableStream {
-  bufferedPageRange(): { start: number; count: number }
   outline: KitOutline
   info: Record<string, unknown>
   /** The pages pdfmake laid out, set as it draws them. */
@@ -148,8 +147,8 @@ async function createDocument(definition: TDocumentDefinitions, options: PrintOp
   const info = { ...definition.info, creationDate: options.date, modDate: options.date }
   // Only to show that tagging moves nothing: the tests compare the layouts.
   const untagged = process.env.DOSSIER_UNTAGGED_PDF === '1' ? { tagged: false, subset: undefined } : {}
-  // Pages are kept until the end so that they can be counted and inspected.
-  const created = pdfmake.createPdf({ ...definition, info, ...untagged }, { bufferPages: true })
+  // Each page is written out (its content compressed) as the next begins, not all kept to the end: a long report's pages took half the memory of printing it.
+  const created = pdfmake.createPdf({ ...definition, info, ...untagged })
   const document = (await created.getStream()) as unknown as KitDocument
   placeBookmarks(document, definition)
   escapeMetadata(document)
