@@ -6,7 +6,8 @@
 // own, loaded only when its format is built; code they share goes in
 // chunks. Packages that read files beside their own code (pdfmake, fontkit),
 // hold native code (resvg) or WebAssembly (subset-font) are loaded from
-// node_modules. docx is bundled, with one change (`docxLayout` below).
+// node_modules. A few bundled packages get a change that makes them faster
+// and leaves what they do as it was (`patches` below).
 import { readFile, rm } from 'node:fs/promises'
 import { readdirSync } from 'node:fs'
 import path from 'node:path'
@@ -19,56 +20,54 @@ const renderers = readdirSync(path.join(src, 'render'), { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
   .map((entry) => path.join(src, 'render', entry.name, 'index.ts'))
 
-// When docx lists the pages it laid out (for the Word edition's table of
-// contents), it looks for what it guessed at on each page by scanning
-// everything placed on every page: pages × placements, a quarter of a Word
-// build at 100 copies of the report. This gathers the guesses by page in
-// one pass instead; what each page lists, and in what order, is unchanged.
-// A docx whose code differs (a newer release) is bundled as it is, with a
-// note: it builds the same, only slower on long reports.
-const scan = 'const guessesOn = (page) => [...new Set(placements.flatMap((placement) => placement.type === "guess" && placement.page === page ? [placement.reason] : []))];'
-const byPage =
-  'const guessesByPage = /* dossier: gathered once, not per page */ placements.reduce((pages, placement) => placement.type === "guess" ? pages.set(placement.page, (pages.get(placement.page) ?? new Set()).add(placement.reason)) : pages, new Map()); ' +
-  'const guessesOn = (page) => [...(guessesByPage.get(page) ?? [])];'
-// docx is compiled with Babel's helper for object spread (`{ ...line }`),
-// which copies key by key through closures and property descriptors. docx's
-// page layout spreads its state for every word: that helper was a third of
-// a Word build at 100 copies. In that file (layout.mjs) every object is
-// plain data, with no getter, setter or `__proto__` key, so the helper is
-// exactly the language's own spread, which V8 copies in one step. A layout
-// that has accessors keeps Babel's helper.
-const spreadHelper = /^function _objectSpread2\(e\) \{\n[\s\S]*?\n\}$/m
-const accessors = /(?:[{,]|^)\s*(?:get|set)\s+[\w$]+\s*\(|__proto__/m
-const nativeSpread = `function _objectSpread2(e) { /* dossier: the language's spread; this file's objects are plain data */
-	if (arguments.length === 2) return { ...e, ...arguments[1] };
-	if (arguments.length === 3) return { ...e, ...arguments[1], ...arguments[2] };
-	for (var r = 1; r < arguments.length; r++) e = { ...e, ...arguments[r] };
-	return e;
-}`
-const docxLayout = {
-  name: 'docx-layout',
-  setup(bundler) {
-    bundler.onLoad({ filter: /[\\/]node_modules[\\/]docx[\\/]dist[\\/]layout\.mjs$/ }, async (args) => {
-      let code = await readFile(args.path, 'utf8')
-      const name = path.basename(args.path)
-      if (!code.includes(scan)) console.warn(`dossier: docx's ${name} is not the one dossier knows; its page layout is bundled as it is`)
-      code = code.replace(scan, byPage)
-      if (!spreadHelper.test(code) || accessors.test(code)) console.warn(`dossier: docx's ${name} has accessors or no spread helper; its spread is bundled as it is`)
-      else code = code.replace(spreadHelper, nativeSpread)
-      return { contents: code, loader: 'js' }
-    })
-  }
-}
+// Changes to bundled packages, each a text replaced in one file: what it
+// makes faster, and why the result is the same. A file whose text differs
+// (a newer release) is bundled as it is, with a note: it builds the same,
+// only slower.
+/** A file inside node_modules, by its path there, with either slash. */
+const moduleFile = (name) => new RegExp(`[\\\\/]node_modules[\\\\/]${name.split('/').map((part) => part.replaceAll('.', '\\.')).join('[\\\\/]')}$`)
 
-// micromark applies its edits to a document's events by copying all of them
-// (EditMap#consume), and it does so each time a block quote or a list item
-// ends: a cost that grows with the square of the document, 60% of parsing
-// the report copied 100 times. The edits all fall near the end, so this
-// copies only the events from the first edit on; the result is the same
-// array. Each copy of the edit map (micromark's own, the GFM table's) gets
-// the change; one whose code differs is bundled as it is, with a note.
-const copyAll = '    let index = this.map.length;'
-const copyTail = `    const head = this.map[0][0]; /* dossier: only the events from the first edit on are copied */
+const patches = [
+  {
+    // When docx lists the pages it laid out (for the Word edition's table
+    // of contents), it looks for what it guessed at on each page by
+    // scanning everything placed on every page: pages × placements, a
+    // quarter of a Word build at 100 copies of the report. This gathers the
+    // guesses by page in one pass; what each page lists, and in what
+    // order, is unchanged.
+    file: moduleFile('docx/dist/layout.mjs'),
+    from: 'const guessesOn = (page) => [...new Set(placements.flatMap((placement) => placement.type === "guess" && placement.page === page ? [placement.reason] : []))];',
+    to:
+      'const guessesByPage = /* dossier: gathered once, not per page */ placements.reduce((pages, placement) => placement.type === "guess" ? pages.set(placement.page, (pages.get(placement.page) ?? new Set()).add(placement.reason)) : pages, new Map()); ' +
+      'const guessesOn = (page) => [...(guessesByPage.get(page) ?? [])];'
+  },
+  {
+    // docx is compiled with Babel's helper for object spread (`{ ...line }`),
+    // which copies key by key through closures and property descriptors.
+    // docx's page layout spreads its state for every word: that helper was
+    // a third of a Word build at 100 copies. In that file every object is
+    // plain data, with no getter, setter or `__proto__` key (`unless`), so
+    // the helper is exactly the language's own spread.
+    file: moduleFile('docx/dist/layout.mjs'),
+    from: /^function _objectSpread2\(e\) \{\n[\s\S]*?\n\}$/m,
+    unless: /(?:[{,]|^)\s*(?:get|set)\s+[\w$]+\s*\(|__proto__/m,
+    to: `function _objectSpread2(e) { /* dossier: the language's spread; this file's objects are plain data */
+\tif (arguments.length === 2) return { ...e, ...arguments[1] };
+\tif (arguments.length === 3) return { ...e, ...arguments[1], ...arguments[2] };
+\tfor (var r = 1; r < arguments.length; r++) e = { ...e, ...arguments[r] };
+\treturn e;
+}`
+  },
+  ...['micromark-util-edit-map/index.js', 'micromark-extension-gfm-table/lib/edit-map.js'].map((name) => ({
+    // micromark applies its edits to a document's events by copying all
+    // of them (EditMap#consume), and it does so each time a block quote or
+    // a list item ends: a cost that grows with the square of the document,
+    // 60% of parsing the report copied 100 times. The edits all fall near
+    // the end, so this copies only the events from the first edit on; the
+    // result is the same array.
+    file: moduleFile(name),
+    from: '    let index = this.map.length;',
+    to: `    const head = this.map[0][0]; /* dossier: only the events from the first edit on are copied */
     if (head <= events.length) {
       const tail = events.slice(head);
       events.length = head;
@@ -88,15 +87,33 @@ const copyTail = `    const head = this.map[0][0]; /* dossier: only the events f
       this.index.clear();
       return;
     }
-${copyAll}`
-const editMap = {
-  name: 'edit-map',
+    let index = this.map.length;`
+  })),
+  {
+    // unist-util-visit-parents names the function it makes for every node
+    // it visits (\`node (paragraph)\`), for stack traces: a property
+    // definition and a string per node, on every walk of every tree, a
+    // sixth of a web edition's rebuild. Walks go as they did, unnamed.
+    file: moduleFile('unist-util-visit-parents/lib/index.js'),
+    from: /\n\s*Object\.defineProperty\(visit, 'name', \{\n[^}]*\}\)\n/,
+    to: '\n'
+  }
+]
+
+const patching = {
+  name: 'patches',
   setup(bundler) {
-    bundler.onLoad({ filter: /[\\/]node_modules[\\/](micromark-util-edit-map[\\/]index|micromark-extension-gfm-table[\\/]lib[\\/]edit-map)\.js$/ }, async (args) => {
-      const code = await readFile(args.path, 'utf8')
-      if (code.split(copyAll).length !== 2) console.warn(`dossier: ${path.relative(root, args.path)} is not the one dossier knows; it is bundled as it is`)
-      return { contents: code.replace(copyAll, copyTail), loader: 'js' }
-    })
+    for (const file of new Set(patches.map((patch) => patch.file.source))) {
+      bundler.onLoad({ filter: new RegExp(file) }, async (args) => {
+        let code = await readFile(args.path, 'utf8')
+        for (const patch of patches.filter((patch) => patch.file.source === file)) {
+          const found = typeof patch.from === 'string' ? code.split(patch.from).length === 2 : patch.from.test(code)
+          if (found && !patch.unless?.test(code)) code = code.replace(patch.from, patch.to)
+          else console.warn(`dossier: ${path.relative(root, args.path)} is not the one dossier knows; a change that makes it faster is left out`)
+        }
+        return { contents: code, loader: 'js' }
+      })
+    }
   }
 }
 
@@ -113,7 +130,7 @@ await build({
   // Chunks sit beside cli.js, so paths relative to a module (`../templates`) hold wherever code lands.
   chunkNames: '[name]-[hash]',
   external: ['pdfmake', 'pdfkit', 'fontkit', 'subset-font', '@resvg/resvg-js', 'chokidar'],
-  plugins: [docxLayout, editMap],
+  plugins: [patching],
   // CommonJS packages inside an ES module bundle still call `require` for Node's own modules.
   banner: { js: "import { createRequire as __dossierRequire } from 'node:module'; const require = __dossierRequire(import.meta.url);" },
   logLevel: 'warning'

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises'
+import { readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { VFile } from 'vfile'
@@ -237,7 +237,8 @@ async function commit(file: VFile, staging: Staging, outputs: OutputFile[]): Pro
 async function readSource(file: VFile, maxBytes: number): Promise<boolean> {
   try {
     // Only a regular file: a FIFO or a device would block the read or never end.
-    const stats = await stat(file.path)
+    // Synchronous, as templates are read (`readTemplate`): one source, read at once.
+    const stats = statSync(file.path)
     if (stats.isDirectory()) throw Object.assign(new Error('folder'), { code: 'EISDIR' })
     if (!stats.isFile()) throw Object.assign(new Error('not a file'), { code: 'ENOTFILE' })
     if (stats.size > maxBytes) {
@@ -245,7 +246,7 @@ async function readSource(file: VFile, maxBytes: number): Promise<boolean> {
       problem(file, `Unexpected source of ${stats.size} bytes, expected at most ${maxBytes} (${limitFlags.inputBytes})`, { start, end: start }, 'limit-input')
       return false
     }
-    file.value = await readFile(file.path, 'utf8')
+    file.value = readFileSync(file.path, 'utf8')
     return true
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? ''

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises'
 import type { VFile } from 'vfile'
 import { problem } from './message.js'
-import { templateFiles, type TemplateLayers } from './templates.js'
+import { readTemplate, templateFiles, type TemplateLayers } from './templates.js'
 import type { Point, Position } from './types.js'
 
 /**
@@ -48,7 +47,7 @@ export async function loadTemplateData<T>(file: VFile, layers: TemplateLayers, r
   // A copy: renderers hand parts of it to libraries that may change them.
   let merged: unknown = structuredClone(defaults)
   for (const templatePath of templateFiles(layers, relativePath)) {
-    const data = readTemplateData(file, templatePath, await readFile(templatePath, 'utf8'), defaults, options)
+    const data = readTemplateData(file, templatePath, await readTemplate(templatePath), defaults, options)
     if (data === undefined) return undefined
     merged = merge(merged, data)
   }

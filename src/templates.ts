@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -37,6 +37,15 @@ export function templateWatchTargets(source: string, templatesDir?: string): str
  * that holds it. dossier's own folder holds every template, so a missing
  * one is a bug of ours, not the user's.
  */
+/**
+ * A template file's text. Read synchronously: templates are small, and a
+ * rebuild under `--watch` reads half a dozen, where each asynchronous read
+ * (four trips through Node's thread pool) took longer than the file.
+ */
+export async function readTemplate(file: string): Promise<string> {
+  return readFileSync(file, 'utf8')
+}
+
 export function templateFile(layers: TemplateLayers, relativePath: string): string {
   const found = layers.map((layer) => path.join(layer, relativePath)).find((candidate) => existsSync(candidate))
   if (!found) throw new Error(`Missing template \`${relativePath}\` in ${layers.join(', ')}`)

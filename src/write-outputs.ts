@@ -74,7 +74,8 @@ async function moveIntoPlace(outDir: string, folder: string, outputs: OutputFile
   const done: Array<{ target: string; previous?: string }> = []
   try {
     for (const move of moves) {
-      const kept = keepPrevious(move.target, move.previous)
+      // One file needs no undo: its rename is the whole change, made or not.
+      const kept = moves.length > 1 && keepPrevious(move.target, move.previous)
       renameSync(move.fresh, move.target)
       done.push({ target: move.target, previous: kept ? move.previous : undefined })
     }

@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises'
 import type { Root } from 'mdast'
 import Mustache from 'mustache'
 import type { VFile } from 'vfile'
 import { designCss } from '../../design.js'
 import { familiesNamedIn, webFontFaces } from '../../fonts.js'
 import { authorCredits, byteSize, displayDate, escapeHtml, formatName, formatSize, relativeHref } from '../../format.js'
-import { templateFile } from '../../templates.js'
+import { readTemplate, templateFile } from '../../templates.js'
 import type { EditionFile, Renderer, RenderContext } from '../../types.js'
 import { inlineAssets, partMarker } from './inline-assets.js'
 import { toHtmlFragment } from './to-html.js'
@@ -21,10 +20,8 @@ export const renderer: Renderer = {
   // The page links the report's other editions: it is rendered after them.
   linksEditions: true,
   async render(tree: Root, file: VFile, context: RenderContext) {
-    const [page, style] = await Promise.all([
-      readFile(templateFile(context.templates, 'html/page.html'), 'utf8'),
-      readFile(templateFile(context.templates, 'html/style.css'), 'utf8')
-    ])
+    const page = await readTemplate(templateFile(context.templates, 'html/page.html'))
+    const style = await readTemplate(templateFile(context.templates, 'html/style.css'))
     const meta = file.data.meta!
     // The house design as custom properties, then the page's own running
     // head for print (Chromium sets `@page` margin boxes), then the stylesheet.
