@@ -4,22 +4,29 @@ import { createRequire } from 'node:module'
  * pdfmake finds each style property of each word it measures (font, size,
  * colour, links, some twenty of them) by walking the stack of styles the
  * word sits in. As written (`StyleContextStack`, pdfmake 0.3.x), every
- * walk makes a closure, and every named style on the way a closure and a
- * set, for cycles in `extends`: on a long report that is most of the
- * layout's garbage, and a quarter of its time with the collector. These
- * are the same lookups, giving the same answers in the same order of
- * precedence, that allocate nothing unless a style `extends` another.
- * `test/pdf.test.ts`, and every edition compared byte for byte
- * against pdfmake's own lookups stand behind "the same".
+ * lookup pushes the word and its styles onto the stack, walks all of it,
+ * and pops them again, making a closure per walk and a closure and a set
+ * per named style on the way: on a long report that was a sixth of the
+ * layout's time and most of its garbage. Here a word's own styles are
+ * looked at without pushing them, and what the stack under them says is
+ * worked out once per property for as long as the stack does not change
+ * (every word of a paragraph shares it). The answers, and their order of
+ * precedence, are pdfmake's: where pdfmake writes a style property onto a
+ * node on the stack (a cell's `fillColor`, a node's `font`), it writes the
+ * value the stack gave. `test/pdf.test.ts`, and every edition compared byte
+ * for byte against pdfmake's own lookups, stand behind "the same".
  */
 
 interface Stack {
   styleDictionary: Record<string, Style | undefined>
   defaultStyle?: Record<string, unknown>
   styleOverrides: Array<string | Record<string, unknown>>
-  autopush(item: unknown): number
-  pop(count: number): void
+  push(item: string | Record<string, unknown>): void
+  pop(count?: number): void
   getProperty(property: string): unknown
+  /** Bumped by every push and pop: what the stack says holds while it stays the same. */
+  changes?: number
+  said?: { changes?: number; values: Map<string, unknown> }
 }
 
 type Style = Record<string, unknown> & { extends?: string | string[] }
@@ -56,21 +63,47 @@ export function installStyleLookup(): void {
   if (installed) return
   installed = true
   const StyleContextStack = (createRequire(import.meta.url)('pdfmake/js/StyleContextStack.js') as { default: StackClass }).default
-  StyleContextStack.prototype.getProperty = function (property) {
-    const overrides = this.styleOverrides
-    for (let index = overrides.length - 1; index >= 0; index--) {
-      const item = overrides[index]
-      const value = typeof item === 'string' ? fromStyle(this.styleDictionary, item, property) : item[property]
-      if (isValue(value)) return value
-    }
-    return this.defaultStyle && this.defaultStyle[property]
+  const stack = StyleContextStack.prototype
+  stack.push = function (item) {
+    this.styleOverrides.push(item)
+    this.changes = (this.changes ?? 0) + 1
+  }
+  stack.pop = function (count = 1) {
+    while (count-- > 0) this.styleOverrides.pop()
+    this.changes = (this.changes ?? 0) + 1
+  }
+  stack.getProperty = function (property) {
+    if (!this.said || this.said.changes !== this.changes) this.said = { changes: this.changes, values: new Map() }
+    const { values } = this.said
+    if (values.has(property)) return values.get(property)
+    const value = walk(this, property)
+    values.set(property, value)
+    return value
   }
   StyleContextStack.getStyleProperty = function (item, stack, property, defaultValue) {
     if (isValue(item[property])) return item[property]
     if (!stack) return defaultValue
-    const pushed = stack.autopush(item)
+    // What pdfmake would push for the item (its named styles under it), looked at in place; a section pushes nothing.
+    if (typeof item === 'object' && item.section === undefined && item.style) {
+      const names = (Array.isArray(item.style) ? item.style : [item.style]) as Array<string | Record<string, unknown>>
+      for (let index = names.length - 1; index >= 0; index--) {
+        const name = names[index]
+        const value = typeof name === 'string' ? fromStyle(stack.styleDictionary, name, property) : name[property]
+        if (isValue(value)) return value
+      }
+    }
     const value = stack.getProperty(property)
-    if (pushed > 0) stack.pop(pushed)
     return isValue(value) ? value : defaultValue
   }
+}
+
+/** The stack's value for `property`, from its top down to the default style. */
+function walk(stack: Stack, property: string): unknown {
+  const overrides = stack.styleOverrides
+  for (let index = overrides.length - 1; index >= 0; index--) {
+    const item = overrides[index]
+    const value = typeof item === 'string' ? fromStyle(stack.styleDictionary, item, property) : item[property]
+    if (isValue(value)) return value
+  }
+  return stack.defaultStyle && stack.defaultStyle[property]
 }
