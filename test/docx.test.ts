@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { strFromU8, unzipSync } from 'fflate'
@@ -193,6 +193,22 @@ describe('docx: the report', () => {
     for (const [name, xml] of Object.entries(docx.parts)) {
       if (name.endsWith('.rels')) for (const [, id] of xml.matchAll(/\bId="([^"]+)"/g)) expect(id).toMatch(/^rId(Docx)?\d+$/)
     }
+  })
+
+  it('is byte-identical with the font subsets a build before it kept on disk, and without them', () => {
+    const kept = path.join(import.meta.dirname, '..', 'node_modules', '.cache', 'dossier', 'docx-subset')
+    const buildInChild = () => {
+      const outDir = tempDir('dossier-docx-')
+      const script = `import(${JSON.stringify(new URL('../dist/build.js', import.meta.url).href)}).then((m) => m.build({ source: ${JSON.stringify(reportSource)}, outDir: ${JSON.stringify(outDir)}, formats: ['docx'] }))`
+      const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' })
+      expect(child.status, child.stderr).toBe(0)
+      return readFileSync(path.join(outDir, 'report.docx'))
+    }
+    rmSync(kept, { recursive: true, force: true })
+    expect(Buffer.compare(buildInChild(), Buffer.from(docx.bytes))).toBe(0)
+    // The first build kept its subsets; the next one reads them instead of making them.
+    expect(readdirSync(kept).length).toBeGreaterThan(0)
+    expect(Buffer.compare(buildInChild(), Buffer.from(docx.bytes))).toBe(0)
   })
 })
 

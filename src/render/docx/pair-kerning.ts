@@ -1,6 +1,9 @@
 /** A pair of glyphs by their index in a list, left and right, and the change to the left one's advance, in font units. */
 export type KernPair = [left: number, right: number, value: number]
 
+/** Where this code is, for caches of what it makes (`subset-font.ts`). */
+export const pairKerningModule = import.meta.url
+
 /**
  * The pair kerning a face's `GPOS` table gives between `glyphs` (the
  * face's glyph ids; pairs name them by their index in the list), as a

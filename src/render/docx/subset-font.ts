@@ -1,5 +1,9 @@
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { pairKerning, type KernPair } from './pair-kerning.js'
+import { fileURLToPath } from 'node:url'
+import { pairKerning, pairKerningModule, type KernPair } from './pair-kerning.js'
+import { pruneCache, readCache, writeCache } from '../../disk-cache.js'
 import { remember } from '../../remember.js'
 
 const require = createRequire(import.meta.url)
@@ -18,12 +22,47 @@ const require = createRequire(import.meta.url)
  * one of those kept. A face of PostScript outlines (CFF) is left whole.
  */
 export function subsetFace(face: Uint8Array, codePoints: Iterable<number>): Uint8Array {
-  // A memo after memo, or a rebuild, keeps the same characters: each subset is kept.
+  // A memo after memo, or a rebuild, keeps the same characters: each subset is kept, in memory and on disk.
   const points = [...new Set(codePoints)].sort((a, b) => a - b)
   const key = points.join(',')
   let kept = subsets.get(face)
   if (!kept) subsets.set(face, (kept = new Map()))
-  return remember(kept, key, keptSubsets, () => subsetNow(face, points))
+  return remember(kept, key, keptSubsets, () => {
+    const cacheKey = createHash('sha256').update(subsetterHash()).update(faceHash(face)).update(key).digest('hex')
+    const cached = readCache('docx-subset', cacheKey)
+    if (cached) return cached
+    const subset = subsetNow(face, points)
+    if (subset === face) return face
+    writeCache('docx-subset', cacheKey, subset)
+    pruneCache('docx-subset', keptOnDisk)
+    return subset
+  })
+}
+
+/** Subsets kept between builds: a few faces, each with the characters of the last reports built. */
+const keptOnDisk = 64
+
+/** Each face's SHA-256, by the face: a subset on disk is found by the face's bytes, not its path. */
+const faceHashes = new WeakMap<Uint8Array, string>()
+
+function faceHash(face: Uint8Array): string {
+  let hash = faceHashes.get(face)
+  if (!hash) faceHashes.set(face, (hash = createHash('sha256').update(face).digest('hex')))
+  return hash
+}
+
+let subsetter: string | undefined
+
+/**
+ * The code that makes subsets, as a hash of the files it is in (this
+ * module and the kerning reader, one bundled file once built; fontkit's):
+ * a change to any makes new subsets, never a stale one from the cache.
+ */
+function subsetterHash(): string {
+  if (subsetter) return subsetter
+  const hash = createHash('sha256')
+  for (const file of new Set([fileURLToPath(import.meta.url), fileURLToPath(pairKerningModule), require.resolve('fontkit')])) hash.update(readFileSync(file))
+  return (subsetter = hash.digest('hex'))
 }
 
 /** Subsets by face and characters; faces are read once per process (`fonts.ts`), so kept by the face itself. */
