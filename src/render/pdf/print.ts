@@ -48,7 +48,9 @@ export interface LaidOutPdf {
  */
 export async function layoutPdf(definition: TDocumentDefinitions, options: PrintOptions): Promise<LaidOutPdf> {
   const document = await createDocument(definition, options)
-  return { pageCount: document._pdfMakePages?.length ?? 0, print: async () => new Uint8Array(await collect(document)) }
+  const pageCount = document._pdfMakePages?.length ?? 0
+  document._pdfMakePages = undefined
+  return { pageCount, print: async () => new Uint8Array(await collect(document)) }
 }
 
 /**
@@ -60,7 +62,10 @@ export async function layoutPdf(definition: TDocumentDefinitions, options: Print
  */
 export async function layoutPages(definition: TDocumentDefinitions, options: PrintOptions): Promise<LaidOutPage[]> {
   const document = await createDocument({ ...definition, tagged: false, subset: undefined, info: { ...definition.info, [layoutOnly]: 'yes' } as TDocumentDefinitions['info'] }, options)
-  return document._pdfMakePages ?? []
+  const pages = document._pdfMakePages ?? []
+  // The pages go to the caller alone: the document itself stays reachable after the pass (from the faces it set text in), and its pages with it would keep a long report's whole layout alive through the next.
+  document._pdfMakePages = undefined
+  return pages
 }
 
 /**
