@@ -87,12 +87,31 @@ export interface LaidOutPage {
 /** The info key that marks a document as laid out only (never written, so never seen in a PDF). */
 const layoutOnly = 'DossierLayoutOnly'
 
-// pdfmake draws the pages it laid out with its Renderer, as the last step of making the document; a layout-only document is not drawn.
+// pdfmake draws the pages it laid out with its Renderer, as the last step
+// of making the document. A layout-only document is not drawn. Otherwise a
+// page's laid-out lines are let go once the next page begins (PDFKit has
+// written it by then): a long report's layout, every word an object, need
+// not be held whole until its last page is drawn.
 const renderer = (createRequire(import.meta.url)('pdfmake/js/Renderer.js') as { default: { prototype: { pdfDocument: KitDocument; renderPages(pages: LaidOutPage[]): void } } }).default.prototype
 const renderPages = renderer.renderPages
 renderer.renderPages = function (pages) {
-  if (this.pdfDocument.info[layoutOnly]) this.pdfDocument._pdfMakePages = pages
-  else renderPages.call(this, pages)
+  const document = this.pdfDocument
+  if (document.info[layoutOnly]) {
+    document._pdfMakePages = pages
+    return
+  }
+  const addPage = document.addPage
+  let begun = 0
+  document.addPage = function (...args) {
+    if (begun > 0) pages[begun - 1].items = []
+    begun++
+    return addPage.apply(this, args)
+  }
+  try {
+    renderPages.call(this, pages)
+  } finally {
+    delete (document as Partial<KitDocument>).addPage
+  }
 }
 
 /** The part of PDFKit's document these functions use. */
@@ -102,6 +121,7 @@ interface KitDocument extends NodeJS.ReadableStream {
   /** The pages pdfmake laid out, set as it draws them. */
   _pdfMakePages?: LaidOutPage[]
   _addInfo(this: KitDocument): void
+  addPage(...args: unknown[]): unknown
   end(): void
 }
 
