@@ -47,7 +47,7 @@ export async function loadTemplateData<T>(file: VFile, layers: TemplateLayers, r
   // A copy: renderers hand parts of it to libraries that may change them.
   let merged: unknown = structuredClone(defaults)
   for (const templatePath of templateFiles(layers, relativePath)) {
-    const data = readTemplateData(file, templatePath, await readTemplate(templatePath), defaults, options)
+    const data = readTemplateData(file, templatePath, readTemplate(templatePath), defaults, options)
     if (data === undefined) return undefined
     merged = merge(merged, data)
   }

@@ -37,19 +37,19 @@ export function templateWatchTargets(source: string, templatesDir?: string): str
  * that holds it. dossier's own folder holds every template, so a missing
  * one is a bug of ours, not the user's.
  */
+export function templateFile(layers: TemplateLayers, relativePath: string): string {
+  const found = layers.map((layer) => path.join(layer, relativePath)).find((candidate) => existsSync(candidate))
+  if (!found) throw new Error(`Missing template \`${relativePath}\` in ${layers.join(', ')}`)
+  return found
+}
+
 /**
  * A template file's text. Read synchronously: templates are small, and a
  * rebuild under `--watch` reads half a dozen, where each asynchronous read
  * (four trips through Node's thread pool) took longer than the file.
  */
-export async function readTemplate(file: string): Promise<string> {
+export function readTemplate(file: string): string {
   return readFileSync(file, 'utf8')
-}
-
-export function templateFile(layers: TemplateLayers, relativePath: string): string {
-  const found = layers.map((layer) => path.join(layer, relativePath)).find((candidate) => existsSync(candidate))
-  if (!found) throw new Error(`Missing template \`${relativePath}\` in ${layers.join(', ')}`)
-  return found
 }
 
 /**

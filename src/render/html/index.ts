@@ -20,8 +20,8 @@ export const renderer: Renderer = {
   // The page links the report's other editions: it is rendered after them.
   linksEditions: true,
   async render(tree: Root, file: VFile, context: RenderContext) {
-    const page = await readTemplate(templateFile(context.templates, 'html/page.html'))
-    const style = await readTemplate(templateFile(context.templates, 'html/style.css'))
+    const page = readTemplate(templateFile(context.templates, 'html/page.html'))
+    const style = readTemplate(templateFile(context.templates, 'html/style.css'))
     const meta = file.data.meta!
     // The house design as custom properties, then the page's own running
     // head for print (Chromium sets `@page` margin boxes), then the stylesheet.
