@@ -20,13 +20,13 @@ const renderers = readdirSync(path.join(src, 'render'), { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
   .map((entry) => path.join(src, 'render', entry.name, 'index.ts'))
 
+/** A file inside node_modules, by its path there, with either slash. */
+const moduleFile = (name) => new RegExp(`[\\\\/]node_modules[\\\\/]${name.split('/').map((part) => part.replaceAll('.', '\\.')).join('[\\\\/]')}$`)
+
 // Changes to bundled packages, each a text replaced in one file: what it
 // makes faster, and why the result is the same. A file whose text differs
 // (a newer release) is bundled as it is, with a note: it builds the same,
 // only slower.
-/** A file inside node_modules, by its path there, with either slash. */
-const moduleFile = (name) => new RegExp(`[\\\\/]node_modules[\\\\/]${name.split('/').map((part) => part.replaceAll('.', '\\.')).join('[\\\\/]')}$`)
-
 const patches = [
   {
     // When docx lists the pages it laid out (for the Word edition's table
@@ -93,7 +93,7 @@ const patches = [
     // unist-util-visit-parents names the function it makes for every node
     // it visits (\`node (paragraph)\`), for stack traces: a property
     // definition and a string per node, on every walk of every tree, a
-    // sixth of a web edition's rebuild. Walks go as they did, unnamed.
+    // twelfth of a web edition's rebuild. Walks go as they did, unnamed.
     file: moduleFile('unist-util-visit-parents/lib/index.js'),
     from: /\n\s*Object\.defineProperty\(visit, 'name', \{\n[^}]*\}\)\n/,
     to: '\n'
