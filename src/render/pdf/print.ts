@@ -63,7 +63,7 @@ export async function layoutPdf(definition: TDocumentDefinitions, options: Print
 export async function layoutPages(definition: TDocumentDefinitions, options: PrintOptions): Promise<LaidOutPage[]> {
   const document = await createDocument({ ...definition, tagged: false, subset: undefined, info: { ...definition.info, [layoutOnly]: 'yes' } as TDocumentDefinitions['info'] }, options)
   const pages = document._pdfMakePages ?? []
-  // The pages go to the caller alone: the document itself stays reachable after the pass (from the faces it set text in), and its pages with it would keep a long report's whole layout alive through the next.
+  // The pages go to the caller alone: the document itself stays reachable after the pass, and its pages with it kept a long report's whole layout alive through the next.
   document._pdfMakePages = undefined
   return pages
 }
