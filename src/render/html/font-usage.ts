@@ -33,7 +33,8 @@ code, kbd, samp, pre, tt { font-family: monospace }
  * characters at all.
  */
 export function charactersByFace(tree: Root, css: string, faces: DeclaredFace[]): Map<DeclaredFace, Set<string>> {
-  const { rules, index, variables, matched, shareable } = readStylesheet(css)
+  const stylesheet = readStylesheet(css)
+  const { rules, index, variables, matched, shareable } = stylesheet
   const usage = new Map(faces.map((face) => [face, new Set<string>()]))
   const families = new Set(faces.map((face) => face.family))
 
@@ -80,7 +81,8 @@ export function charactersByFace(tree: Root, css: string, faces: DeclaredFace[])
     if (!match) {
       const candidates = index.candidates(node)
       match = {
-        id: matched.size + 1,
+        // Never reused, even once the kept matches are let go: a chain names its ancestors by these ids.
+        id: ++stylesheet.matches,
         own: candidates.filter((rule) => rule.selectors.some((selector) => selects(selector, node, ancestors, false))),
         generated: candidates.flatMap((rule) => {
           const pseudo = rule.selectors.find((selector) => selects(selector, node, ancestors, true))
@@ -129,14 +131,14 @@ interface Match {
 }
 
 /** The last stylesheet read, as rules, with what matched in it: a rebuild's is the same. */
-let lastStylesheet: { css: string; rules: Rule[]; index: ReturnType<typeof ruleIndex>; variables: Map<string, string[]>; matched: Map<string, Match>; shareable: boolean } | undefined
+let lastStylesheet: { css: string; rules: Rule[]; index: ReturnType<typeof ruleIndex>; variables: Map<string, string[]>; matched: Map<string, Match>; matches: number; shareable: boolean } | undefined
 const keptMatches = 50_000
 
 function readStylesheet(css: string) {
   if (lastStylesheet?.css !== css) {
     const rules = parseRules(`${userAgentCss}\n${css}`)
     // A selector that reads an element's content (`:empty`, `:has()`) matches elements alike apart.
-    lastStylesheet = { css, rules, index: ruleIndex(rules), variables: customProperties(rules), matched: new Map(), shareable: !/:(empty|has|blank)\b/.test(css) }
+    lastStylesheet = { css, rules, index: ruleIndex(rules), variables: customProperties(rules), matched: new Map(), matches: 0, shareable: !/:(empty|has|blank)\b/.test(css) }
   }
   return lastStylesheet
 }
