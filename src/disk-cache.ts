@@ -22,8 +22,13 @@ export function readCache(kind: string, key: string): Buffer | undefined {
   return createHash('sha256').update(data).digest().equals(file.subarray(0, 32)) ? data : undefined
 }
 
-/** Keep `data` under `kind/key` for the next build, whole or not at all; a cache that cannot be written is no error. */
-export function writeCache(kind: string, key: string, data: Uint8Array): void {
+/**
+ * Keep `data` under `kind/key` for the next build, whole or not at all, and
+ * of `kind` only the `keep` written last (`pruneCache`): a cache that grew
+ * with every source or character set ever built would fill the disk. A
+ * cache that cannot be written is no error.
+ */
+export function writeCache(kind: string, key: string, data: Uint8Array, keep: number): void {
   const dir = path.join(cacheRoot, kind)
   const target = path.join(dir, key)
   try {
@@ -32,11 +37,13 @@ export function writeCache(kind: string, key: string, data: Uint8Array): void {
     renameSync(`${target}.${process.pid}.tmp`, target)
   } catch {
     // Read-only installs build as fast as before the cache existed.
+    return
   }
+  pruneCache(kind, keep)
 }
 
 /** Keep at most `keep` entries of `kind`, the most recently written: a cache by path would grow with every source ever built. */
-export function pruneCache(kind: string, keep: number): void {
+function pruneCache(kind: string, keep: number): void {
   const dir = path.join(cacheRoot, kind)
   try {
     const names = readdirSync(dir)

@@ -26,7 +26,7 @@ import type { ReportData } from './types.js'
 import { defaultLimits, type Limits } from './limits.js'
 import { scanNesting } from './nesting-scan.js'
 import { ParseCache, type Parsed } from './reparse.js'
-import { pruneCache, readCache, writeCache } from './disk-cache.js'
+import { readCache, writeCache } from './disk-cache.js'
 import remarkLimits, { reportDepth } from './plugins/remark-limits.js'
 import { removeUnwantedCharacters } from './source-text.js'
 import { remember } from './remember.js'
@@ -70,12 +70,11 @@ process.on('beforeExit', writeParses)
 function writeParses(): void {
   for (const [key, parsed] of unwritten) {
     try {
-      writeCache('parse', key, Buffer.from(JSON.stringify(parsed)))
+      writeCache('parse', key, Buffer.from(JSON.stringify(parsed)), keptParseFiles)
     } catch {
       // A tree too deep to write is parsed whole next time.
     }
   }
-  if (unwritten.size > 0) pruneCache('parse', keptParseFiles)
   unwritten.clear()
 }
 

@@ -1,7 +1,9 @@
-import { readFileSync, readdirSync } from 'node:fs'
+import { readFileSync, readdirSync, rmSync, utimesSync } from 'node:fs'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { parseMarkdown } from '../src/pipeline.js'
+import { readCache, writeCache } from '../src/disk-cache.js'
 import { ParseCache, reparse } from '../src/reparse.js'
 
 const report = readFileSync(path.join(import.meta.dirname, '..', 'source', 'report.md'), 'utf8')
@@ -159,20 +161,17 @@ describe('parsing only what an edit changed (watch, preview)', () => {
   })
 })
 
-describe('the parses kept between runs', () => {
-  it('keeps only the most recently written, so that the cache does not grow with every source ever built', async () => {
-    const { pruneCache, readCache, writeCache } = await import('../src/disk-cache.js')
+describe('dossier\'s cache between runs', () => {
+  it('keeps of each kind only the entries written last, so that it does not grow with every source ever built', () => {
     const kind = `test-prune-${process.pid}`
-    const { utimesSync, rmSync } = await import('node:fs')
-    const { fileURLToPath } = await import('node:url')
     const dir = fileURLToPath(new URL(`../node_modules/.cache/dossier/${kind}/`, import.meta.url))
     try {
       for (let index = 0; index < 5; index++) {
-        writeCache(kind, `entry-${index}`, Buffer.from(`parse ${index}`))
+        writeCache(kind, `entry-${index}`, Buffer.from(`parse ${index}`), 10)
         utimesSync(path.join(dir, `entry-${index}`), 1_700_000_000 + index, 1_700_000_000 + index)
       }
-      pruneCache(kind, 2)
-      expect([0, 1, 2, 3, 4].map((index) => readCache(kind, `entry-${index}`)?.toString())).toEqual([undefined, undefined, undefined, 'parse 3', 'parse 4'])
+      writeCache(kind, 'entry-5', Buffer.from('parse 5'), 3)
+      expect([0, 1, 2, 3, 4, 5].map((index) => readCache(kind, `entry-${index}`)?.toString())).toEqual([undefined, undefined, undefined, 'parse 3', 'parse 4', 'parse 5'])
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
@@ -180,7 +179,7 @@ describe('the parses kept between runs', () => {
 })
 
 describe('the parser as bundled', () => {
-  // dist/ carries micromark with its edit map changed to copy only the events from the first edit on (scripts/bundle.mjs).
+  // dist/ carries micromark with its edit map changed not to copy the events before the first edit (scripts/bundle.mjs).
   it('gives the trees micromark itself gives: the report, every fixture, and 300 random edits of nested quotes, lists and tables', async () => {
     const bundled = (await import('../dist/pipeline.js')) as { parseMarkdown: typeof parseMarkdown }
     const nested = `${constructs}\n> - a\n>   > b\n>   > - c\n> lazy\n\n- > q\n  lazy\n- | a |\n  | - |\n  | 1 |\n\n1. x\n   > y\n2. z\n`

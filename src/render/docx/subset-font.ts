@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { pairKerning, pairKerningModule, type KernPair } from './pair-kerning.js'
-import { pruneCache, readCache, writeCache } from '../../disk-cache.js'
+import { readCache, writeCache } from '../../disk-cache.js'
 import { remember } from '../../remember.js'
 
 const require = createRequire(import.meta.url)
@@ -33,8 +33,7 @@ export function subsetFace(face: Uint8Array, codePoints: Iterable<number>): Uint
     if (cached) return cached
     const subset = subsetNow(face, points)
     if (subset === face) return face
-    writeCache('docx-subset', cacheKey, subset)
-    pruneCache('docx-subset', keptOnDisk)
+    writeCache('docx-subset', cacheKey, subset, keptOnDisk)
     return subset
   })
 }

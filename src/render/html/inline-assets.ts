@@ -168,11 +168,14 @@ function readCached(key: string): Promise<Buffer> | undefined {
 /** Features a browser turns on by itself for Latin, Greek, Cyrillic and the marks over them. */
 const defaultFeatures = ['calt', 'ccmp', 'clig', 'kern', 'liga', 'locl', 'mark', 'mkmk', 'rlig']
 
+/** Web font subsets kept between builds: a few faces, each with the characters of the last reports built. */
+const keptSubsetsOnDisk = 64
+
 async function subsetNow(face: Buffer, characters: string, features: string[] | undefined, key: string): Promise<Buffer> {
   // Loaded only when a subset is not cached: harfbuzz's WebAssembly takes a while to start.
   const { default: subsetFont } = await import('subset-font')
   const subset = await subsetFont(face, characters, { targetFormat: 'woff2', keepFeatures: features })
-  writeCache('subset', key, subset)
+  writeCache('subset', key, subset, keptSubsetsOnDisk)
   return subset
 }
 
