@@ -20,7 +20,7 @@ import type { Root, RootContent } from 'mdast'
  * what references elsewhere mean: the whole source is parsed.
  */
 export class ParseCache {
-  /** The last text parsed and its tree, as parsed (before any transform), by source path. */
+  /** The last text parsed and its tree, as parsed (before any transform), by the source's key. */
   private readonly last = new Map<string, Parsed>()
   private static readonly keep = 4
 

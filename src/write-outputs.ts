@@ -50,9 +50,10 @@ export async function openStaging(outDir: string): Promise<Staging> {
 
 /**
  * Write every output into the staging folder, then replace each target by
- * a rename, keeping a hard link to the file it replaces: a failure undoes
- * the renames already made, and a kill at any moment leaves each target
- * either old or new, never missing or half written.
+ * a rename, keeping (when there is more than one) a hard link to the file
+ * it replaces: a failure undoes the renames already made, and a kill at
+ * any moment leaves each target either old or new, never missing or half
+ * written.
  */
 async function moveIntoPlace(outDir: string, folder: string, outputs: OutputFile[]): Promise<string[]> {
   const moves = outputs.map((output) => ({

@@ -9,6 +9,7 @@ import { installTagging } from './tagged-render.js'
 
 installTagging()
 installStyleLookup()
+installDrawing()
 
 export interface PrintOptions {
   /** Font families the definition names, as `resolveFonts` returns them. */
@@ -42,9 +43,9 @@ export interface LaidOutPdf {
 }
 
 /**
- * Lay a definition out, as `printPdf` does, but write the PDF (embed the
- * fonts, compress the pages) only if `print` is called: a memo's trial
- * that does not fit is only counted.
+ * Lay a definition out and draw it, as `printPdf` does, but finish the PDF
+ * (embed the fonts, write the structure) only if `print` is called: a
+ * memo's trial that does not fit is only counted.
  */
 export async function layoutPdf(definition: TDocumentDefinitions, options: PrintOptions): Promise<LaidOutPdf> {
   const document = await createDocument(definition, options)
@@ -70,8 +71,9 @@ export async function layoutPages(definition: TDocumentDefinitions, options: Pri
 
 /**
  * Lay a definition out without keeping the result, and report which internal
- * links (`linkToDestination`) landed on which page, in the order they would
- * be drawn. Footnotes use it to find the page each reference mark is set on.
+ * links of text (`linkToDestination`) landed on which page, in the order
+ * they would be drawn. Footnotes use it to find the page each reference
+ * mark is set on.
  */
 export async function layoutLinks(definition: TDocumentDefinitions, options: PrintOptions): Promise<LinkMap> {
   const pages = await layoutPages(definition, options)
@@ -80,37 +82,43 @@ export async function layoutLinks(definition: TDocumentDefinitions, options: Pri
 }
 
 /** A page as pdfmake lays it out, before it is drawn: the lines on it (among other items), in drawing order. */
-export interface LaidOutPage {
+interface LaidOutPage {
   items: Array<{ type: string; item: { inlines: Array<{ text: string; linkToDestination?: string }> } }>
 }
 
 /** The info key that marks a document as laid out only (never written, so never seen in a PDF). */
 const layoutOnly = 'DossierLayoutOnly'
 
-// pdfmake draws the pages it laid out with its Renderer, as the last step
-// of making the document. A layout-only document is not drawn. Otherwise a
-// page's laid-out lines are let go once the next page begins (PDFKit has
-// written it by then): a long report's layout, every word an object, need
-// not be held whole until its last page is drawn.
-const renderer = (createRequire(import.meta.url)('pdfmake/js/Renderer.js') as { default: { prototype: { pdfDocument: KitDocument; renderPages(pages: LaidOutPage[]): void } } }).default.prototype
-const renderPages = renderer.renderPages
-renderer.renderPages = function (pages) {
-  const document = this.pdfDocument
-  if (document.info[layoutOnly]) {
-    document._pdfMakePages = pages
-    return
-  }
-  const addPage = document.addPage
-  let begun = 0
-  document.addPage = function (...args) {
-    if (begun > 0) pages[begun - 1].items = []
-    begun++
-    return addPage.apply(this, args)
-  }
-  try {
-    renderPages.call(this, pages)
-  } finally {
-    delete (document as Partial<KitDocument>).addPage
+/**
+ * pdfmake draws the pages it laid out with its Renderer, as the last step
+ * of making the document. A layout-only document is not drawn. Otherwise a
+ * page's laid-out lines are let go once the next page begins (PDFKit has
+ * written it by then): a long report's layout, every word an object, need
+ * not be held whole until its last page is drawn. This wraps the same
+ * method and the document's `addPage` as the tagging does
+ * (`tagged-render.ts`); each calls the one it found, so either order works.
+ */
+function installDrawing(): void {
+  const renderer = (createRequire(import.meta.url)('pdfmake/js/Renderer.js') as { default: { prototype: { pdfDocument: KitDocument; renderPages(pages: LaidOutPage[]): void } } }).default.prototype
+  const renderPages = renderer.renderPages
+  renderer.renderPages = function (pages) {
+    const document = this.pdfDocument
+    if (document.info[layoutOnly]) {
+      document._pdfMakePages = pages
+      return
+    }
+    const addPage = document.addPage
+    let begun = 0
+    document.addPage = function (...args) {
+      if (begun > 0) pages[begun - 1].items = []
+      begun++
+      return addPage.apply(this, args)
+    }
+    try {
+      renderPages.call(this, pages)
+    } finally {
+      delete (document as Partial<KitDocument>).addPage
+    }
   }
 }
 
