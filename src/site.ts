@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises'
+import { readdir } from 'node:fs/promises'
 import path from 'node:path'
 import Mustache from 'mustache'
 import { VFile } from 'vfile'
@@ -8,7 +8,7 @@ import { familiesNamedIn, webFontFaces } from './fonts.js'
 import { byteSize, displayDate, escapeHtml, formatName, formatSize, isReportFile, relativeHref } from './format.js'
 import { problem } from './message.js'
 import { inlineNpmUrls } from './render/html/inline-assets.js'
-import { isFolder, templateFile, templateLayers, type TemplateLayers } from './templates.js'
+import { isFolder, readTemplate, templateFile, templateLayers, type TemplateLayers } from './templates.js'
 import type { EditionFile, OutputFile } from './types.js'
 
 export interface SiteResult {
@@ -76,7 +76,8 @@ function isEdition(file: EditionFile): boolean {
 
 /** `index.html`, from `templates/site/index.html` (Mustache) and `style.css` beside it, inlined. */
 async function siteIndex(reports: Array<RenderedReport & { folder: string }>, templates: TemplateLayers): Promise<string> {
-  const [page, style] = await Promise.all([readFile(templateFile(templates, 'site/index.html'), 'utf8'), readFile(templateFile(templates, 'site/style.css'), 'utf8')])
+  const page = readTemplate(templateFile(templates, 'site/index.html'))
+  const style = readTemplate(templateFile(templates, 'site/style.css'))
   // The house design as custom properties, then the page's own stylesheet;
   // a problem in the design is the renderers' to report.
   const design = await loadDesign(new VFile(), templates)

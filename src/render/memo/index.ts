@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises'
 import type { Root } from 'mdast'
 import type { VFile } from 'vfile'
 import { cjkFaces, resolveFonts, webFontFaces } from '../../fonts.js'
 import { inlineAssets } from '../html/inline-assets.js'
 import { reportData } from '../../pipeline.js'
-import { templateFile, type TemplateLayers } from '../../templates.js'
+import { readTemplate, templateFile, type TemplateLayers } from '../../templates.js'
 import { cjkLanguageOf, cjkRegionalTag, cjkSegments, hanLanguage } from '../../text.js'
 import type { OutputFile, RenderContext, Renderer, ReportItem } from '../../types.js'
 import { packDocx } from '../docx/pack.js'
@@ -30,7 +29,7 @@ export const renderer: Renderer = {
   description: 'one-page policy memos, one per memo definition beside the report, as PDF, DOCX and HTML',
   async render(tree: Root, file: VFile, context: RenderContext) {
     const outputs: OutputFile[] = []
-    const css = await readFile(templateFile(context.templates, 'memo/memo.css'), 'utf8')
+    const css = readTemplate(templateFile(context.templates, 'memo/memo.css'))
     for await (const { definition, fit, layout, fonts } of fittedMemos(tree, file, context)) {
       if (!fit.fits) continue
       const base = `memos/${context.name}.${definition.id}`

@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises'
 import type { VFile } from 'vfile'
 import { templateProblem } from './problems.js'
 import { Fields, isRecord } from './read-fields.js'
 import type { MemoLayout } from './types.js'
 import { resolveTokens, type Design } from '../../design.js'
-import { templateFile, type TemplateLayers } from '../../templates.js'
+import { readTemplate, templateFile, type TemplateLayers } from '../../templates.js'
 import { parseYamlSource, placeAt } from '../../yaml-source.js'
 
 /**
@@ -25,7 +24,7 @@ function toPoints(length: string): number | undefined {
 /** Read the template `memo/layout.yaml` (from the highest layer that has it, whole); undefined (with messages on `file`) when it is wrong. */
 export async function loadMemoLayout(file: VFile, templates: TemplateLayers, design: Design): Promise<MemoLayout | undefined> {
   const layoutPath = templateFile(templates, 'memo/layout.yaml')
-  const source = parseYamlSource(await readFile(layoutPath, 'utf8'))
+  const source = parseYamlSource(readTemplate(layoutPath))
   let failed = source.errors.length > 0
   for (const error of source.errors) templateProblem(file, layoutPath, error.reason, error.place, 'memo-layout')
   if (failed || !isRecord(source.value)) return undefined

@@ -32,10 +32,11 @@ type Complain = (reason: string, key: string, ruleId?: MemoRule, cause?: VFileMe
  */
 export function selectContent(file: VFile, tree: Root, report: ReportData, definition: MemoDefinition): MemoSelection {
   let problems = 0
+  let reports: string[] | undefined
   const complain: Complain = (reason, key, ruleId = 'memo-template-unknown', cause) => {
     problems++
     // In a folder of reports, a definition written for another of them is the likelier mistake.
-    const others = ruleId === 'memo-template-unknown' ? otherReports(file.path) : []
+    const others = ruleId === 'memo-template-unknown' ? (reports ??= otherReports(file.path)) : []
     const shared = others.length > 0 ? ` (building ${path.basename(file.path ?? '')}; a definition for another report of its folder names it with \`report:\`, one of ${others.map((name) => `\`${name}\``).join(', ')})` : ''
     templateProblem(file, definition.path, `${reason}${shared}`, placeAt(definition.places, key), ruleId, { cause })
   }
