@@ -5,7 +5,7 @@ import type { Font } from 'fontkit'
 import type { VFile } from 'vfile'
 import { problem } from './message.js'
 import { keyPoint, loadTemplateData } from './template-data.js'
-import { templateFiles, type TemplateLayers } from './templates.js'
+import { readTemplate, templateFiles, type TemplateLayers } from './templates.js'
 import { cjkRegionalTag, type CjkLanguage } from './text.js'
 
 export type FontStyle = 'normal' | 'bold' | 'italics' | 'bolditalics'
@@ -34,11 +34,8 @@ export async function checkFontTable(file: VFile, templates: TemplateLayers): Pr
   if ((await loadTemplateData(file, templates, 'fonts.json', {}, { format: 'fonts', shape })) === undefined) return false
   // A layer's family replaces the one below whole, so each must name its package and four faces.
   let complete = true
-  const tables: Array<Record<string, FontEntry>> = []
-  for (const templatePath of templateFiles(templates, 'fonts.json')) {
-    const text = readFileSync(templatePath, 'utf8')
-    const table = JSON.parse(text) as Record<string, FontEntry>
-    tables.push(table)
+  const layers = layerTables(templates)
+  for (const { templatePath, text, table } of layers) {
     for (const [family, entry] of Object.entries(table as Record<string, Partial<FontEntry>>)) {
       const missing = family.startsWith('$') ? [] : requiredKeys.filter((key) => typeof entry[key] !== 'string')
       if (missing.length === 0) continue
@@ -48,7 +45,7 @@ export async function checkFontTable(file: VFile, templates: TemplateLayers): Pr
     }
   }
   // The table the renderers read, from the files just read.
-  if (complete) fontTables.set(templates, Object.assign({}, ...tables) as Record<string, FontEntry>)
+  if (complete) fontTables.set(templates, merged(layers))
   return complete
 }
 
@@ -60,11 +57,21 @@ const fontTables = new WeakMap<TemplateLayers, Record<string, FontEntry>>()
 /** `fonts.json` of every template layer, family by family: a layer adds families or replaces them whole. */
 function fontTable(templates: TemplateLayers): Record<string, FontEntry> {
   let table = fontTables.get(templates)
-  if (!table) {
-    const tables = templateFiles(templates, 'fonts.json').map((file) => JSON.parse(readFileSync(file, 'utf8')) as Record<string, FontEntry>)
-    fontTables.set(templates, (table = Object.assign({}, ...tables) as Record<string, FontEntry>))
-  }
+  if (!table) fontTables.set(templates, (table = merged(layerTables(templates))))
   return table
+}
+
+/** Each layer's `fonts.json`, lowest first: where it is, its text and its table. */
+function layerTables(templates: TemplateLayers): Array<{ templatePath: string; text: string; table: Record<string, FontEntry> }> {
+  return templateFiles(templates, 'fonts.json').map((templatePath) => {
+    const text = readTemplate(templatePath)
+    return { templatePath, text, table: JSON.parse(text) as Record<string, FontEntry> }
+  })
+}
+
+/** The layers' tables as one, family by family, higher layers over lower. */
+function merged(layers: Array<{ table: Record<string, FontEntry> }>): Record<string, FontEntry> {
+  return Object.assign({}, ...layers.map((layer) => layer.table)) as Record<string, FontEntry>
 }
 
 const faceDescriptors: Record<FontStyle, string> = {
