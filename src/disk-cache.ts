@@ -54,3 +54,42 @@ function pruneCache(kind: string, keep: number): void {
     // Another build pruning at the same time, or a read-only install: nothing to do.
   }
 }
+
+/**
+ * A map kept between builds under `kind/key`: it starts with what earlier
+ * builds put in it, and if this process adds to it, its first `limit`
+ * entries are written back (as JSON) when the process exits, once, however
+ * many builds it ran (`--watch`). For work worth keeping that a build
+ * repeats, text by text, as an editor rebuilds: an edit leaves most texts
+ * as they were.
+ */
+export function keptMap<V>(kind: string, key: string, limit: number, keep: number): Map<string, V> {
+  const map = new KeptMap<V>()
+  const data = readCache(kind, key)
+  try {
+    if (data) for (const [text, value] of JSON.parse(data.toString('utf8')) as Array<[string, V]>) Map.prototype.set.call(map, text, value)
+  } catch {
+    // Not this format (written by another version): start afresh.
+    Map.prototype.clear.call(map)
+  }
+  if (keptMaps.length === 0) process.once('exit', writeKeptMaps)
+  keptMaps.push({ map, kind, key, limit, keep })
+  return map
+}
+
+/** A map that knows whether it was added to since it was read. */
+class KeptMap<V> extends Map<string, V> {
+  changed = false
+  override set(key: string, value: V): this {
+    this.changed = true
+    return super.set(key, value)
+  }
+}
+
+const keptMaps: Array<{ map: KeptMap<unknown>; kind: string; key: string; limit: number; keep: number }> = []
+
+function writeKeptMaps(): void {
+  for (const { map, kind, key, limit, keep } of keptMaps) {
+    if (map.changed) writeCache(kind, key, Buffer.from(JSON.stringify([...map].slice(0, limit))), keep)
+  }
+}

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import type { Font } from 'fontkit'
 import type { VFile } from 'vfile'
+import { keptMap } from './disk-cache.js'
 import { problem } from './message.js'
 import { keyPoint, loadTemplateData } from './template-data.js'
 import { readTemplate, templateFiles, type TemplateLayers } from './templates.js'
@@ -166,23 +168,48 @@ export function naturalLineHeight(fontFile: string): number {
 /**
  * How wide `text` is set in a face at `size` points, as a layout would
  * measure it. Shaping is slow and the print edition measures the same
- * texts (contents entries, item leads) again on every layout pass, so each
- * width is kept, in ems, until the process has measured many texts.
+ * texts (contents entries, item leads) again on every layout pass and
+ * every build, so each width is kept, in ems, between builds (`keptMap`).
  */
 export function advanceWidth(fontFile: string, text: string, size: number): number {
-  const key = `${fontFile}\0${text}`
-  let ems = widths.get(key)
+  let kept = widths.get(fontFile)
+  if (!kept) widths.set(fontFile, (kept = keptMap('widths', keptFaceKey(fontFile), keptTexts, keptOnDisk)))
+  let ems = kept.get(text)
   if (ems === undefined) {
     const font = openFont(fontFile)
     ems = font.layout(text).advanceWidth / font.unitsPerEm
-    if (widths.size >= keptWidths) widths.clear()
-    widths.set(key, ems)
+    if (kept.size >= keptTexts) kept.clear()
+    kept.set(text, ems)
   }
   return ems * size
 }
 
-const widths = new Map<string, number>()
-const keptWidths = 200_000
+/** Widths in ems, by face file and text. */
+const widths = new Map<string, Map<string, number>>()
+/** Texts kept a face, in memory and on disk; faces kept on disk. */
+const keptTexts = 20_000
+const keptOnDisk = 64
+
+/**
+ * What is kept between builds of a face's texts (their widths, how they
+ * were shaped) is found by the face's bytes and by fontkit's code, which
+ * shaped them: a new version of either makes them anew.
+ */
+export function keptFaceKey(fontFile: string): string {
+  fontkitCode ??= createHash('sha256').update(readFileSync(require.resolve('fontkit'))).digest('hex')
+  return createHash('sha256').update(fontkitCode).update(faceHash(readFont(fontFile))).digest('hex')
+}
+
+let fontkitCode: string | undefined
+
+/** Each face's SHA-256, by the face: what is kept on disk of a face is found by its bytes, not its path. */
+const faceHashes = new WeakMap<Uint8Array, string>()
+
+export function faceHash(face: Uint8Array): string {
+  let hash = faceHashes.get(face)
+  if (!hash) faceHashes.set(face, (hash = createHash('sha256').update(face).digest('hex')))
+  return hash
+}
 
 const fontBytes = new Map<string, Buffer>()
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Root } from 'mdast'
 import { toString } from 'mdast-util-to-string'
@@ -138,6 +138,30 @@ describe('the print edition', async () => {
     const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' })
     expect(child.status, child.stderr).toBe(0)
     expect(readFileSync(path.join(out, 'report.pdf')).equals(report.bytes)).toBe(true)
+  })
+
+  // How each text was shaped, and how wide it is, is kept between builds
+  // (`node_modules/.cache/dossier/shaping/`, `widths/`): a build that reads
+  // them must make what shaping afresh makes, the memos' trial layouts too.
+  it('is byte-identical with the shapes a build before it kept on disk, and without them', () => {
+    const cache = path.join(root, 'node_modules', '.cache', 'dossier')
+    const buildInChild = () => {
+      const out = tempDir()
+      const script = `import(${JSON.stringify(new URL('../dist/build.js', import.meta.url).href)}).then((m) => m.build({ source: ${JSON.stringify(reportSource)}, outDir: ${JSON.stringify(out)}, formats: ['pdf', 'memo'] }))`
+      const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' })
+      expect(child.status, child.stderr).toBe(0)
+      const memos = readdirSync(path.join(out, 'memos')).filter((name) => name.endsWith('.pdf')).sort()
+      expect(memos.length).toBeGreaterThan(0)
+      return { report: readFileSync(path.join(out, 'report.pdf')), memos: memos.map((name) => readFileSync(path.join(out, 'memos', name))) }
+    }
+    for (const kind of ['shaping', 'widths']) rmSync(path.join(cache, kind), { recursive: true, force: true })
+    const fresh = buildInChild()
+    expect(fresh.report.equals(report.bytes)).toBe(true)
+    // The first build kept what it shaped and measured; the next one reads it instead.
+    for (const kind of ['shaping', 'widths']) expect(readdirSync(path.join(cache, kind)).length).toBeGreaterThan(0)
+    const kept = buildInChild()
+    expect(kept.report.equals(report.bytes)).toBe(true)
+    expect(kept.memos.map((memo, index) => memo.equals(fresh.memos[index]))).toEqual(fresh.memos.map(() => true))
   })
 })
 

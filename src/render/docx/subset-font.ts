@@ -4,6 +4,7 @@ import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { pairKerning, pairKerningModule, type KernPair } from './pair-kerning.js'
 import { readCache, writeCache } from '../../disk-cache.js'
+import { faceHash } from '../../fonts.js'
 import { remember } from '../../remember.js'
 
 const require = createRequire(import.meta.url)
@@ -40,15 +41,6 @@ export function subsetFace(face: Uint8Array, codePoints: Iterable<number>): Uint
 
 /** Subsets kept between builds: a few faces, each with the characters of the last reports built. */
 const keptOnDisk = 64
-
-/** Each face's SHA-256, by the face: a subset on disk is found by the face's bytes, not its path. */
-const faceHashes = new WeakMap<Uint8Array, string>()
-
-function faceHash(face: Uint8Array): string {
-  let hash = faceHashes.get(face)
-  if (!hash) faceHashes.set(face, (hash = createHash('sha256').update(face).digest('hex')))
-  return hash
-}
 
 let subsetter: string | undefined
 

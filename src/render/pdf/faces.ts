@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module'
 import pdfmake from 'pdfmake'
 import type { TFontDictionary } from 'pdfmake/interfaces.js'
-import { openFont, type FontFaces } from '../../fonts.js'
+import { keptMap } from '../../disk-cache.js'
+import { keptFaceKey, openFont, type FontFaces } from '../../fonts.js'
 
 /**
  * Faces for pdfmake, each parsed once per process and shared by every
@@ -82,7 +83,7 @@ function registerFormat(): void {
       }
       // A constructor may return another object: fontkit gets the view.
       constructor(stream: { buffer: Uint8Array }) {
-        return documentView(openFont(markers.get(stream.buffer)!))
+        return documentView(markers.get(stream.buffer)!)
       }
     }
   )
@@ -94,7 +95,8 @@ function registerFormat(): void {
  * and keeps it on the object it was asked from, and the engine makes its
  * glyphs through its font: the view).
  */
-function documentView(face: object): object {
+function documentView(file: string): object {
+  const face = openFont(file)
   const view = Object.create(face) as Record<string, unknown>
   view._glyphs = {}
   let engine: PropertyDescriptor | undefined
@@ -103,7 +105,7 @@ function documentView(face: object): object {
   }
   if (!engine?.get) throw new Error('Unexpected fontkit without a lazy `_layoutEngine`, expected fontkit 2')
   Object.defineProperty(view, '_layoutEngine', { configurable: true, get: engine.get })
-  view.layout = sharedShaping(face)
+  view.layout = sharedShaping(file)
   return view
 }
 
@@ -122,45 +124,63 @@ interface GlyphRun {
   direction: string
 }
 
-/** How a text was shaped: the glyphs asked of the face, in order, and what came out. */
+/**
+ * How a text was shaped, as kept (in memory, and between builds as JSON):
+ * the glyphs asked of the face, in order, each the first time (`[id,
+ * ...codePoints]`; asking again changes nothing), and the run that came
+ * out: its glyphs by id, each glyph's position as shaped (before PDFKit
+ * scales it) as four numbers, its features (`tag` on, `!tag` off).
+ */
 interface Shaped {
-  asked: Array<[id: number, codePoints: number[]]>
-  run: GlyphRun
+  asked: number[][]
+  glyphs: number[]
+  positions: number[]
+  features: string
+  script: string
+  language: string | null
+  direction: string
 }
 
-/** Shaped texts by face, for every document's view of it, and how many glyphs they hold. */
-const shapings = new WeakMap<object, { texts: Map<string, Shaped>; glyphs: number }>()
-/** Kept are texts of a line's length or less (words and runs of words recur; a 20,000-character URL's pieces do not), up to this many glyphs a face. */
+/** Shaped texts by face file, for every document's view of it. */
+const shapings = new Map<string, Map<string, Shaped>>()
+/**
+ * Kept are texts of a line's length or less (words and runs of words
+ * recur; a 20,000-character URL's pieces do not), up to this many a face,
+ * and on disk a few faces' worth.
+ */
 const keptLength = 200
-const keptGlyphs = 1_000_000
+const keptTexts = 50_000
+const keptOnDiskTexts = 20_000
+const keptOnDisk = 64
 
 /**
- * Shaping shared by every view of a face: a text is shaped once per
- * process, not once per document (a hundred memos set the same words,
- * each in a few trial layouts). Shaping again in another view would ask
- * that view for the same glyphs in the same order, each remembering the
+ * Shaping shared by every view of a face, and kept between builds: a text
+ * is shaped once, not once per document (a hundred memos set the same
+ * words, each in a few trial layouts) nor once per build (an edit leaves
+ * most words as they were). Shaping again in another view would ask that
+ * view for the same glyphs in the same order, each remembering the
  * characters it was first asked for (what PDFKit writes in the document's
  * ToUnicode map): those requests are replayed in the view, so its glyphs
- * and the run it gets are those its own shaping would give.
+ * and the run it gets are those its own shaping would give. Shaping is
+ * fontkit's alone, of the face's bytes: the same in every process.
  */
-function sharedShaping(face: object) {
-  let shaped = shapings.get(face)
-  if (!shaped) shapings.set(face, (shaped = { texts: new Map(), glyphs: 0 }))
-  const kept = shaped
-  const known = kept.texts
-  const shape = (face as ShapingFace).layout
+function sharedShaping(file: string) {
+  let known = shapings.get(file)
+  if (!known) shapings.set(file, (known = keptMap<Shaped>('shaping', keptFaceKey(file), keptOnDiskTexts, keptOnDisk)))
+  const kept = known
+  const shape = (openFont(file) as unknown as ShapingFace).layout
   return function layout(this: ShapingFace, text: unknown, ...rest: unknown[]): GlyphRun {
     if (typeof text !== 'string' || text.length > keptLength) return shape.call(this, text, ...rest)
     const key = rest.length === 0 || rest.every((value) => value === undefined) ? text : JSON.stringify([text, ...rest])
-    const before = known.get(key)
+    const before = kept.get(key)
     if (before) {
-      for (const [id, codePoints] of before.asked) this.getGlyph(id, codePoints)
-      return cloneRun(before.run, before.run.glyphs.map((glyph) => this.getGlyph(glyph.id)))
+      for (const [id, ...codePoints] of before.asked) this.getGlyph(id, codePoints)
+      return keptRun(before, before.glyphs.map((id) => this.getGlyph(id)))
     }
-    const asked: Shaped['asked'] = []
+    const asked = new Map<number, number[]>()
     const getGlyph = this.getGlyph
     this.getGlyph = function (id: number, codePoints: number[] = []) {
-      asked.push([id, codePoints])
+      if (!asked.has(id)) asked.set(id, [id, ...codePoints])
       return getGlyph.call(this, id, codePoints)
     }
     let run: GlyphRun
@@ -169,22 +189,43 @@ function sharedShaping(face: object) {
     } finally {
       delete (this as Partial<ShapingFace>).getGlyph
     }
-    kept.glyphs += asked.length
-    if (kept.glyphs > keptGlyphs) {
-      known.clear()
-      kept.glyphs = asked.length
+    const shaped: Shaped = {
+      asked: [...asked.values()],
+      glyphs: run.glyphs.map((glyph) => glyph.id),
+      positions: run.positions.flatMap((position) => [position.xAdvance, position.yAdvance, position.xOffset, position.yOffset]),
+      features: Object.entries(run.features).map(([tag, on]) => (on ? tag : `!${tag}`)).join(' '),
+      script: run.script,
+      language: run.language,
+      direction: run.direction
     }
-    // Kept as shaped, before PDFKit scales the positions it is handed.
-    known.set(key, { asked, run: cloneRun(run, run.glyphs) })
-    return run
+    if (kept.size >= keptTexts) kept.clear()
+    kept.set(key, shaped)
+    // What PDFKit is handed is made from what was kept, as a text shaped before is.
+    return keptRun(shaped, run.glyphs)
   }
 }
 
-/** A run with `glyphs`, its own positions (PDFKit scales them in place) and features, of fontkit's own classes. */
-function cloneRun(run: GlyphRun, glyphs: GlyphRun['glyphs']): GlyphRun {
-  return Object.assign(Object.create(Object.getPrototypeOf(run) as object) as GlyphRun, run, {
-    glyphs,
-    positions: run.positions.map((position) => Object.assign(Object.create(Object.getPrototypeOf(position) as object), position)),
-    features: { ...run.features }
-  })
+/** A run as fontkit's layout returns it, of `glyphs`, and positions of its own (PDFKit scales them in place). */
+function keptRun(shaped: Shaped, glyphs: GlyphRun['glyphs']): GlyphRun {
+  const positions: GlyphRun['positions'] = []
+  const numbers = shaped.positions
+  for (let index = 0; index < numbers.length; index += 4) positions.push({ xAdvance: numbers[index], yAdvance: numbers[index + 1], xOffset: numbers[index + 2], yOffset: numbers[index + 3] })
+  const features = Object.fromEntries(shaped.features.split(' ').filter(Boolean).map((tag) => (tag.startsWith('!') ? [tag.slice(1), false] : [tag, true])))
+  return Object.assign(new KeptRun(), { glyphs, positions, script: shaped.script, language: shaped.language, direction: shaped.direction, features })
+}
+
+/** fontkit's GlyphRun, as far as PDFKit reads it: its fields and its total advance. */
+class KeptRun {
+  declare glyphs: GlyphRun['glyphs']
+  declare positions: GlyphRun['positions']
+  get advanceWidth(): number {
+    let width = 0
+    for (const position of this.positions) width += position.xAdvance
+    return width
+  }
+  get advanceHeight(): number {
+    let height = 0
+    for (const position of this.positions) height += position.yAdvance
+    return height
+  }
 }
