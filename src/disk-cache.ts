@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -19,12 +19,20 @@ export function readCache(kind: string, key: string): Buffer | undefined {
     return undefined
   }
   const data = file.subarray(32)
-  return createHash('sha256').update(data).digest().equals(file.subarray(0, 32)) ? data : undefined
+  if (!createHash('sha256').update(data).digest().equals(file.subarray(0, 32))) return undefined
+  // Marked as used: pruning keeps what was used last, not what was written last (which dropped a face's subset that every build read, so the next build made it again).
+  try {
+    const now = new Date()
+    utimesSync(path.join(cacheRoot, kind, key), now, now)
+  } catch {
+    // A read-only install: pruning never runs there either.
+  }
+  return data
 }
 
 /**
  * Keep `data` under `kind/key` for the next build, whole or not at all, and
- * of `kind` only the `keep` written last (`pruneCache`): a cache that grew
+ * of `kind` only the `keep` used last (`pruneCache`): a cache that grew
  * with every source or character set ever built would fill the disk. A
  * cache that cannot be written is no error.
  */
@@ -42,7 +50,7 @@ export function writeCache(kind: string, key: string, data: Uint8Array, keep: nu
   pruneCache(kind, keep)
 }
 
-/** Keep at most `keep` entries of `kind`, the most recently written: a cache by path would grow with every source ever built. */
+/** Keep at most `keep` entries of `kind`, those written or read most recently: a cache by path would grow with every source ever built. */
 function pruneCache(kind: string, keep: number): void {
   const dir = path.join(cacheRoot, kind)
   try {
