@@ -141,25 +141,29 @@ describe('the print edition', async () => {
   })
 
   // How each text was shaped, and how wide it is, is kept between builds
-  // (`node_modules/.cache/dossier/shaping/`, `widths/`): a build that reads
-  // them must make what shaping afresh makes, the memos' trial layouts too.
+  // (`node_modules/.cache/dossier/shapes/`, `widths/`): a build that reads
+  // them must make what shaping afresh makes, the memos' trial layouts too,
+  // whatever document was shaped before (a glyph remembers the characters
+  // it was first reached from, and a ligature's are read from its parts').
   it('is byte-identical with the shapes a build before it kept on disk, and without them', () => {
     const cache = path.join(root, 'node_modules', '.cache', 'dossier')
-    const buildInChild = () => {
+    const other = path.join(tempDir(), 'other.md')
+    writeFileSync(other, '# Other\n\nKimʼs 5 µm cable‐run: ĳ ǐ ï ﬁ ﬂ ﬀ ﬃ ﬄ ſt ﬅ ﬆ. The Office of the Pacific, North Korea’s effects.\n')
+    const buildInChild = (sources: string[]) => {
       const out = tempDir()
-      const script = `import(${JSON.stringify(new URL('../dist/build.js', import.meta.url).href)}).then((m) => m.build({ source: ${JSON.stringify(reportSource)}, outDir: ${JSON.stringify(out)}, formats: ['pdf', 'memo'] }))`
+      const script = `import(${JSON.stringify(new URL('../dist/build.js', import.meta.url).href)}).then(async (m) => { for (const source of ${JSON.stringify(sources)}) await m.build({ source, outDir: ${JSON.stringify(out)}, formats: ['pdf', 'memo'] }) })`
       const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' })
       expect(child.status, child.stderr).toBe(0)
       const memos = readdirSync(path.join(out, 'memos')).filter((name) => name.endsWith('.pdf')).sort()
       expect(memos.length).toBeGreaterThan(0)
       return { report: readFileSync(path.join(out, 'report.pdf')), memos: memos.map((name) => readFileSync(path.join(out, 'memos', name))) }
     }
-    for (const kind of ['shaping', 'widths']) rmSync(path.join(cache, kind), { recursive: true, force: true })
-    const fresh = buildInChild()
+    for (const kind of ['shapes', 'widths']) rmSync(path.join(cache, kind), { recursive: true, force: true })
+    const fresh = buildInChild([other, reportSource])
     expect(fresh.report.equals(report.bytes)).toBe(true)
     // The first build kept what it shaped and measured; the next one reads it instead.
-    for (const kind of ['shaping', 'widths']) expect(readdirSync(path.join(cache, kind)).length).toBeGreaterThan(0)
-    const kept = buildInChild()
+    for (const kind of ['shapes', 'widths']) expect(readdirSync(path.join(cache, kind)).length).toBeGreaterThan(0)
+    const kept = buildInChild([reportSource])
     expect(kept.report.equals(report.bytes)).toBe(true)
     expect(kept.memos.map((memo, index) => memo.equals(fresh.memos[index]))).toEqual(fresh.memos.map(() => true))
   })

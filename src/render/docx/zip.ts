@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { deflateSync, strToU8 } from 'fflate'
+import { readCache, writeCache } from '../../disk-cache.js'
 import { remember } from '../../remember.js'
 
 /** An entry's bytes deflated, with what a zip records of them. */
@@ -79,15 +80,25 @@ function writeHeader(view: DataView, out: Uint8Array, at: number, header: Header
 }
 
 function deflated(data: Uint8Array): Deflated {
-  // Large entries (embedded faces, images) recur from memo to memo and build to build: each is deflated once.
+  // Large entries (embedded faces, images) recur from memo to memo and build to build: each is deflated once, and kept on disk.
   if (data.length < keptFrom) return { size: data.length, crc: crc32(data), deflated: deflateSync(data, { level }) }
-  const key = createHash('sha256').update(data).digest('hex')
-  return remember(kept, key, keptEntries, () => ({ size: data.length, crc: crc32(data), deflated: deflateSync(data, { level }) }))
+  const key = createHash('sha256').update(data).update(`level ${level}`).digest('hex')
+  return remember(kept, key, keptEntries, () => {
+    const cached = readCache('deflated', key)
+    // The CRC, then the deflated bytes.
+    if (cached && cached.length >= 4) return { size: data.length, crc: cached.readUInt32LE(0), deflated: cached.subarray(4) }
+    const made = { size: data.length, crc: crc32(data), deflated: deflateSync(data, { level }) }
+    const crc = Buffer.alloc(4)
+    crc.writeUInt32LE(made.crc)
+    writeCache('deflated', key, Buffer.concat([crc, made.deflated]), keptOnDisk)
+    return made
+  })
 }
 
 const kept = new Map<string, Deflated>()
 const keptFrom = 16 * 1024
 const keptEntries = 64
+const keptOnDisk = 64
 
 const crcTable = Int32Array.from({ length: 256 }, (_, index) => {
   let value = index

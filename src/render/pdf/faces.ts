@@ -96,7 +96,12 @@ function registerFormat(): void {
  * glyphs through its font: the view).
  */
 function documentView(file: string): object {
-  const face = openFont(file)
+  const view = faceView(openFont(file))
+  view.layout = sharedShaping(file)
+  return view
+}
+
+function faceView(face: object): Record<string, unknown> {
   const view = Object.create(face) as Record<string, unknown>
   view._glyphs = {}
   let engine: PropertyDescriptor | undefined
@@ -105,7 +110,6 @@ function documentView(file: string): object {
   }
   if (!engine?.get) throw new Error('Unexpected fontkit without a lazy `_layoutEngine`, expected fontkit 2')
   Object.defineProperty(view, '_layoutEngine', { configurable: true, get: engine.get })
-  view.layout = sharedShaping(file)
   return view
 }
 
@@ -157,51 +161,61 @@ const keptOnDisk = 64
  * Shaping shared by every view of a face, and kept between builds: a text
  * is shaped once, not once per document (a hundred memos set the same
  * words, each in a few trial layouts) nor once per build (an edit leaves
- * most words as they were). Shaping again in another view would ask that
- * view for the same glyphs in the same order, each remembering the
- * characters it was first asked for (what PDFKit writes in the document's
- * ToUnicode map): those requests are replayed in the view, so its glyphs
- * and the run it gets are those its own shaping would give. Shaping is
- * fontkit's alone, of the face's bytes: the same in every process.
+ * most words as they were).
+ *
+ * A glyph remembers the characters it was first asked for, and PDFKit
+ * writes those in the document's ToUnicode map; shaping reads them back
+ * (a ligature's characters are its parts'), so what a face's shaping asks
+ * for depends on the glyphs asked for before. Each text is therefore
+ * shaped afresh, by a view of the face with no glyphs yet, the same in
+ * every process whatever was shaped before; and the glyph requests of that
+ * shaping are replayed in the document's view, whose glyphs then remember
+ * what that document's own texts gave them. Shaping is fontkit's alone, of
+ * the face's bytes.
  */
 function sharedShaping(file: string) {
   let known = shapings.get(file)
-  if (!known) shapings.set(file, (known = keptMap<Shaped>('shaping', keptFaceKey(file), keptOnDiskTexts, keptOnDisk)))
+  if (!known) shapings.set(file, (known = keptMap<Shaped>('shapes', keptFaceKey(file), keptOnDiskTexts, keptOnDisk)))
   const kept = known
-  const shape = (openFont(file) as unknown as ShapingFace).layout
+  const shaper = faceView(openFont(file)) as unknown as ShapingFace & { _glyphs: object }
+  const shape = shaper.layout
   return function layout(this: ShapingFace, text: unknown, ...rest: unknown[]): GlyphRun {
     if (typeof text !== 'string' || text.length > keptLength) return shape.call(this, text, ...rest)
     const key = rest.length === 0 || rest.every((value) => value === undefined) ? text : JSON.stringify([text, ...rest])
-    const before = kept.get(key)
-    if (before) {
-      for (const [id, ...codePoints] of before.asked) this.getGlyph(id, codePoints)
-      return keptRun(before, before.glyphs.map((id) => this.getGlyph(id)))
+    let shaped = kept.get(key)
+    if (!shaped) {
+      shaped = shapeAfresh(shaper, text, rest)
+      if (kept.size >= keptTexts) kept.clear()
+      kept.set(key, shaped)
     }
-    const asked = new Map<number, number[]>()
-    const getGlyph = this.getGlyph
-    this.getGlyph = function (id: number, codePoints: number[] = []) {
-      if (!asked.has(id)) asked.set(id, [id, ...codePoints])
-      return getGlyph.call(this, id, codePoints)
-    }
-    let run: GlyphRun
-    try {
-      run = shape.call(this, text, ...rest)
-    } finally {
-      delete (this as Partial<ShapingFace>).getGlyph
-    }
-    const shaped: Shaped = {
-      asked: [...asked.values()],
-      glyphs: run.glyphs.map((glyph) => glyph.id),
-      positions: run.positions.flatMap((position) => [position.xAdvance, position.yAdvance, position.xOffset, position.yOffset]),
-      features: Object.entries(run.features).map(([tag, on]) => (on ? tag : `!${tag}`)).join(' '),
-      script: run.script,
-      language: run.language,
-      direction: run.direction
-    }
-    if (kept.size >= keptTexts) kept.clear()
-    kept.set(key, shaped)
-    // What PDFKit is handed is made from what was kept, as a text shaped before is.
-    return keptRun(shaped, run.glyphs)
+    for (const [id, ...codePoints] of shaped.asked) this.getGlyph(id, codePoints)
+    return keptRun(shaped, shaped.glyphs.map((id) => this.getGlyph(id)))
+  }
+}
+
+/** Shape `text` with `shaper` emptied of glyphs, noting each glyph it asks for the first time, with the characters it asks with. */
+function shapeAfresh(shaper: ShapingFace & { _glyphs: object }, text: string, rest: unknown[]): Shaped {
+  shaper._glyphs = {}
+  const asked = new Map<number, number[]>()
+  const getGlyph = shaper.getGlyph
+  shaper.getGlyph = function (id: number, codePoints: number[] = []) {
+    if (!asked.has(id)) asked.set(id, [id, ...codePoints])
+    return getGlyph.call(this, id, codePoints)
+  }
+  let run: GlyphRun
+  try {
+    run = shaper.layout(text, ...rest)
+  } finally {
+    delete (shaper as Partial<ShapingFace>).getGlyph
+  }
+  return {
+    asked: [...asked.values()],
+    glyphs: run.glyphs.map((glyph) => glyph.id),
+    positions: run.positions.flatMap((position) => [position.xAdvance, position.yAdvance, position.xOffset, position.yOffset]),
+    features: Object.entries(run.features).map(([tag, on]) => (on ? tag : `!${tag}`)).join(' '),
+    script: run.script,
+    language: run.language,
+    direction: run.direction
   }
 }
 
