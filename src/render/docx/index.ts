@@ -1,4 +1,5 @@
 import type { Root } from 'mdast'
+import type { PageNumberEstimator } from 'docx'
 import { estimatePageNumbersWith } from 'docx/layout'
 import { EXIT, visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
@@ -36,7 +37,11 @@ export const renderer: Renderer = {
     // no embedded face has) rather than leave the later page numbers blank.
     // It measures text in the faces themselves: the document gets stand-ins
     // for them, which `packDocx` replaces, so that docx need not deflate them.
-    const pageNumbers = estimatePageNumbersWith({ guess: true, fonts: faceFiles(fonts) })
+    const estimate = estimatePageNumbersWith({ guess: true, fonts: faceFiles(fonts) })
+    // Without its `listNumbers`: those are the numbers of numbered headings
+    // for their contents entries, and no heading here is numbered (only list
+    // paragraphs are), so docx would read the whole document to find none.
+    const pageNumbers: PageNumberEstimator = (body, context) => estimate(body, context)
     const document = toDocx(tree, file, { template, eastAsian, images, fonts: fonts.map(embeddedWhenPacked), pageNumbers })
     const data = await packDocx(document, context.date, { language: meta.language })
     return [{ path: `${context.name}.docx`, data, title: 'Word edition' }]
