@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import v8 from 'node:v8'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { build, failed, packageRoot, type BuildOptions } from './build.js'
 import { displayPath, hasErrors } from './message.js'
@@ -10,6 +11,14 @@ import { availableFormats } from './renderers.js'
 import { isFolder, ownTemplates } from './templates.js'
 import type { Preview } from './preview.js'
 import type { BuildRun, WatchOptions } from './watch.js'
+
+// What a build keeps alive is a fraction of what V8 lets the heap grow to
+// before it collects (up to several times the live size): the 100× source's
+// build peaked at 1 GB with about 0.3 GB alive. Collecting once the heap is
+// a third larger than what lived through the last collection held it to
+// 0.66 GB in the same time (V8 marks on the other core, beside the build);
+// a short report's build is no slower. Read by V8 at each collection.
+v8.setFlagsFromString('--heap-growing-percent=35')
 
 /** Exit codes: 0 fine, 1 problems in the source, 2 a wrong command line, 3 a bug of ours. */
 const EXIT_PROBLEMS = 1
