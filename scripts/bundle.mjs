@@ -46,16 +46,15 @@ const patches = [
     // which copies key by key through closures and property descriptors.
     // docx's page layout spreads its state for every word: that helper was
     // a third of a Word build at 100 copies. In that file every object is
-    // plain data, with no getter, setter or `__proto__` key (`unless`), so
+    // plain data, with no getter, setter or `__proto__` key (`applies`), so
     // the helper is exactly the language's own spread.
     file: moduleFile('docx/dist/layout.mjs'),
     from: /^function _objectSpread2\(e\) \{\n[\s\S]*?\n\}$/m,
-    unless: /(?:[{,]|^)\s*(?:get|set)\s+[\w$]+\s*\(|__proto__/m,
-    to: `function _objectSpread2(e) { /* dossier: the language's spread; this file's objects are plain data */
-\tif (arguments.length === 2) return { ...e, ...arguments[1] };
-\tif (arguments.length === 3) return { ...e, ...arguments[1], ...arguments[2] };
-\tfor (var r = 1; r < arguments.length; r++) e = { ...e, ...arguments[r] };
-\treturn e;
+    // It is called with one to four objects (`mostArguments`): named parameters, not
+    // `arguments`, let V8 optimise it where it is called.
+    applies: (code) => !/(?:[{,]|^)\s*(?:get|set)\s+[\w$]+\s*\(|__proto__/m.test(code) && mostArguments(code, '_objectSpread2(') <= 4,
+    to: `function _objectSpread2(e, a, b, c) { /* dossier: the language's spread; this file's objects are plain data */
+\treturn c !== undefined ? { ...e, ...a, ...b, ...c } : b !== undefined ? { ...e, ...a, ...b } : { ...e, ...a };
 }`
   },
   ...['micromark-util-edit-map/index.js', 'micromark-extension-gfm-table/lib/edit-map.js'].map((name) => ({
@@ -80,6 +79,28 @@ const patches = [
   }
 ]
 
+/** The most arguments any call of `callee` (written `name(`) in `code` passes: commas at the call's own depth, outside strings. */
+function mostArguments(code, callee) {
+  let most = 0
+  for (let at = code.indexOf(callee); at >= 0; at = code.indexOf(callee, at + callee.length)) {
+    let depth = 1
+    let count = 1
+    let quote
+    for (let index = at + callee.length; index < code.length && depth > 0; index++) {
+      const char = code[index]
+      if (quote) {
+        if (char === '\\') index++
+        else if (char === quote) quote = undefined
+      } else if (char === '"' || char === "'" || char === '`') quote = char
+      else if ('([{'.includes(char)) depth++
+      else if (')]}'.includes(char)) depth--
+      else if (char === ',' && depth === 1) count++
+    }
+    most = Math.max(most, count)
+  }
+  return most
+}
+
 const patching = {
   name: 'patches',
   setup(bundler) {
@@ -88,7 +109,7 @@ const patching = {
         let code = await readFile(args.path, 'utf8')
         for (const patch of patches.filter((patch) => patch.file.source === file)) {
           const found = typeof patch.from === 'string' ? code.split(patch.from).length === 2 : patch.from.test(code)
-          if (found && !patch.unless?.test(code)) code = code.replace(patch.from, patch.to)
+          if (found && (patch.applies?.(code) ?? true)) code = code.replace(patch.from, patch.to)
           else console.warn(`dossier: ${path.relative(root, args.path)} is not the one dossier knows; a change that makes it faster is left out`)
         }
         return { contents: code, loader: 'js' }
