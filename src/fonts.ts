@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { Font } from 'fontkit'
 import type { VFile } from 'vfile'
 import { keptMap } from './disk-cache.js'
@@ -173,7 +174,7 @@ export function naturalLineHeight(fontFile: string): number {
  */
 export function advanceWidth(fontFile: string, text: string, size: number): number {
   let kept = widths.get(fontFile)
-  if (!kept) widths.set(fontFile, (kept = keptMap('widths', keptFaceKey(fontFile), keptTexts, keptOnDisk)))
+  if (!kept) widths.set(fontFile, (kept = keptMap('widths', keptFaceKey(fontFile, import.meta.url), keptTexts, keptOnDisk)))
   let ems = kept.get(text)
   if (ems === undefined) {
     const font = openFont(fontFile)
@@ -192,15 +193,25 @@ const keptOnDisk = 64
 
 /**
  * What is kept between builds of a face's texts (their widths, how they
- * were shaped) is found by the face's bytes and by fontkit's code, which
- * shaped them: a new version of either makes them anew.
+ * were shaped) is found by the face's bytes, by fontkit's code, which
+ * shaped them, and by the code that keeps them (`module`, the file it is
+ * in, one bundled file once built): a new version of any makes them anew,
+ * never misread.
  */
-export function keptFaceKey(fontFile: string): string {
-  fontkitCode ??= createHash('sha256').update(readFileSync(require.resolve('fontkit'))).digest('hex')
-  return createHash('sha256').update(fontkitCode).update(faceHash(readFont(fontFile))).digest('hex')
+export function keptFaceKey(fontFile: string, module: string): string {
+  const hash = createHash('sha256').update(faceHash(readFont(fontFile)))
+  for (const file of [require.resolve('fontkit'), fileURLToPath(module)]) hash.update(codeHash(file))
+  return hash.digest('hex')
 }
 
-let fontkitCode: string | undefined
+/** A code file's SHA-256, once per process. */
+export function codeHash(file: string): string {
+  let hash = codeHashes.get(file)
+  if (!hash) codeHashes.set(file, (hash = createHash('sha256').update(readFileSync(file)).digest('hex')))
+  return hash
+}
+
+const codeHashes = new Map<string, string>()
 
 /** Each face's SHA-256, by the face: what is kept on disk of a face is found by its bytes, not its path. */
 const faceHashes = new WeakMap<Uint8Array, string>()

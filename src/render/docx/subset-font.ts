@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { pairKerning, pairKerningModule, type KernPair } from './pair-kerning.js'
 import { readCache, writeCache } from '../../disk-cache.js'
-import { faceHash } from '../../fonts.js'
+import { codeHash, faceHash } from '../../fonts.js'
 import { remember } from '../../remember.js'
 
 const require = createRequire(import.meta.url)
@@ -42,18 +41,13 @@ export function subsetFace(face: Uint8Array, codePoints: Iterable<number>): Uint
 /** Subsets kept between builds: a few faces, each with the characters of the last reports built. */
 const keptOnDisk = 64
 
-let subsetter: string | undefined
-
 /**
  * The code that makes subsets, as a hash of the files it is in (this
  * module and the kerning reader, one bundled file once built; fontkit's):
  * a change to any makes new subsets, never a stale one from the cache.
  */
 function subsetterHash(): string {
-  if (subsetter) return subsetter
-  const hash = createHash('sha256')
-  for (const file of new Set([fileURLToPath(import.meta.url), fileURLToPath(pairKerningModule), require.resolve('fontkit')])) hash.update(readFileSync(file))
-  return (subsetter = hash.digest('hex'))
+  return [...new Set([fileURLToPath(import.meta.url), fileURLToPath(pairKerningModule), require.resolve('fontkit')])].map(codeHash).join('')
 }
 
 /** Subsets by face and characters; faces are read once per process (`fonts.ts`), so kept by the face itself. */

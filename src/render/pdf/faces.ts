@@ -175,7 +175,7 @@ const keptOnDisk = 64
  */
 function sharedShaping(file: string) {
   let known = shapings.get(file)
-  if (!known) shapings.set(file, (known = keptMap<Shaped>('shapes', keptFaceKey(file), keptOnDiskTexts, keptOnDisk)))
+  if (!known) shapings.set(file, (known = keptMap<Shaped>('shapes', keptFaceKey(file, import.meta.url), keptOnDiskTexts, keptOnDisk)))
   const kept = known
   const shaper = faceView(openFont(file)) as unknown as ShapingFace & { _glyphs: object }
   const shape = shaper.layout
