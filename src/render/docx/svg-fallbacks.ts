@@ -1,4 +1,5 @@
-import { Resvg } from '@resvg/resvg-js'
+import { createRequire } from 'node:module'
+import type { Resvg } from '@resvg/resvg-js'
 import { cjkFaces, resolveFonts } from '../../fonts.js'
 import type { TemplateLayers } from '../../templates.js'
 import { cjkSegments, type CjkLanguage } from '../../text.js'
@@ -26,10 +27,15 @@ export function withSvgFallbacks(images: ReadonlyMap<string, ReportImage>, templ
     fonts ??= resvgFonts(template, templates, svgLanguages(images, han))
     const { width } = figureSize(image, textWidthOf(template), template)
     const pixels = Math.max(1, Math.round((width * template.image.svgFallbackDpi) / 96))
-    const png = new Resvg(Buffer.from(image.bytes), { font: fonts, fitTo: { mode: 'width', value: pixels }, logLevel: 'off' }).render().asPng()
+    const png = new (resvg())(Buffer.from(image.bytes), { font: fonts, fitTo: { mode: 'width', value: pixels }, logLevel: 'off' }).render().asPng()
     result.set(url, { ...image, type: 'svg', fallback: new Uint8Array(png) })
   }
   return result
+}
+
+/** resvg, a native module, loaded only for a report with an SVG (its load is a hundredth of a build). */
+function resvg(): typeof Resvg {
+  return (createRequire(import.meta.url)('@resvg/resvg-js') as { Resvg: typeof Resvg }).Resvg
 }
 
 export type ResvgFonts = NonNullable<ConstructorParameters<typeof Resvg>[1]>['font']

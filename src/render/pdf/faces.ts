@@ -221,17 +221,37 @@ function shapeAfresh(shaper: ShapingFace & { _glyphs: object }, text: string, re
 
 /** A run as fontkit's layout returns it, of `glyphs`, and positions of its own (PDFKit scales them in place). */
 function keptRun(shaped: Shaped, glyphs: GlyphRun['glyphs']): GlyphRun {
-  const positions: GlyphRun['positions'] = []
   const numbers = shaped.positions
-  for (let index = 0; index < numbers.length; index += 4) positions.push({ xAdvance: numbers[index], yAdvance: numbers[index + 1], xOffset: numbers[index + 2], yOffset: numbers[index + 3] })
-  const features = Object.fromEntries(shaped.features.split(' ').filter(Boolean).map((tag) => (tag.startsWith('!') ? [tag.slice(1), false] : [tag, true])))
-  return Object.assign(new KeptRun(), { glyphs, positions, script: shaped.script, language: shaped.language, direction: shaped.direction, features })
+  const positions: GlyphRun['positions'] = new Array(numbers.length / 4)
+  for (let index = 0; index < positions.length; index++) {
+    positions[index] = { xAdvance: numbers[4 * index], yAdvance: numbers[4 * index + 1], xOffset: numbers[4 * index + 2], yOffset: numbers[4 * index + 3] }
+  }
+  return new KeptRun(glyphs, positions, shaped.script, shaped.language, shaped.direction, { ...featuresOf(shaped.features) })
 }
 
+/** Features as kept (`tag`, `!tag`) as fontkit gives them, read once per set: a face's texts share a few. */
+function featuresOf(kept: string): GlyphRun['features'] {
+  let features = featureSets.get(kept)
+  if (!features) {
+    features = Object.fromEntries(kept.split(' ').filter(Boolean).map((tag) => (tag.startsWith('!') ? [tag.slice(1), false] : [tag, true])))
+    featureSets.set(kept, features)
+  }
+  return features
+}
+
+const featureSets = new Map<string, GlyphRun['features']>()
+
 /** fontkit's GlyphRun, as far as PDFKit reads it: its fields and its total advance. */
-class KeptRun {
-  declare glyphs: GlyphRun['glyphs']
-  declare positions: GlyphRun['positions']
+class KeptRun implements GlyphRun {
+  constructor(
+    public glyphs: GlyphRun['glyphs'],
+    public positions: GlyphRun['positions'],
+    public script: string,
+    public language: string | null,
+    public direction: string,
+    public features: GlyphRun['features']
+  ) {}
+
   get advanceWidth(): number {
     let width = 0
     for (const position of this.positions) width += position.xAdvance
