@@ -176,6 +176,23 @@ describe('dossier\'s cache between runs', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   })
+
+  // A face's subset that every build reads was written once, long ago: pruned by when it was written, it went as soon as the folder was full, and each build made it again.
+  it('keeps an entry a build read over those written before it', () => {
+    const kind = `test-used-${process.pid}`
+    const dir = fileURLToPath(new URL(`../node_modules/.cache/dossier/${kind}/`, import.meta.url))
+    try {
+      for (let index = 0; index < 5; index++) {
+        writeCache(kind, `entry-${index}`, Buffer.from(`subset ${index}`), 10)
+        utimesSync(path.join(dir, `entry-${index}`), 1_700_000_000 + index, 1_700_000_000 + index)
+      }
+      expect(readCache(kind, 'entry-0')?.toString()).toBe('subset 0')
+      writeCache(kind, 'entry-5', Buffer.from('subset 5'), 3)
+      expect(readdirSync(dir).sort()).toEqual(['entry-0', 'entry-4', 'entry-5'])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
 })
 
 describe('the parser as bundled', () => {
