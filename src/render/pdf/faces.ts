@@ -145,8 +145,11 @@ interface Shaped {
   direction: string
 }
 
-/** Shaped texts by face file, for every document's view of it. */
-const shapings = new Map<string, Map<string, Shaped>>()
+/** A view of a face that shapes each text afresh, emptied of glyphs first. */
+type Shaper = ShapingFace & { _glyphs: object }
+
+/** By face file, for every document's view of it: the texts shaped, and the view that shapes them. */
+const shapings = new Map<string, { kept: Map<string, Shaped>; shaper: Shaper }>()
 /**
  * Kept are texts of a line's length or less (words and runs of words
  * recur; a 20,000-character URL's pieces do not), up to this many a face,
@@ -174,10 +177,12 @@ const keptOnDisk = 64
  * the face's bytes.
  */
 function sharedShaping(file: string) {
-  let known = shapings.get(file)
-  if (!known) shapings.set(file, (known = keptMap<Shaped>('shapes', keptFaceKey(file, import.meta.url), keptOnDiskTexts, keptOnDisk)))
-  const kept = known
-  const shaper = faceView(openFont(file)) as unknown as ShapingFace & { _glyphs: object }
+  let shaping = shapings.get(file)
+  if (!shaping) {
+    const kept = keptMap<Shaped>('shapes', keptFaceKey(file, import.meta.url), keptOnDiskTexts, keptOnDisk)
+    shapings.set(file, (shaping = { kept, shaper: faceView(openFont(file)) as unknown as Shaper }))
+  }
+  const { kept, shaper } = shaping
   const shape = shaper.layout
   return function layout(this: ShapingFace, text: unknown, ...rest: unknown[]): GlyphRun {
     if (typeof text !== 'string' || text.length > keptLength) return shape.call(this, text, ...rest)
@@ -194,7 +199,7 @@ function sharedShaping(file: string) {
 }
 
 /** Shape `text` with `shaper` emptied of glyphs, noting each glyph it asks for the first time, with the characters it asks with. */
-function shapeAfresh(shaper: ShapingFace & { _glyphs: object }, text: string, rest: unknown[]): Shaped {
+function shapeAfresh(shaper: Shaper, text: string, rest: unknown[]): Shaped {
   shaper._glyphs = {}
   const asked = new Map<number, number[]>()
   const getGlyph = shaper.getGlyph
