@@ -100,6 +100,8 @@ async function watch(options: BuildOptions, flags: RunFlags, hooks: Pick<WatchOp
   })
   const source = displayPath(options.source ?? defaultSource)
   console.log(`dossier: watching ${[source, ...images.map(displayPath)].join(', ')}, its memo definitions and its templates (Ctrl-C to stop)`)
+  // Stopped as a finished build stops, so that what it keeps for the next run (shapes, widths) is written.
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) process.once(signal, () => process.exit(code))
 }
 
 function buildOptions(source: string | undefined, flags: BuildFlags): BuildOptions {

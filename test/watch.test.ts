@@ -48,6 +48,26 @@ describe('build --watch', () => {
     }
   })
 
+  // Ctrl-C ends the process as a finished build ends, with its exit handlers: what it keeps between runs
+  // (how its texts were shaped, written at exit; test/pdf.test.ts reads it back) is not lost.
+  it('stops on Ctrl-C as a finished build does, with exit code 130', async () => {
+    const dir = tempDir()
+    const source = path.join(dir, 'report.md')
+    writeFileSync(source, '# Report\n\nText.\n')
+    const child = spawn(process.execPath, [path.join(root, 'dist', 'cli.js'), 'build', source, '--out', path.join(dir, 'out'), '--format', 'json', '--watch'])
+    const output = { text: '' }
+    child.stdout.on('data', (chunk: Buffer) => (output.text += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (output.text += chunk.toString()))
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })))
+    try {
+      await waitFor(output, /watching/, 1)
+      child.kill('SIGINT')
+      expect(await exited).toEqual({ code: 130, signal: null })
+    } finally {
+      child.kill()
+    }
+  })
+
   it('rebuilds when an image the source shows changes', async () => {
     const dir = tempDir()
     const source = path.join(dir, 'report.md')
