@@ -65,39 +65,42 @@ function pruneCache(kind: string, keep: number): void {
 
 /**
  * A map kept between builds under `kind/key`: it starts with what earlier
- * builds put in it, and if this process adds to it, its first `limit`
- * entries are written back (as JSON) when the process exits, once, however
- * many builds it ran (`--watch`). For work worth keeping that a build
- * repeats, text by text, as an editor rebuilds: an edit leaves most texts
- * as they were.
+ * builds put in it, holds at most `limit` entries (it starts afresh when
+ * full), and if this process adds to it, it is written back (as JSON) when
+ * the process exits, once, however many builds it ran (`--watch`); of
+ * `kind`, the `keep` used last stay on disk. For work worth keeping that a
+ * build repeats, text by text, as an editor rebuilds: an edit leaves most
+ * texts as they were.
  */
 export function keptMap<V>(kind: string, key: string, limit: number, keep: number): Map<string, V> {
-  const map = new KeptMap<V>()
+  const map = new KeptMap<V>(limit)
   const data = readCache(kind, key)
   try {
-    if (data) for (const [text, value] of JSON.parse(data.toString('utf8')) as Array<[string, V]>) Map.prototype.set.call(map, text, value)
+    if (data) for (const [text, value] of (JSON.parse(data.toString('utf8')) as Array<[string, V]>).slice(0, limit)) Map.prototype.set.call(map, text, value)
   } catch {
     // Not this format (written by another version): start afresh.
     Map.prototype.clear.call(map)
   }
   if (keptMaps.length === 0) process.once('exit', writeKeptMaps)
-  keptMaps.push({ map, kind, key, limit, keep })
+  keptMaps.push({ map, kind, key, keep })
   return map
 }
 
-/** A map that knows whether it was added to since it was read. */
+/** A map of at most `limit` entries that knows whether it was added to since it was read. */
 class KeptMap<V> extends Map<string, V> {
   changed = false
+  constructor(readonly limit: number) {
+    super()
+  }
   override set(key: string, value: V): this {
+    if (this.size >= this.limit && !this.has(key)) this.clear()
     this.changed = true
     return super.set(key, value)
   }
 }
 
-const keptMaps: Array<{ map: KeptMap<unknown>; kind: string; key: string; limit: number; keep: number }> = []
+const keptMaps: Array<{ map: KeptMap<unknown>; kind: string; key: string; keep: number }> = []
 
 function writeKeptMaps(): void {
-  for (const { map, kind, key, limit, keep } of keptMaps) {
-    if (map.changed) writeCache(kind, key, Buffer.from(JSON.stringify([...map].slice(0, limit))), keep)
-  }
+  for (const { map, kind, key, keep } of keptMaps) if (map.changed) writeCache(kind, key, Buffer.from(JSON.stringify([...map])), keep)
 }

@@ -179,7 +179,6 @@ export function advanceWidth(fontFile: string, text: string, size: number): numb
   if (ems === undefined) {
     const font = openFont(fontFile)
     ems = font.layout(text).advanceWidth / font.unitsPerEm
-    if (kept.size >= keptTexts) kept.clear()
     kept.set(text, ems)
   }
   return ems * size
@@ -246,8 +245,9 @@ export function openFont(fontFile: string): Font {
   if (!font) {
     // Loaded when first needed, and as pdfkit loads it (CommonJS): an
     // `import` would load fontkit's ES module, a second copy, at every start.
+    // From the bytes `readFont` keeps, which what is kept of a face is found by: the file is read once.
     const fontkit = require('fontkit') as typeof import('fontkit')
-    font = fontkit.openSync(fontFile)
+    font = fontkit.create(readFont(fontFile))
     openedFonts.set(fontFile, font)
   }
   return font

@@ -162,36 +162,35 @@ describe('parsing only what an edit changed (watch, preview)', () => {
 })
 
 describe('dossier\'s cache between runs', () => {
-  it('keeps of each kind only the entries written last, so that it does not grow with every source ever built', () => {
-    const kind = `test-prune-${process.pid}`
+  /** Five entries of a kind of its own, written in turn a second apart, long ago; removed after `check`. */
+  const withEntries = (name: string, check: (kind: string, dir: string) => void) => {
+    const kind = `test-${name}-${process.pid}`
     const dir = fileURLToPath(new URL(`../node_modules/.cache/dossier/${kind}/`, import.meta.url))
     try {
       for (let index = 0; index < 5; index++) {
-        writeCache(kind, `entry-${index}`, Buffer.from(`parse ${index}`), 10)
+        writeCache(kind, `entry-${index}`, Buffer.from(`entry ${index}`), 10)
         utimesSync(path.join(dir, `entry-${index}`), 1_700_000_000 + index, 1_700_000_000 + index)
       }
-      writeCache(kind, 'entry-5', Buffer.from('parse 5'), 3)
-      expect([0, 1, 2, 3, 4, 5].map((index) => readCache(kind, `entry-${index}`)?.toString())).toEqual([undefined, undefined, undefined, 'parse 3', 'parse 4', 'parse 5'])
+      check(kind, dir)
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  }
+
+  it('keeps of each kind only the entries written last, so that it does not grow with every source ever built', () => {
+    withEntries('prune', (kind) => {
+      writeCache(kind, 'entry-5', Buffer.from('entry 5'), 3)
+      expect([0, 1, 2, 3, 4, 5].map((index) => readCache(kind, `entry-${index}`)?.toString())).toEqual([undefined, undefined, undefined, 'entry 3', 'entry 4', 'entry 5'])
+    })
   })
 
   // A face's subset that every build reads was written once, long ago: pruned by when it was written, it went as soon as the folder was full, and each build made it again.
   it('keeps an entry a build read over those written before it', () => {
-    const kind = `test-used-${process.pid}`
-    const dir = fileURLToPath(new URL(`../node_modules/.cache/dossier/${kind}/`, import.meta.url))
-    try {
-      for (let index = 0; index < 5; index++) {
-        writeCache(kind, `entry-${index}`, Buffer.from(`subset ${index}`), 10)
-        utimesSync(path.join(dir, `entry-${index}`), 1_700_000_000 + index, 1_700_000_000 + index)
-      }
-      expect(readCache(kind, 'entry-0')?.toString()).toBe('subset 0')
-      writeCache(kind, 'entry-5', Buffer.from('subset 5'), 3)
+    withEntries('used', (kind, dir) => {
+      expect(readCache(kind, 'entry-0')?.toString()).toBe('entry 0')
+      writeCache(kind, 'entry-5', Buffer.from('entry 5'), 3)
       expect(readdirSync(dir).sort()).toEqual(['entry-0', 'entry-4', 'entry-5'])
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
+    })
   })
 })
 

@@ -42,7 +42,7 @@ export function subsetFace(face: Uint8Array, codePoints: Iterable<number>): Uint
 const keptOnDisk = 64
 
 /**
- * The code that makes subsets, as a hash of the files it is in (this
+ * The code that makes subsets, as the hashes of the files it is in (this
  * module and the kerning reader, one bundled file once built; fontkit's):
  * a change to any makes new subsets, never a stale one from the cache.
  */

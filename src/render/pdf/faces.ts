@@ -156,8 +156,7 @@ const shapings = new Map<string, { kept: Map<string, Shaped>; shaper: Shaper }>(
  * and on disk a few faces' worth.
  */
 const keptLength = 200
-const keptTexts = 50_000
-const keptOnDiskTexts = 20_000
+const keptTexts = 20_000
 const keptOnDisk = 64
 
 /**
@@ -179,7 +178,7 @@ const keptOnDisk = 64
 function sharedShaping(file: string) {
   let shaping = shapings.get(file)
   if (!shaping) {
-    const kept = keptMap<Shaped>('shapes', keptFaceKey(file, import.meta.url), keptOnDiskTexts, keptOnDisk)
+    const kept = keptMap<Shaped>('shapes', keptFaceKey(file, import.meta.url), keptTexts, keptOnDisk)
     shapings.set(file, (shaping = { kept, shaper: faceView(openFont(file)) as unknown as Shaper }))
   }
   const { kept, shaper } = shaping
@@ -190,7 +189,6 @@ function sharedShaping(file: string) {
     let shaped = kept.get(key)
     if (!shaped) {
       shaped = shapeAfresh(shaper, text, rest)
-      if (kept.size >= keptTexts) kept.clear()
       kept.set(key, shaped)
     }
     for (const [id, ...codePoints] of shaped.asked) this.getGlyph(id, codePoints)
