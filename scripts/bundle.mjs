@@ -45,17 +45,30 @@ const patches = [
     // docx is compiled with Babel's helper for object spread (`{ ...line }`),
     // which copies key by key through closures and property descriptors.
     // docx's page layout spreads its state for every word: that helper was
-    // a third of a Word build at 100 copies. In that file every object is
-    // plain data, with no getter, setter or `__proto__` key (`applies`), so
-    // the helper is exactly the language's own spread.
+    // a third of a Word build at 100 copies of the report. Babel writes
+    // every spread as the helper writing into a fresh object: `{}`, an
+    // object literal, or another call's result (`freshTargets`), so writing
+    // into it with `Object.assign`, and starting from a clone for `{}`,
+    // gives the same object, with one copy of the state a word instead of
+    // two. In that file every object is plain data, with no getter, setter
+    // or `__proto__` key (`applies`): assigning a key is defining it.
     file: moduleFile('docx/dist/layout.mjs'),
     from: /^function _objectSpread2\(e\) \{\n[\s\S]*?\n\}$/m,
     // It is called with one to four objects (`mostArguments`): named parameters, not
     // `arguments`, let V8 optimise it where it is called.
-    applies: (code) => !/(?:[{,]|^)\s*(?:get|set)\s+[\w$]+\s*\(|__proto__/m.test(code) && mostArguments(code, '_objectSpread2(') <= 4,
-    to: `function _objectSpread2(e, a, b, c) { /* dossier: the language's spread; this file's objects are plain data */
-\treturn c !== undefined ? { ...e, ...a, ...b, ...c } : b !== undefined ? { ...e, ...a, ...b } : { ...e, ...a };
+    applies: (code) => !/(?:[{,]|^)\s*(?:get|set)\s+[\w$]+\s*\(|__proto__/m.test(code) && mostArguments(code, '_objectSpread2(') <= 4 && freshTargets(code),
+    to: `function _objectSpread2(e, a, b, c) { /* dossier: writes into its first object, as Babel's helper does; this file's objects are plain data */
+\treturn Object.assign(e, a, b, c);
+}
+function _objectSpreadCopy(a, b, c) { /* dossier: the helper from an empty object, starting from a clone of a */
+\treturn b === undefined && c === undefined ? { ...a } : Object.assign({ ...a }, b, c);
 }`
+  },
+  {
+    file: moduleFile('docx/dist/layout.mjs'),
+    from: /_objectSpread2\(\{\}, /g,
+    applies: (code) => code.includes('function _objectSpreadCopy('),
+    to: '_objectSpreadCopy('
   },
   ...['micromark-util-edit-map/index.js', 'micromark-extension-gfm-table/lib/edit-map.js'].map((name) => ({
     // micromark applies its edits to a document's events from the last to
@@ -99,6 +112,11 @@ function mostArguments(code, callee) {
     most = Math.max(most, count)
   }
   return most
+}
+
+/** True when every call of Babel's spread helper in `code` writes into a fresh object: `{…}` or another call's result. */
+function freshTargets(code) {
+  return !/(?<!function )_objectSpread2\((?!\{|_objectSpread2\()/.test(code)
 }
 
 const patching = {

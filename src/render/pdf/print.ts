@@ -6,10 +6,12 @@ import type { FontFaces } from '../../fonts.js'
 import { pdfmakeFonts } from './faces.js'
 import { installStyleLookup } from './style-lookup.js'
 import { installTagging } from './tagged-render.js'
+import { installWriting, writtenBytes } from './writing.js'
 
 installTagging()
 installStyleLookup()
 installDrawing()
+installWriting()
 
 export interface PrintOptions {
   /** Font families the definition names, as `resolveFonts` returns them. */
@@ -209,10 +211,10 @@ function escapeMetadata(document: KitDocument): void {
 
 function collect(document: KitDocument): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    document.on('data', (chunk: Buffer) => chunks.push(chunk))
-    document.on('end', () => resolve(Buffer.concat(chunks)))
+    // What PDFKit writes is gathered as it goes (`writing.ts`); the stream only says when it ends.
+    document.on('end', () => resolve(Buffer.concat(writtenBytes(document))))
     document.on('error', reject)
+    document.resume()
     document.end()
   })
 }
