@@ -70,6 +70,43 @@ function _objectSpreadCopy(a, b, c) { /* dossier: the helper from an empty objec
     applies: (code) => code.includes('function _objectSpreadCopy('),
     to: '_objectSpreadCopy('
   },
+  {
+    // Babel writes each regular expression with a Unicode property
+    // (`/\p{L}/u`) as `new RegExp("\\p{L}", "u")`, made anew each time
+    // it is reached: docx's layout reaches some for every character it
+    // measures, a tenth of a Word build at 100 copies. Each is made once,
+    // before the file's own code runs. None has the `g` or `y` flag
+    // (`hoistRegExps`), so none keeps anything between uses (`lastIndex`).
+    file: moduleFile('docx/dist/layout.mjs'),
+    rewrite: hoistRegExps
+  },
+  {
+    // The layout asks which face sets each run it measures, several times a
+    // word, and built a key of the font's name lowercased for every ask.
+    // Faces are now kept by the name as written, then bold, then italic:
+    // a name written two ways finds the same face either way, as before.
+    file: moduleFile('docx/dist/layout.mjs'),
+    from: `\tconst faceOf = ({ font = DEFAULT_FONT, bold = false, italic = false }) => {
+\t\tconst key = \`\${font.toLowerCase()}|\${bold}|\${italic}\`;
+\t\tif (!chosen.has(key)) {
+\t\t\tvar _named$find;
+\t\t\tconst named = faces.filter((face) => face.name.toLowerCase() === font.toLowerCase() && face.bold === bold);
+\t\t\tchosen.set(key, (_named$find = named.find((face) => face.italic === italic)) !== null && _named$find !== void 0 ? _named$find : named[0]);
+\t\t}
+\t\treturn chosen.get(key);
+\t};`,
+    to: `\tconst faceOf = ({ font = DEFAULT_FONT, bold = false, italic = false }) => { /* dossier: kept by name as written, bold, italic */
+\t\tlet weights = chosen.get(font);
+\t\tif (weights === void 0) chosen.set(font, weights = new Map());
+\t\tlet styles = weights.get(bold);
+\t\tif (styles === void 0) weights.set(bold, styles = new Map());
+\t\tif (!styles.has(italic)) {
+\t\t\tconst named = faces.filter((face) => face.name.toLowerCase() === font.toLowerCase() && face.bold === bold);
+\t\t\tstyles.set(italic, named.find((face) => face.italic === italic) ?? named[0]);
+\t\t}
+\t\treturn styles.get(italic);
+\t};`
+  },
   ...['micromark-util-edit-map/index.js', 'micromark-extension-gfm-table/lib/edit-map.js'].map((name) => ({
     // micromark applies its edits to a document's events from the last to
     // the first, keeping what follows each, and then copies all the events
@@ -119,6 +156,23 @@ function freshTargets(code) {
   return !/(?<!function )_objectSpread2\((?!\{|_objectSpread2\()/.test(code)
 }
 
+/**
+ * \`code\` with each \`new RegExp("…", "flags")\` of two string literals made
+ * once, in a variable declared at the top; undefined when any has a flag
+ * that keeps state between uses (\`g\`, \`y\`).
+ */
+function hoistRegExps(code) {
+  const pattern = /new RegExp\(("(?:[^"\\]|\\.)*"), "([a-z]*)"\)/g
+  const calls = [...code.matchAll(pattern)]
+  if (calls.length === 0 || calls.some(([, , flags]) => /[gy]/.test(flags))) return undefined
+  const names = new Map()
+  const hoisted = code.replace(pattern, (call) => {
+    if (!names.has(call)) names.set(call, `__dossierRegExp${names.size}`)
+    return names.get(call)
+  })
+  return `${[...names].map(([call, name]) => `var ${name} = /* dossier: made once */ ${call};`).join('\n')}\n${hoisted}`
+}
+
 const patching = {
   name: 'patches',
   setup(bundler) {
@@ -126,8 +180,9 @@ const patching = {
       bundler.onLoad({ filter: new RegExp(file) }, async (args) => {
         let code = await readFile(args.path, 'utf8')
         for (const patch of patches.filter((patch) => patch.file.source === file)) {
-          const found = typeof patch.from === 'string' ? code.split(patch.from).length === 2 : patch.from.test(code)
-          if (found && (patch.applies?.(code) ?? true)) code = code.replace(patch.from, patch.to)
+          const found = patch.rewrite ? true : typeof patch.from === 'string' ? code.split(patch.from).length === 2 : patch.from.test(code)
+          const changed = found && (patch.applies?.(code) ?? true) ? (patch.rewrite?.(code) ?? code.replace(patch.from, patch.to)) : undefined
+          if (changed !== undefined) code = changed
           else console.warn(`dossier: ${path.relative(root, args.path)} is not the one dossier knows; a change that makes it faster is left out`)
         }
         return { contents: code, loader: 'js' }
