@@ -31,7 +31,7 @@ export interface Fallbacks {
 }
 
 /** Characters nobody draws a glyph for: controls, spaces, joiners, selectors. */
-const invisible = /[\p{Cc}\p{Zs}\p{Zl}\p{Zp}\u00ad\u200b-\u200d\u2060\ufe00-\ufe0f\ufeff]/u
+const invisible = /[\p{Cc}\p{Zs}\p{Zl}\p{Zp}\u00ad\u200b-\u200d\u2060\ufe00-\ufe0f\ufeff]/gu
 
 /** Text and the family it is set in. */
 export type FaceText = [text: string, family: string]
@@ -55,7 +55,8 @@ export function checkCoverage(tree: Root, file: VFile, template: PdfTemplate, te
   for (const [text] of located) {
     for (const [segment, language] of cjkSegments(text, han)) {
       if (!used.has(language)) used.set(language, new Set())
-      for (const char of segment) if (!invisible.test(char)) used.get(language)!.add(char.codePointAt(0)!)
+      const codePoints = used.get(language)!
+      for (const char of segment.replace(invisible, '')) codePoints.add(char.codePointAt(0)!)
     }
   }
   const usedAnywhere = new Set([...used.values()].flatMap((codePoints) => [...codePoints]))
@@ -93,13 +94,17 @@ export function checkCoverage(tree: Root, file: VFile, template: PdfTemplate, te
   }
   for (const fallback of needed) families[fallback] = fallbacks[fallback]
 
+  // Each character no face has is reported where it first is; a report every character of has a face is not read again.
+  const lacking = Object.values(fontFor).some(({ faceFor }) => [...faceFor.values()].some((table) => [...table.values()].includes(null)))
   const reported = new Set<string>()
-  for (const [value, family, node] of located) {
+  for (const [value, family, node] of lacking ? located : []) {
     for (const [segment, language] of cjkSegments(value, han)) {
+      const table = fontFor[family].faceFor.get(language)
       for (const char of segment) {
         const codePoint = char.codePointAt(0)!
+        if (table?.get(codePoint) !== null) continue
         const key = `${family} ${codePoint}`
-        if (reported.has(key) || fontFor[family].faceFor.get(language)?.get(codePoint) !== null) continue
+        if (reported.has(key)) continue
         reported.add(key)
         const name = `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}`
         const place = node?.type === 'yaml' ? placeIn(node, char) : node
