@@ -55,9 +55,12 @@ export const renderer: Renderer = {
       const definition = pdfDefinition({ converted: copy, meta, date, template, geometry, families: coverage.families, fontFor: coverage.fontFor, plan, contents })
       return { ...definition, images: { ...images.dictionary }, pageBreakBefore: breakBefore(geometry, plan.reserve, copy.content) }
     }
-    const probe = definitionFor({ reserve: [], notesOnPage: [], heights: [] })
-    await layoutPages(probe, options)
-    measured = measureBlocks(probe.content as Content[], (style) => lineHeightOf(template, style))
+    // The measuring layout is let go once measured: a long report's was kept, node by node, through every later pass.
+    const measure = async (probe: ReturnType<typeof definitionFor>) => {
+      await layoutPages(probe, options)
+      return measureBlocks(probe.content as Content[], (style) => lineHeightOf(template, style))
+    }
+    measured = await measure(definitionFor({ reserve: [], notesOnPage: [], heights: [] }))
     const { noteIds } = converted
     const plan = await planFootnotes(fresh(converted.notes), definitionFor, geometry, template.footnotes.space + template.footnotes.gap, options)
     if (plan.unfit !== undefined) warnUnfit(tree, file, noteIds[plan.unfit - 1])

@@ -93,6 +93,12 @@ export function measureBlocks(content: Content[], lineHeightOf: (style: string) 
     return [...seen.values()].sort((a, b) => a.page - b.page || a.top - b.top)
   }
   const laid = keys.map((key) => ({ key, node: blocks.get(key)!, tops: tops(blocks.get(key)!), sentinel: sentinels.get(key) }))
+  // For each block, the next one that has lines: found in one pass from the end.
+  const following: Array<(typeof laid)[number] | undefined> = []
+  for (let at = laid.length - 1, seen: (typeof laid)[number] | undefined; at >= 0; at--) {
+    following[at] = seen
+    if (laid[at].tops.length > 0) seen = laid[at]
+  }
   const measured: MeasuredBlock[] = []
   const observed = new Map<string, number[]>()
   const pending: Array<{ line: { gapAfter: number }; pair: string; fallback: number }> = []
@@ -109,7 +115,7 @@ export function measureBlocks(content: Content[], lineHeightOf: (style: string) 
       forced: node.pageBreak === 'before',
       lines: []
     }
-    const next = laid.slice(index + 1).find((other) => other.tops.length > 0)
+    const next = following[index]
     for (const [at, line] of lines.entries()) {
       const following = lines[at + 1] ?? next?.tops[0]
       const samePage = following && following.page === line.page
@@ -129,7 +135,9 @@ export function measureBlocks(content: Content[], lineHeightOf: (style: string) 
       const end = lines.at(-1)!
       if (first.page === end.page) {
         last.gapAfter = Math.max(0, first.top - end.top - last.height)
-        observed.set(pair, [...(observed.get(pair) ?? []), last.gapAfter])
+        const gaps = observed.get(pair)
+        if (gaps) gaps.push(last.gapAfter)
+        else observed.set(pair, [last.gapAfter])
       } else {
         pending.push({ line: last, pair, fallback: (node._margin?.[3] ?? 0) + (next.node._margin?.[1] ?? 0) })
       }
