@@ -53,7 +53,9 @@ export const renderer: Renderer = {
       const copy = fresh(body)
       if (measured) applyPagePlan(copy.content, planPages(measured.blocks, geometry, plan.reserve, measured.firstPage))
       const definition = pdfDefinition({ converted: copy, meta, date, template, geometry, families: coverage.families, fontFor: coverage.fontFor, plan, contents })
-      return { ...definition, images: { ...images.dictionary }, pageBreakBefore: breakBefore(geometry, plan.reserve, copy.content) }
+      // pdfmake describes every node to \`pageBreakBefore\` after each layout (a tenth of a long report's): asked only where a page keeps room for notes.
+      const notesRoom = plan.reserve.some((room) => room > 0)
+      return { ...definition, images: { ...images.dictionary }, pageBreakBefore: notesRoom ? breakBefore(geometry, plan.reserve, copy.content) : undefined }
     }
     // The measuring layout is let go once measured: a long report's was kept, node by node, through every later pass.
     const measure = async (probe: ReturnType<typeof definitionFor>) => {
