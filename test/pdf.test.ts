@@ -11,7 +11,7 @@ import { build, type BuildOptions } from '../src/build.js'
 import { glyphCoverage, resolveFonts } from '../src/fonts.js'
 import { parseReport } from '../src/pipeline.js'
 import type { OutlineEntry } from '../src/types.js'
-import { fixture, normalize, reportSource, root, tempDir } from './helpers.js'
+import { cli, fixture, needs, normalize, reportSource, root, tempDir } from './helpers.js'
 
 interface Printed {
   bytes: Buffer
@@ -252,5 +252,43 @@ describe('print details', () => {
   it('prints on A4 when asked', async () => {
     const printed = await print(fixture('pdf-features', 'report.md'), { paper: 'a4' })
     expect(printed.bytes.toString('latin1')).toMatch(/\/MediaBox \[0 0 595.28 841.89\]/)
+  })
+})
+
+// pdfmake sets each word's colour and opacity again before drawing it; a
+// page keeps what it is set in, so dossier sets each only when it changes
+// (\`graphics-state.ts\`). The pages must look as they did.
+describe.skipIf(!needs('poppler', 'qpdf'))('colour and opacity set once', () => {
+  const builds = { once: tempDir('dossier-state-'), every: tempDir('dossier-every-state-') }
+  const printed = () => ['report.pdf', ...readdirSync(path.join(builds.once, 'memos')).filter((name) => name.endsWith('.pdf')).map((name) => `memos/${name}`)]
+  /** The operators of every page's content, as text. */
+  const operators = (file: string) => {
+    const plain = path.join(tempDir(), 'plain.pdf')
+    expect(spawnSync('qpdf', ['--qdf', '--object-streams=disable', file, plain]).status).toBe(0)
+    return readFileSync(plain).toString('latin1')
+  }
+  /** Each page drawn, as PNG bytes. */
+  const drawn = (file: string) => {
+    const dir = tempDir()
+    expect(spawnSync('pdftoppm', ['-r', '50', '-png', file, path.join(dir, 'page')]).status).toBe(0)
+    return readdirSync(dir).sort().map((name) => readFileSync(path.join(dir, name)))
+  }
+
+  it('draws every page of the report and its memos as setting them before every word does', () => {
+    for (const [kind, out] of Object.entries(builds)) {
+      const run = cli(['build', reportSource, '--out', out, '--format', 'pdf,memo'], { env: { ...process.env, DOSSIER_PDF_EVERY_STATE: kind === 'every' ? '1' : '' } })
+      expect(run.status, run.stderr).toBe(0)
+    }
+    const names = printed()
+    expect(names.length).toBeGreaterThan(1)
+    for (const name of names) {
+      const [once, every] = [builds.once, builds.every].map((out) => path.join(out, name))
+      // Fewer colours set: a page's text is mostly one colour.
+      const count = (text: string) => text.match(/ scn$/gm)?.length ?? 0
+      expect(count(operators(once)) * 3, name).toBeLessThan(count(operators(every)))
+      const [pagesOnce, pagesEvery] = [drawn(once), drawn(every)]
+      expect(pagesOnce.length, name).toBe(pagesEvery.length)
+      pagesOnce.forEach((page, index) => expect(page.equals(pagesEvery[index]), `${name}, page ${index + 1}`).toBe(true))
+    }
   })
 })

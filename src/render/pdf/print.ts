@@ -7,11 +7,13 @@ import { pdfmakeFonts } from './faces.js'
 import { installStyleLookup } from './style-lookup.js'
 import { installTagging } from './tagged-render.js'
 import { installWriting, writtenBytes } from './writing.js'
+import { installGraphicsState } from './graphics-state.js'
 
 installTagging()
 installStyleLookup()
 installDrawing()
 installWriting()
+installGraphicsState()
 
 export interface PrintOptions {
   /** Font families the definition names, as `resolveFonts` returns them. */
