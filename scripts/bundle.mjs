@@ -65,6 +65,7 @@ function _objectSpreadCopy(a, b, c) { /* dossier: the helper from an empty objec
 }`
   },
   {
+    // …and each spread from `{}` starts from the clone (the patch above).
     file: moduleFile('docx/dist/layout.mjs'),
     from: /_objectSpread2\(\{\}, /g,
     applies: (code) => code.includes('function _objectSpreadCopy('),
@@ -157,9 +158,9 @@ function freshTargets(code) {
 }
 
 /**
- * \`code\` with each \`new RegExp("…", "flags")\` of two string literals made
+ * `code` with each `new RegExp("…", "flags")` of two string literals made
  * once, in a variable declared at the top; undefined when any has a flag
- * that keeps state between uses (\`g\`, \`y\`).
+ * that keeps state between uses (`g`, `y`).
  */
 function hoistRegExps(code) {
   const pattern = /new RegExp\(("(?:[^"\\]|\\.)*"), "([a-z]*)"\)/g

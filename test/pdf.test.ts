@@ -257,7 +257,7 @@ describe('print details', () => {
 
 // pdfmake sets each word's colour and opacity again before drawing it; a
 // page keeps what it is set in, so dossier sets each only when it changes
-// (\`graphics-state.ts\`). The pages must look as they did.
+// (`graphics-state.ts`). The pages must look as they did.
 describe.skipIf(!needs('poppler', 'qpdf'))('colour and opacity set once', () => {
   const builds = { once: tempDir('dossier-state-'), every: tempDir('dossier-every-state-') }
   const printed = () => ['report.pdf', ...readdirSync(path.join(builds.once, 'memos')).filter((name) => name.endsWith('.pdf')).map((name) => `memos/${name}`)]

@@ -94,7 +94,7 @@ export function checkCoverage(tree: Root, file: VFile, template: PdfTemplate, te
   }
   for (const fallback of needed) families[fallback] = fallbacks[fallback]
 
-  // Each character no face has is reported where it first is; a report every character of has a face is not read again.
+  // Each character no face has is reported where it first is; when every character has a face, the texts are not read again.
   const lacking = Object.values(fontFor).some(({ faceFor }) => [...faceFor.values()].some((table) => [...table.values()].includes(null)))
   const reported = new Set<string>()
   for (const [value, family, node] of lacking ? located : []) {

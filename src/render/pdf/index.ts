@@ -53,7 +53,7 @@ export const renderer: Renderer = {
       const copy = fresh(body)
       if (measured) applyPagePlan(copy.content, planPages(measured.blocks, geometry, plan.reserve, measured.firstPage))
       const definition = pdfDefinition({ converted: copy, meta, date, template, geometry, families: coverage.families, fontFor: coverage.fontFor, plan, contents })
-      // pdfmake describes every node to \`pageBreakBefore\` after each layout (a tenth of a long report's): asked only where a page keeps room for notes.
+      // pdfmake describes every node to `pageBreakBefore` after each layout: it is given only where a page keeps room for notes.
       const notesRoom = plan.reserve.some((room) => room > 0)
       return { ...definition, images: { ...images.dictionary }, pageBreakBefore: notesRoom ? breakBefore(geometry, plan.reserve, copy.content) : undefined }
     }

@@ -94,9 +94,9 @@ export function measureBlocks(content: Content[], lineHeightOf: (style: string) 
   }
   const laid = keys.map((key) => ({ key, node: blocks.get(key)!, tops: tops(blocks.get(key)!), sentinel: sentinels.get(key) }))
   // For each block, the next one that has lines: found in one pass from the end.
-  const following: Array<(typeof laid)[number] | undefined> = []
+  const nextWithLines: Array<(typeof laid)[number] | undefined> = []
   for (let at = laid.length - 1, seen: (typeof laid)[number] | undefined; at >= 0; at--) {
-    following[at] = seen
+    nextWithLines[at] = seen
     if (laid[at].tops.length > 0) seen = laid[at]
   }
   const measured: MeasuredBlock[] = []
@@ -115,7 +115,7 @@ export function measureBlocks(content: Content[], lineHeightOf: (style: string) 
       forced: node.pageBreak === 'before',
       lines: []
     }
-    const next = following[index]
+    const next = nextWithLines[index]
     for (const [at, line] of lines.entries()) {
       const following = lines[at + 1] ?? next?.tops[0]
       const samePage = following && following.page === line.page
