@@ -43,6 +43,20 @@ async function print(source: string, options: BuildOptions = {}): Promise<Printe
   }
 }
 
+/**
+ * Build `sources` one after another in a new process (its first document is
+ * the one that matters to what a process keeps); the report's PDF and the
+ * memos' PDFs it wrote.
+ */
+function buildInChild(sources: string[], formats: string[]): { report: Buffer; memos: Buffer[] } {
+  const out = tempDir()
+  const script = `import(${JSON.stringify(new URL('../dist/build.js', import.meta.url).href)}).then(async (m) => { for (const source of ${JSON.stringify(sources)}) await m.build({ source, outDir: ${JSON.stringify(out)}, formats: ${JSON.stringify(formats)} }) })`
+  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' })
+  expect(child.status, child.stderr).toBe(0)
+  const memos = formats.includes('memo') ? readdirSync(path.join(out, 'memos')).filter((name) => name.endsWith('.pdf')).sort() : []
+  return { report: readFileSync(path.join(out, 'report.pdf')), memos: memos.map((name) => readFileSync(path.join(out, 'memos', name))) }
+}
+
 async function parsed(source: string): Promise<{ tree: Root; outline: OutlineEntry[]; shortTitle: string }> {
   const file = new VFile({ path: source, value: readFileSync(source, 'utf8') })
   const tree = await parseReport(file)
@@ -132,12 +146,7 @@ describe('the print edition', async () => {
   it('is the same built alone as after another document in one process', () => {
     const other = path.join(tempDir(), 'other.md')
     writeFileSync(other, '# Other\n\nKimʼs 5 µm cable‐run.\n')
-    const out = tempDir()
-    // A new process, as the first document it sets is the one that matters.
-    const script = `import(${JSON.stringify(new URL('../dist/build.js', import.meta.url).href)}).then(async (m) => { for (const source of ${JSON.stringify([other, reportSource])}) await m.build({ source, outDir: ${JSON.stringify(out)}, formats: ['pdf'] }) })`
-    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' })
-    expect(child.status, child.stderr).toBe(0)
-    expect(readFileSync(path.join(out, 'report.pdf')).equals(report.bytes)).toBe(true)
+    expect(buildInChild([other, reportSource], ['pdf']).report.equals(report.bytes)).toBe(true)
   })
 
   // How each text was shaped, and how wide it is, is kept between builds
@@ -149,21 +158,13 @@ describe('the print edition', async () => {
     const cache = path.join(root, 'node_modules', '.cache', 'dossier')
     const other = path.join(tempDir(), 'other.md')
     writeFileSync(other, '# Other\n\nKimʼs 5 µm cable‐run: ĳ ǐ ï ﬁ ﬂ ﬀ ﬃ ﬄ ſt ﬅ ﬆ. The Office of the Pacific, North Korea’s effects.\n')
-    const buildInChild = (sources: string[]) => {
-      const out = tempDir()
-      const script = `import(${JSON.stringify(new URL('../dist/build.js', import.meta.url).href)}).then(async (m) => { for (const source of ${JSON.stringify(sources)}) await m.build({ source, outDir: ${JSON.stringify(out)}, formats: ['pdf', 'memo'] }) })`
-      const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' })
-      expect(child.status, child.stderr).toBe(0)
-      const memos = readdirSync(path.join(out, 'memos')).filter((name) => name.endsWith('.pdf')).sort()
-      expect(memos.length).toBeGreaterThan(0)
-      return { report: readFileSync(path.join(out, 'report.pdf')), memos: memos.map((name) => readFileSync(path.join(out, 'memos', name))) }
-    }
     for (const kind of ['shapes', 'widths']) rmSync(path.join(cache, kind), { recursive: true, force: true })
-    const fresh = buildInChild([other, reportSource])
+    const fresh = buildInChild([other, reportSource], ['pdf', 'memo'])
+    expect(fresh.memos.length).toBeGreaterThan(0)
     expect(fresh.report.equals(report.bytes)).toBe(true)
     // The first build kept what it shaped and measured; the next one reads it instead.
     for (const kind of ['shapes', 'widths']) expect(readdirSync(path.join(cache, kind)).length).toBeGreaterThan(0)
-    const kept = buildInChild([reportSource])
+    const kept = buildInChild([reportSource], ['pdf', 'memo'])
     expect(kept.report.equals(report.bytes)).toBe(true)
     expect(kept.memos.map((memo, index) => memo.equals(fresh.memos[index]))).toEqual(fresh.memos.map(() => true))
   })

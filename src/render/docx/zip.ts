@@ -80,14 +80,15 @@ function writeHeader(view: DataView, out: Uint8Array, at: number, header: Header
 }
 
 function deflated(data: Uint8Array): Deflated {
+  const deflate = (): Deflated => ({ size: data.length, crc: crc32(data), deflated: deflateSync(data, { level }) })
   // Large entries (embedded faces, images) recur from memo to memo and build to build: each is deflated once, and kept on disk.
-  if (data.length < keptFrom) return { size: data.length, crc: crc32(data), deflated: deflateSync(data, { level }) }
+  if (data.length < keptFrom) return deflate()
   const key = createHash('sha256').update(data).update(`level ${level}`).digest('hex')
   return remember(kept, key, keptEntries, () => {
     const cached = readCache('deflated', key)
     // The CRC, then the deflated bytes.
     if (cached && cached.length >= 4) return { size: data.length, crc: cached.readUInt32LE(0), deflated: cached.subarray(4) }
-    const made = { size: data.length, crc: crc32(data), deflated: deflateSync(data, { level }) }
+    const made = deflate()
     const crc = Buffer.alloc(4)
     crc.writeUInt32LE(made.crc)
     writeCache('deflated', key, Buffer.concat([crc, made.deflated]), keptOnDisk)

@@ -3,6 +3,7 @@ import pdfmake from 'pdfmake'
 import type { TFontDictionary } from 'pdfmake/interfaces.js'
 import { keptMap } from '../../disk-cache.js'
 import { keptFaceKey, openFont, type FontFaces } from '../../fonts.js'
+import { pdfmakeClass } from './pdfmake-classes.js'
 
 /**
  * Faces for pdfmake, each parsed once per process and shared by every
@@ -68,7 +69,7 @@ function registerFormat(): void {
   // pdfmake reads a face named in its virtual file system itself, but an
   // SVG's text names its face to PDFKit, which would open a file of that
   // name: the marker is handed over instead, as pdfmake does.
-  const documents = (createRequire(import.meta.url)('pdfmake/js/PDFDocument.js') as { default: { prototype: FontSetter } }).default.prototype
+  const documents = pdfmakeClass<{ prototype: FontSetter }>('PDFDocument').prototype
   const font = documents.font
   documents.font = function (this: FontSetter, src: unknown, ...rest: unknown[]) {
     return font.call(this, typeof src === 'string' && faceNames.has(src) ? virtualFiles.readFileSync(src) : src, ...rest)

@@ -1,9 +1,9 @@
-import { createRequire } from 'node:module'
+import { pdfmakeClass } from './pdfmake-classes.js'
 
 /**
  * pdfmake draws each word on its own, and before each sets its opacity and
  * its colour again: `/Gs1 gs`, `/DeviceRGB cs`, `0.11 0.11 0.12 scn`, three
- * of the thirteen operators a word takes and two fifths of the page's
+ * of the thirteen operators a word takes and about a third of the page's
  * bytes, though the colour is the same all page long. Here a colour or an
  * opacity the page is already set in is not set again.
  *
@@ -63,9 +63,8 @@ export function installGraphicsState(): void {
   installed = true
   // Only to show that it draws the same: the tests compare the pages.
   if (process.env.DOSSIER_PDF_EVERY_STATE === '1') return
-  const require = createRequire(import.meta.url)
-  const documents = (require('pdfmake/js/PDFDocument.js') as { default: { prototype: KitDocument } }).default.prototype
-  const renderer = (require('pdfmake/js/Renderer.js') as { default: { prototype: RendererPrototype } }).default.prototype
+  const documents = pdfmakeClass<{ prototype: KitDocument }>('PDFDocument').prototype
+  const renderer = pdfmakeClass<{ prototype: RendererPrototype }>('Renderer').prototype
   const { _setColor: setColor, _doOpacity: doOpacity, save, restore } = documents
 
   documents._setColor = function (color, stroke) {

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module'
 import pdfmake from 'pdfmake'
 import type { TDocumentDefinitions } from 'pdfmake/interfaces.js'
 import { escapeHtml } from '../../format.js'
@@ -8,6 +7,7 @@ import { installStyleLookup } from './style-lookup.js'
 import { installTagging } from './tagged-render.js'
 import { installWriting, writtenBytes } from './writing.js'
 import { installGraphicsState } from './graphics-state.js'
+import { pdfmakeClass } from './pdfmake-classes.js'
 
 installTagging()
 installStyleLookup()
@@ -103,7 +103,7 @@ const layoutOnly = 'DossierLayoutOnly'
  * (`tagged-render.ts`); each calls the one it found, so either order works.
  */
 function installDrawing(): void {
-  const renderer = (createRequire(import.meta.url)('pdfmake/js/Renderer.js') as { default: { prototype: { pdfDocument: KitDocument; renderPages(pages: LaidOutPage[]): void } } }).default.prototype
+  const renderer = pdfmakeClass<{ prototype: { pdfDocument: KitDocument; renderPages(pages: LaidOutPage[]): void } }>('Renderer').prototype
   const renderPages = renderer.renderPages
   renderer.renderPages = function (pages) {
     const document = this.pdfDocument

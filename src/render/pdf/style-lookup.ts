@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module'
+import { pdfmakeClass } from './pdfmake-classes.js'
 
 /**
  * pdfmake finds each style property of each word it measures (font, size,
@@ -62,7 +62,7 @@ let installed = false
 export function installStyleLookup(): void {
   if (installed) return
   installed = true
-  const StyleContextStack = (createRequire(import.meta.url)('pdfmake/js/StyleContextStack.js') as { default: StackClass }).default
+  const StyleContextStack = pdfmakeClass<StackClass>('StyleContextStack')
   const stack = StyleContextStack.prototype
   stack.push = function (item) {
     this.styleOverrides.push(item)

@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module'
 import type { StructElement, StructPath } from './structure.js'
+import { pdfmakeClass } from './pdfmake-classes.js'
 
 /**
  * Tagged PDF from pdfmake. pdfmake 0.3 passes `tagged` to PDFKit, which
@@ -98,10 +98,8 @@ interface DocMeasurePrototype {
   buildUnorderedMarker(item: { markerTag?: StructPath }, ...rest: unknown[]): Marker
 }
 
-// pdfmake's own modules, as pdfmake itself loads them.
-const require = createRequire(import.meta.url)
-const renderer = (require('pdfmake/js/Renderer.js') as { default: { prototype: RendererPrototype } }).default.prototype
-const measure = (require('pdfmake/js/DocMeasure.js') as { default: { prototype: DocMeasurePrototype } }).default.prototype
+const renderer = pdfmakeClass<{ prototype: RendererPrototype }>('Renderer').prototype
+const measure = pdfmakeClass<{ prototype: DocMeasurePrototype }>('DocMeasure').prototype
 
 /** The structure being built for each document as its pages are drawn. */
 const trees = new WeakMap<RendererInstance, StructureTree>()

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module'
+import { pdfmakeClass } from './pdfmake-classes.js'
 
 /**
  * PDFKit writes a PDF in small pieces, each made a Buffer of its own: every
@@ -73,7 +73,7 @@ export function installWriting(): void {
   if (installed) return
   installed = true
   // pdfmake's document, which extends PDFKit's: the one every edition is made with.
-  const documents = (createRequire(import.meta.url)('pdfmake/js/PDFDocument.js') as { default: { prototype: KitWriter } }).default.prototype
+  const documents = pdfmakeClass<{ prototype: KitWriter }>('PDFDocument').prototype
   documents._write = function (data) {
     this._offset += (this.written ??= new Pieces()).add(Buffer.isBuffer(data) ? data : `${data}\n`)
   }
