@@ -8,11 +8,11 @@
 // hold native code (resvg) or WebAssembly (subset-font) are loaded from
 // node_modules. A few bundled packages get a change that makes them faster
 // and leaves what they do as it was (`patches` below).
-import { readFile, rm } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { readdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
+import { build, transform } from 'esbuild'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const src = path.join(root, 'src')
@@ -193,8 +193,8 @@ const patching = {
 }
 
 await rm(path.join(root, 'dist'), { recursive: true, force: true })
-await build({
-  entryPoints: ['cli.ts', 'build.ts', 'renderers.ts', 'message.ts', 'preview.ts', 'pipeline.ts'].map((name) => path.join(src, name)).concat(renderers),
+const bundled = await build({
+  entryPoints: ['cli.ts', 'compile-cache.ts', 'build.ts', 'renderers.ts', 'message.ts', 'preview.ts', 'pipeline.ts'].map((name) => path.join(src, name)).concat(renderers),
   outdir: path.join(root, 'dist'),
   outbase: src,
   bundle: true,
@@ -204,9 +204,34 @@ await build({
   target: 'node20',
   // Chunks sit beside cli.js, so paths relative to a module (`../templates`) hold wherever code lands.
   chunkNames: '[name]-[hash]',
-  external: ['pdfmake', 'pdfkit', 'fontkit', 'subset-font', '@resvg/resvg-js', 'chokidar'],
+  // chokidar is an ES module only, which `require` cannot load in Node 20: it is bundled.
+  external: ['pdfmake', 'pdfkit', 'fontkit', 'subset-font', '@resvg/resvg-js'],
   plugins: [patching],
-  // CommonJS packages inside an ES module bundle still call `require` for Node's own modules.
-  banner: { js: "import { createRequire as __dossierRequire } from 'node:module'; const require = __dossierRequire(import.meta.url);" },
+  write: false,
   logLevel: 'warning'
 })
+
+// Each file is then made CommonJS, as esbuild splits only ES modules: Node 20
+// keeps the compiled code of CommonJS modules between runs through `vm.Script`
+// (src/compile-cache.ts), of ES modules not at all. `import.meta.url` is the
+// file's own URL, and a dynamic import is a `require` (a module read from V8's
+// cache could not import).
+for (const output of bundled.outputFiles) {
+  await mkdir(path.dirname(output.path), { recursive: true })
+  if (!output.path.endsWith('.js')) {
+    await writeFile(output.path, output.contents)
+    continue
+  }
+  const [, shebang = '', code] = /^(#![^\n]*\n)?([\s\S]*)$/.exec(output.text)
+  const common = await transform(code, {
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    supported: { 'dynamic-import': false },
+    define: { 'import.meta.url': '__dossierModuleUrl' },
+    banner: "var __dossierModuleUrl = require('node:url').pathToFileURL(__filename).href;",
+    logLevel: 'warning'
+  })
+  await writeFile(output.path, shebang + common.code, { mode: shebang ? 0o755 : 0o644 })
+}
+await writeFile(path.join(root, 'dist', 'package.json'), '{ "type": "commonjs" }\n')

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import type { Renderer } from './types.js'
 
 const renderDir = new URL('./render/', import.meta.url)
@@ -18,7 +19,8 @@ export function availableFormats(): string[] {
 export async function loadRenderer(format: string): Promise<Renderer> {
   const module = entryModule(format)
   if (!module) throw new Error(`Unknown format \`${format}\``)
-  const loaded = (await import(module.href)) as { renderer: Renderer }
+  // By path: `dist/` is CommonJS, where a dynamic import is a `require` (scripts/bundle.mjs).
+  const loaded = (await import(fileURLToPath(module))) as { renderer: Renderer }
   return loaded.renderer
 }
 

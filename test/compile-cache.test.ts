@@ -1,0 +1,57 @@
+import { spawnSync } from 'node:child_process'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { cli, reportSource, root, tempDir } from './helpers.js'
+
+/** Run `main` in a fresh Node with dossier's compile cache kept in `cacheDir`; its stdout. */
+function withCache(cacheDir: string, main: string): string {
+  const hook = path.join(root, 'dist', 'compile-cache.js')
+  const script = `require(${JSON.stringify(hook)}).useCompileCache(${JSON.stringify(cacheDir)}, 50); ${main}`
+  const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' })
+  expect(run.status, run.stderr).toBe(0)
+  return run.stdout
+}
+
+describe("V8's compiled code kept between runs", () => {
+  it('is kept for a module, and not used once its text changes, even to a text of the same length', () => {
+    const dir = tempDir('compile-cache-')
+    const cacheDir = path.join(dir, 'cache')
+    const module = path.join(dir, 'words.cjs')
+    const load = `console.log(require(${JSON.stringify(module)}).words())`
+    writeFileSync(module, "exports.words = () => 'first words'\n")
+    expect(withCache(cacheDir, load)).toBe('first words\n')
+    expect(readdirSync(cacheDir)).toHaveLength(1)
+    expect(withCache(cacheDir, load)).toBe('first words\n')
+    // V8 itself checks only the length of the text its code was compiled from.
+    writeFileSync(module, "exports.words = () => 'other words'\n")
+    expect(withCache(cacheDir, load)).toBe('other words\n')
+  })
+
+  it('leaves a module that imports dynamically able to import, run after run', () => {
+    const dir = tempDir('compile-cache-')
+    const module = path.join(dir, 'imports.cjs')
+    writeFileSync(module, "exports.sep = () => import('node:path').then((path) => path.sep)\n")
+    const load = `require(${JSON.stringify(module)}).sep().then((sep) => console.log(sep))`
+    for (let run = 0; run < 2; run++) expect(withCache(path.join(dir, 'cache'), load)).toBe(`${path.sep}\n`)
+  })
+
+  it('covers every module of dist/: none but the one that starts it imports dynamically', () => {
+    const modules = readdirSync(path.join(root, 'dist'), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.js') && name !== 'cli.js')
+    expect(modules.length).toBeGreaterThan(10)
+    expect(modules.filter((name) => readFileSync(path.join(root, 'dist', name), 'utf8').match(/\bimport\s*\(/))).toEqual([])
+  })
+
+  it('builds the same editions from kept code as from code compiled afresh', () => {
+    const kept = tempDir('compile-cache-')
+    const fresh = tempDir('compile-cache-')
+    // Twice, so the second run's code surely comes from the cache the first left.
+    for (let run = 0; run < 2; run++) expect(cli(['build', reportSource, '--out', kept, '--format', 'html,json,docx']).status).toBe(0)
+    const build = path.join(root, 'dist', 'build.js')
+    const script = `require(${JSON.stringify(build)}).build({ source: ${JSON.stringify(reportSource)}, outDir: ${JSON.stringify(fresh)}, formats: ['html', 'json', 'docx'] })`
+    expect(spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' }).status).toBe(0)
+    const files = readdirSync(kept, { recursive: true, encoding: 'utf8' }).filter((name) => /\.(html|json|docx)$/.test(name))
+    expect(files.length).toBeGreaterThanOrEqual(3)
+    for (const name of files) expect(readFileSync(path.join(fresh, name)).equals(readFileSync(path.join(kept, name))), name).toBe(true)
+  })
+})
