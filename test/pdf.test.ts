@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Root } from 'mdast'
 import { toString } from 'mdast-util-to-string'
@@ -290,6 +290,77 @@ describe.skipIf(!needs('poppler', 'qpdf'))('colour and opacity set once', () => 
       const [pagesOnce, pagesEvery] = [drawn(once), drawn(every)]
       expect(pagesOnce.length, name).toBe(pagesEvery.length)
       pagesOnce.forEach((page, index) => expect(page.equals(pagesEvery[index]), `${name}, page ${index + 1}`).toBe(true))
+    }
+  })
+})
+
+// pdfmake draws every word as a text object of its own; dossier draws a
+// line's like words as one (`line-drawing.ts`). Every glyph, link,
+// destination and tag must be where it was.
+describe.skipIf(!needs('poppler', 'qpdf'))("a line's like words drawn as one text object", () => {
+  const builds = { line: tempDir('dossier-line-'), word: tempDir('dossier-every-word-') }
+  /** Every link's page, box and target, and every named destination, as pdf.js reads them. */
+  const links = async (file: string) => {
+    const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs')
+    const document = await getDocument({ data: new Uint8Array(readFileSync(file)), verbosity: 0 }).promise
+    const found: unknown[] = []
+    for (let number = 1; number <= document.numPages; number++) {
+      for (const link of await (await document.getPage(number)).getAnnotations()) found.push([number, link.subtype, link.rect.map((side: number) => side.toFixed(3)), link.url, link.dest, link.structParent])
+    }
+    found.push(Object.entries(await document.getDestinations()).sort())
+    await document.destroy()
+    return found
+  }
+  const run = (tool: string, ...args: string[]) => {
+    const result = spawnSync(tool, args, { encoding: 'latin1', maxBuffer: 1 << 26 })
+    expect(result.status, result.stderr).toBe(0)
+    return result.stdout
+  }
+  /** Each word pdftotext finds, with its box (left, top, right, bottom). */
+  const boxes = (file: string) =>
+    [...run('pdftotext', '-bbox', file, '-').matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</g)].map(([, ...found]) => ({ text: found[4], sides: found.slice(0, 4).map(Number) }))
+  /** Each page drawn in grey at 50 dpi: its pixels. */
+  const drawn = (file: string) => {
+    const dir = tempDir()
+    run('pdftoppm', '-r', '50', '-gray', file, path.join(dir, 'page'))
+    return readdirSync(dir).sort().map((name) => readFileSync(path.join(dir, name)))
+  }
+
+  // Justified too: there pdfmake spreads the words, and the room between them goes into the line's `TJ`.
+  const justified = tempDir('dossier-justified-')
+  mkdirSync(path.join(justified, 'pdf'))
+  writeFileSync(path.join(justified, 'pdf', 'template.json'), JSON.stringify({ styles: { paragraph: { alignment: 'justify' }, listItem: { alignment: 'justify' } } }))
+
+  it('puts every word, link, destination and tag of the report and its memos where word by word put them, in fewer text objects', async () => {
+    for (const [kind, out] of Object.entries(builds)) {
+      const env = { ...process.env, DOSSIER_PDF_EVERY_WORD: kind === 'word' ? '1' : '' }
+      const made = cli(['build', reportSource, '--out', out, '--format', 'pdf,memo'], { env })
+      expect(made.status, made.stderr).toBe(0)
+      const spread = cli(['build', reportSource, '--out', path.join(out, 'justified'), '--format', 'pdf', '--templates', justified], { env })
+      expect(spread.status, spread.stderr).toBe(0)
+    }
+    const names = ['report.pdf', 'justified/report.pdf', ...readdirSync(path.join(builds.line, 'memos')).filter((name) => name.endsWith('.pdf')).map((name) => `memos/${name}`)]
+    expect(names.length).toBeGreaterThan(2)
+    // The justified edition's words stand elsewhere than the left-aligned one's.
+    expect(boxes(path.join(builds.line, 'justified', 'report.pdf'))).not.toEqual(boxes(path.join(builds.line, 'report.pdf')))
+    for (const name of names) {
+      const [line, word] = [builds.line, builds.word].map((out) => path.join(out, name))
+      // Each word, and its box to a hundred-thousandth of a point (the `TJ` sums what `Tm` rounded).
+      const [boxesLine, boxesWord] = [line, word].map(boxes)
+      expect(boxesLine.map(({ text }) => text), name).toEqual(boxesWord.map(({ text }) => text))
+      boxesLine.forEach(({ text, sides }, index) => sides.forEach((side, at) => expect(Math.abs(side - boxesWord[index].sides[at]), `${name}: ${text}`).toBeLessThan(1e-5)))
+      expect(await links(line), name).toEqual(await links(word))
+      expect(run('pdfinfo', '-struct-text', line), name).toBe(run('pdfinfo', '-struct-text', word))
+      const textObjects = (file: string) => run('qpdf', '--qdf', '--object-streams=disable', file, '-').match(/^BT$/gm)?.length ?? 0
+      expect(textObjects(line) * 3, name).toBeLessThan(textObjects(word))
+      // The same pixels but where a glyph's place, the same to a millionth of a point, rounds to the next sub-pixel.
+      const [pagesLine, pagesWord] = [drawn(line), drawn(word)]
+      expect(pagesLine.length, name).toBe(pagesWord.length)
+      pagesLine.forEach((page, index) => {
+        let differing = 0
+        for (let at = 0; at < page.length; at++) if (page[at] !== pagesWord[index][at]) differing++
+        expect(differing / page.length, `${name}, page ${index + 1}`).toBeLessThan(0.001)
+      })
     }
   })
 })

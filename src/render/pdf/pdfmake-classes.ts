@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 const require = createRequire(import.meta.url)
 
 /** The pdfmake modules whose classes dossier's hooks change. */
-type PdfmakeModule = 'PDFDocument' | 'Renderer' | 'DocMeasure' | 'StyleContextStack'
+type PdfmakeModule = 'PDFDocument' | 'Renderer' | 'DocMeasure' | 'StyleContextStack' | 'TextDecorator'
 
 /**
  * One of pdfmake's own classes, as pdfmake itself loads it (CommonJS, from

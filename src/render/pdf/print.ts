@@ -5,10 +5,13 @@ import type { FontFaces } from '../../fonts.js'
 import { pdfmakeFonts } from './faces.js'
 import { installStyleLookup } from './style-lookup.js'
 import { installTagging } from './tagged-render.js'
+import { installLineDrawing } from './line-drawing.js'
 import { installWriting, writtenBytes } from './writing.js'
 import { installGraphicsState } from './graphics-state.js'
 import { pdfmakeClass } from './pdfmake-classes.js'
 
+// First: the tagging draws each element's part of a line through it.
+installLineDrawing()
 installTagging()
 installStyleLookup()
 installDrawing()
