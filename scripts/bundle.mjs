@@ -72,16 +72,6 @@ function _objectSpreadCopy(a, b, c) { /* dossier: the helper from an empty objec
     to: '_objectSpreadCopy('
   },
   {
-    // Babel writes each regular expression with a Unicode property
-    // (`/\p{L}/u`) as `new RegExp("\\p{L}", "u")`, made anew each time
-    // it is reached: docx's layout reaches some for every character it
-    // measures, a tenth of a Word build at 100 copies. Each is made once,
-    // before the file's own code runs. None has the `g` or `y` flag
-    // (`hoistRegExps`), so none keeps anything between uses (`lastIndex`).
-    file: moduleFile('docx/dist/layout.mjs'),
-    rewrite: hoistRegExps
-  },
-  {
     // The layout asks which face sets each run it measures, several times a
     // word, and built a key of the font's name lowercased for every ask.
     // Faces are now kept by the name as written, then bold, then italic:
@@ -107,6 +97,63 @@ function _objectSpreadCopy(a, b, c) { /* dossier: the helper from an empty objec
 \t\t}
 \t\treturn styles.get(italic);
 \t};`
+  },
+  {
+    // docx's layout looks for line breaks in each paragraph it measures:
+    // it first asks whether any character is past U+02FF (spreading the
+    // text into an array of characters), then, when one is (a curly quote
+    // will do), makes an object per character saying the language and
+    // the wrapping of its piece, lowercasing the piece's language for each.
+    // A code unit past U+02FF is there exactly when a code point is (the
+    // surrogates of one past U+FFFF are too), and the loop only reads each
+    // character's object: one per piece, shared by its characters, says
+    // the same. Then, for every character, it tests regular expressions
+    // of Unicode properties: whether it extends the one before (a mark, a
+    // joiner, a variation selector…) and whether it is East Asian. Each is
+    // tested once on the paragraph's text first: where none matches there,
+    // none matches any of its characters. A tenth of a Word build at 100
+    // copies of the report.
+    file: moduleFile('docx/dist/layout.mjs'),
+    from: `\tif (!anywhere && ![...text].some((character) => character.codePointAt(0) > 767) && !text.includes("-")) return /* @__PURE__ */ new Set();
+\tconst characters = pieces.flatMap(({ text: piece }) => [...piece]);
+\tconst runs = pieces.flatMap(({ text: piece, language, eastAsian }) => [...piece].map(() => ({
+\t\tlanguage: kinsokuLanguageOf(language),
+\t\tanywhere: rules.wordWrap === false && eastAsian === true
+\t})));`,
+    to: `\tif (!anywhere && !/[^\\0-\\u02FF]/.test(text) && !text.includes("-")) return /* @__PURE__ */ new Set(); /* dossier: one test, no array */
+\tconst characters = pieces.flatMap(({ text: piece }) => [...piece]);
+\tconst runs = pieces.flatMap(({ text: piece, language, eastAsian }) => { /* dossier: one object per piece, not per character */
+\t\tconst run = {
+\t\t\tlanguage: kinsokuLanguageOf(language),
+\t\t\tanywhere: rules.wordWrap === false && eastAsian === true
+\t\t};
+\t\treturn [...piece].map(() => run);
+\t});
+\tconst mayExtend = EXTENDERS.test(text), ideographic = EAST_ASIAN.test(text); /* dossier: tested once on the whole text */`
+  },
+  {
+    // …the characters `isExtender` matches, as one class (see above).
+    file: moduleFile('docx/dist/layout.mjs'),
+    from: 'var findLineBreaks = (pieces, rules = {}) => {',
+    to: 'var EXTENDERS = /[\\p{M}\\u200D\\uFE00-\\uFE0F\\u{1F3FB}-\\u{1F3FF}\\u{E0020}-\\u{E007F}]/u; /* dossier: what isExtender matches */\nvar findLineBreaks = (pieces, rules = {}) => {'
+  },
+  {
+    // …and the loop asks only where the text has any.
+    file: moduleFile('docx/dist/layout.mjs'),
+    from: '\t\tif (isExtender(after) || joinsNext$1(before) || GLUE.has(before) || GLUE.has(after)) continue;\n\t\tif ((before === ZERO_WIDTH_SPACE || DASHES.has(before) && !/[\\d-]/.test(after) || rules.ideographs !== false && (breaksAround(before) || breaksAround(after))',
+    applies: (code) => code.includes('const mayExtend = EXTENDERS.test(text)') && /^var EAST_ASIAN = /m.test(code) && /^var isExtender = \(character\) => \{\n\tconst code = character\.codePointAt\(0\);\n\treturn new RegExp\("\\\\p\{M\}", "u"\)\.test\(character\) \|\| code === 8205 \|\| code >= 65024 && code <= 65039 \|\| code >= 127995 && code <= 127999 \|\| code >= 917536 && code <= 917631;\n\};$/m.test(code),
+    to: '\t\tif (mayExtend && isExtender(after) || joinsNext$1(before) || GLUE.has(before) || GLUE.has(after)) continue;\n\t\tif ((before === ZERO_WIDTH_SPACE || DASHES.has(before) && !/[\\d-]/.test(after) || rules.ideographs !== false && ideographic && (breaksAround(before) || breaksAround(after))'
+  },
+  {
+    // Last of docx's (the patches above read its text as Babel wrote it):
+    // Babel writes each regular expression with a Unicode property
+    // (`/\p{L}/u`) as `new RegExp("\\p{L}", "u")`, made anew each time
+    // it is reached: docx's layout reaches some for every character it
+    // measures, a tenth of a Word build at 100 copies. Each is made once,
+    // before the file's own code runs. None has the `g` or `y` flag
+    // (`hoistRegExps`), so none keeps anything between uses (`lastIndex`).
+    file: moduleFile('docx/dist/layout.mjs'),
+    rewrite: hoistRegExps
   },
   ...['micromark-util-edit-map/index.js', 'micromark-extension-gfm-table/lib/edit-map.js'].map((name) => ({
     // micromark applies its edits to a document's events from the last to
@@ -232,6 +279,11 @@ for (const output of bundled.outputFiles) {
     banner: "var __dossierModuleUrl = require('node:url').pathToFileURL(__filename).href;",
     logLevel: 'warning'
   })
-  await writeFile(output.path, shebang + common.code, { mode: shebang ? 0o755 : 0o644 })
+  // A module's exports are its own object of getters, one per name, not a
+  // copy of it with a getter of each getter (`__toCommonJS`): micromark's
+  // tests of each character (`markdownLineEnding`…) are called from other
+  // chunks, through that getter, a few million times for a long report.
+  const direct = common.code.replace('module.exports = __toCommonJS(stdin_exports);', 'module.exports = __defProp(stdin_exports, "__esModule", { value: true });')
+  await writeFile(output.path, shebang + direct, { mode: shebang ? 0o755 : 0o644 })
 }
 await writeFile(path.join(root, 'dist', 'package.json'), '{ "type": "commonjs" }\n')

@@ -114,9 +114,11 @@ export function installLineDrawing(): void {
   const Decorator = pdfmakeClass<new (document: KitDocument) => TextDecorator>('TextDecorator')
   const original = renderer.renderLine
 
-  renderer.renderLine = function (line, x = 0, y = 0) {
+  renderer.renderLine = function (line, x, y) {
     if (line._outline || line._pageNodeRef || !line.inlines.every(plain)) return original.call(this, line, x, y)
     const document = this.pdfDocument
+    x = x || 0
+    y = y || 0
     const height = line.getHeight()
     const descent = height - line.getAscenderHeight()
     const decorator = new Decorator(document)
@@ -149,17 +151,17 @@ export function installLineDrawing(): void {
 
 /** Each word's link and the line's destination, as PDFKit's `_fragment` makes them for a word it draws. */
 function placeLinks(document: KitDocument, words: Inline[], left: number, top: number, destination: string | undefined): void {
-  for (const word of words) {
-    if (word.text.length === 0) continue
+  words.forEach((word, index) => {
+    // PDFKit makes nothing for an empty word, not even the line's destination.
+    if (word.text.length === 0) return
     const x = left + word.x
     if (word.link != null) {
       const element = document._currentStructureElement
       document.link(x, top, word.width, document.currentLineHeight(), word.link, element?.dictionary.data.S === 'Link' ? { structParent: element } : {})
     }
     if (word.linkToDestination != null) document.goTo(x, top, word.width, document.currentLineHeight(), word.linkToDestination)
-    if (destination !== undefined) document.addNamedDestination(destination, 'XYZ', x, top, null)
-    destination = undefined
-  }
+    if (index === 0 && destination !== undefined) document.addNamedDestination(destination, 'XYZ', x, top, null)
+  })
 }
 
 function alike(one: Inline, other: Inline): boolean {
