@@ -145,6 +145,15 @@ function _objectSpreadCopy(a, b, c) { /* dossier: the helper from an empty objec
     to: '\t\tif (mayExtend && isExtender(after) || joinsNext$1(before) || GLUE.has(before) || GLUE.has(after)) continue;\n\t\tif ((before === ZERO_WIDTH_SPACE || DASHES.has(before) && !/[\\d-]/.test(after) || rules.ideographs !== false && ideographic && (breaksAround(before) || breaksAround(after))'
   },
   {
+    // …and a copy of what `place` returns is not copied again: `place`
+    // returns an object it has just made (the spread above), which nothing
+    // else holds. One copy of the line's state less for every word.
+    file: moduleFile('docx/dist/layout.mjs'),
+    from: /_objectSpreadCopy\(place\(line\)\)/g,
+    applies: (code) => code.includes('const place = (state) => _objectSpread2(_objectSpreadCopy(state), {}, {') && (code.match(/_objectSpreadCopy\(place\(line\)\)/g) ?? []).length === 2,
+    to: 'place(line)'
+  },
+  {
     // Last of docx's (the patches above read its text as Babel wrote it):
     // Babel writes each regular expression with a Unicode property
     // (`/\p{L}/u`) as `new RegExp("\\p{L}", "u")`, made anew each time
@@ -284,6 +293,11 @@ for (const output of bundled.outputFiles) {
   // tests of each character (`markdownLineEnding`…) are called from other
   // chunks, through that getter, a few million times for a long report.
   const direct = common.code.replace('module.exports = __toCommonJS(stdin_exports);', 'module.exports = __defProp(stdin_exports, "__esModule", { value: true });')
-  await writeFile(output.path, shebang + direct, { mode: shebang ? 0o755 : 0o644 })
+  // All ASCII: a file with one other character is read, kept and hashed
+  // as two bytes a character. esbuild writes strings and templates in ASCII
+  // already; what is left is in comments and regular expressions, where
+  // `\uXXXX` (a surrogate pair beyond U+FFFF) means the same character.
+  const ascii = direct.replace(/[^\0-\x7f]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  await writeFile(output.path, shebang + ascii, { mode: shebang ? 0o755 : 0o644 })
 }
 await writeFile(path.join(root, 'dist', 'package.json'), '{ "type": "commonjs" }\n')
