@@ -154,6 +154,30 @@ function _objectSpreadCopy(a, b, c) { /* dossier: the helper from an empty objec
     to: 'place(line)'
   },
   {
+    // …nor, at the end of placing a word, the line's state that placing it
+    // made: from `place` on, every state `placeWord` gives `line` is an
+    // object made there and held nowhere else (`wrap` and `finish` keep
+    // copies), and each update's new values are read before it is written.
+    file: moduleFile('docx/dist/layout.mjs'),
+    from: `\t\t\t\tline = _objectSpread2(_objectSpread2(_objectSpreadCopy(line), snapping && token.type === "word" ? { latin: snapped(line, token.pieces, kernOn(line)).latin } : {}), {}, {
+\t\t\t\t\tposition: line.position + tokenWidth,`,
+    applies: (code) => code.includes('\t\t\tline = _objectSpread2(place(line), {}, { position: line.position + leadOf(line, skipped || overflows && !squeezed) });'),
+    to: `\t\t\t\tline = _objectSpread2(_objectSpread2(line, snapping && token.type === "word" ? { latin: snapped(line, token.pieces, kernOn(line)).latin } : {}), {}, { /* dossier: the state placeWord made */
+\t\t\t\t\tposition: line.position + tokenWidth,`
+  },
+  {
+    file: moduleFile('docx/dist/layout.mjs'),
+    from: `\t\t\tline = _objectSpread2(_objectSpreadCopy(line), {}, {
+\t\t\t\tend: line.position,
+\t\t\t\tbetween: line.spaceCount,
+\t\t\t\theights: withToken(line.heights, token),`,
+    applies: (code) => code.includes('\t\t\tline = _objectSpread2(place(line), {}, { position: line.position + leadOf(line, skipped || overflows && !squeezed) });'),
+    to: `\t\t\tline = _objectSpread2(line, {}, { /* dossier: the state placeWord made */
+\t\t\t\tend: line.position,
+\t\t\t\tbetween: line.spaceCount,
+\t\t\t\theights: withToken(line.heights, token),`
+  },
+  {
     // Last of docx's (the patches above read its text as Babel wrote it):
     // Babel writes each regular expression with a Unicode property
     // (`/\p{L}/u`) as `new RegExp("\\p{L}", "u")`, made anew each time
