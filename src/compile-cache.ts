@@ -16,7 +16,7 @@ import vm from 'node:vm'
  *
  * A module with a dynamic `import(…)` is compiled as Node would: Node 20
  * loses a script's import callback when V8 reads the script from a cache.
- * Nothing else imports this file: it runs before what it caches loads.
+ * Only the command line's start (`cli.ts`) uses it, before what it caches loads.
  */
 export function useCompileCache(dir: string, keep: number): void {
   const internal = Module as unknown as { prototype: { _compile(content: string, filename: string): unknown }; wrap(code: string): string }
