@@ -111,8 +111,8 @@ function _objectSpreadCopy(a, b, c) { /* dossier: the helper from an empty objec
     // of Unicode properties: whether it extends the one before (a mark, a
     // joiner, a variation selector…) and whether it is East Asian. Each is
     // tested once on the paragraph's text first: where none matches there,
-    // none matches any of its characters. A tenth of a Word build at 100
-    // copies of the report.
+    // none matches any of its characters. About a twentieth of a Word
+    // build at 100 copies of the report.
     file: moduleFile('docx/dist/layout.mjs'),
     from: `\tif (!anywhere && ![...text].some((character) => character.codePointAt(0) > 767) && !text.includes("-")) return /* @__PURE__ */ new Set();
 \tconst characters = pieces.flatMap(({ text: piece }) => [...piece]);
