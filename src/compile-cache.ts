@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
-import Module from 'node:module'
+import Module, { createRequire } from 'node:module'
 import path from 'node:path'
 import vm from 'node:vm'
 
@@ -36,7 +36,7 @@ export function useCompileCache(dir: string, keep: number): void {
     if (cachedData === undefined || script.cachedDataRejected) fresh.push({ script, file })
     else touch(file)
     const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: NodeJS.Module, filename: string, dirname: string) => unknown
-    return run.call(this.exports, this.exports, makeRequire(this), this, filename, path.dirname(filename))
+    return run.call(this.exports, this.exports, createRequire(filename), this, filename, path.dirname(filename))
   }
   process.once('exit', () => {
     if (fresh.length === 0) return
@@ -51,19 +51,6 @@ export function useCompileCache(dir: string, keep: number): void {
       // A read-only install runs as it did before the cache.
     }
   })
-}
-
-/** The `require` Node gives a module's code. */
-function makeRequire(module: NodeJS.Module): NodeJS.Require {
-  const require = ((id: string) => module.require(id)) as NodeJS.Require
-  const internal = Module as unknown as { _resolveFilename(request: string, parent: NodeJS.Module, isMain: boolean, options?: unknown): string; _cache: NodeJS.Require['cache']; _extensions: NodeJS.Require['extensions'] }
-  require.resolve = Object.assign((request: string, options?: { paths?: string[] }) => internal._resolveFilename(request, module, false, options), {
-    paths: (request: string) => (Module as unknown as { _resolveLookupPaths(request: string, parent: NodeJS.Module): string[] | null })._resolveLookupPaths(request, module)
-  })
-  require.main = process.mainModule
-  require.cache = internal._cache
-  require.extensions = internal._extensions
-  return require
 }
 
 /** Marked as used: pruning keeps what runs read last. */

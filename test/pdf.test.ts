@@ -256,38 +256,49 @@ describe('print details', () => {
   })
 })
 
+/** A tool's output (poppler's, qpdf's), failing the test when it fails. */
+function tool(name: string, ...args: string[]): string {
+  const result = spawnSync(name, args, { encoding: 'latin1', maxBuffer: 1 << 26 })
+  expect(result.status, result.stderr).toBe(0)
+  return result.stdout
+}
+
+/** The report's PDF and its memos' PDFs in a build's output folder, by path there. */
+function printedFiles(out: string): string[] {
+  return ['report.pdf', ...readdirSync(path.join(out, 'memos')).filter((name) => name.endsWith('.pdf')).map((name) => `memos/${name}`)]
+}
+
+/** The whole file uncompressed (qpdf's QDF), so its pages' operators read as text. */
+function contentOperators(file: string): string {
+  return tool('qpdf', '--qdf', '--object-streams=disable', file, '-')
+}
+
+/** Each page drawn at 50 dpi: its pixels, in colour (PPM). */
+function drawnPages(file: string): Buffer[] {
+  const dir = tempDir()
+  tool('pdftoppm', '-r', '50', file, path.join(dir, 'page'))
+  return readdirSync(dir).sort().map((name) => readFileSync(path.join(dir, name)))
+}
+
 // pdfmake sets each word's colour and opacity again before drawing it; a
 // page keeps what it is set in, so dossier sets each only when it changes
 // (`graphics-state.ts`). The pages must look as they did.
 describe.skipIf(!needs('poppler', 'qpdf'))('colour and opacity set once', () => {
   const builds = { once: tempDir('dossier-state-'), every: tempDir('dossier-every-state-') }
-  const printed = () => ['report.pdf', ...readdirSync(path.join(builds.once, 'memos')).filter((name) => name.endsWith('.pdf')).map((name) => `memos/${name}`)]
-  /** The operators of every page's content, as text. */
-  const operators = (file: string) => {
-    const plain = path.join(tempDir(), 'plain.pdf')
-    expect(spawnSync('qpdf', ['--qdf', '--object-streams=disable', file, plain]).status).toBe(0)
-    return readFileSync(plain).toString('latin1')
-  }
-  /** Each page drawn, as PNG bytes. */
-  const drawn = (file: string) => {
-    const dir = tempDir()
-    expect(spawnSync('pdftoppm', ['-r', '50', '-png', file, path.join(dir, 'page')]).status).toBe(0)
-    return readdirSync(dir).sort().map((name) => readFileSync(path.join(dir, name)))
-  }
 
   it('draws every page of the report and its memos as setting them before every word does', () => {
     for (const [kind, out] of Object.entries(builds)) {
       const run = cli(['build', reportSource, '--out', out, '--format', 'pdf,memo'], { env: { ...process.env, DOSSIER_PDF_EVERY_STATE: kind === 'every' ? '1' : '' } })
       expect(run.status, run.stderr).toBe(0)
     }
-    const names = printed()
+    const names = printedFiles(builds.once)
     expect(names.length).toBeGreaterThan(1)
     for (const name of names) {
       const [once, every] = [builds.once, builds.every].map((out) => path.join(out, name))
       // Fewer colours set: a page's text is mostly one colour.
       const count = (text: string) => text.match(/ scn$/gm)?.length ?? 0
-      expect(count(operators(once)) * 3, name).toBeLessThan(count(operators(every)))
-      const [pagesOnce, pagesEvery] = [drawn(once), drawn(every)]
+      expect(count(contentOperators(once)) * 3, name).toBeLessThan(count(contentOperators(every)))
+      const [pagesOnce, pagesEvery] = [drawnPages(once), drawnPages(every)]
       expect(pagesOnce.length, name).toBe(pagesEvery.length)
       pagesOnce.forEach((page, index) => expect(page.equals(pagesEvery[index]), `${name}, page ${index + 1}`).toBe(true))
     }
@@ -311,20 +322,9 @@ describe.skipIf(!needs('poppler', 'qpdf'))("a line's like words drawn as one tex
     await document.destroy()
     return found
   }
-  const run = (tool: string, ...args: string[]) => {
-    const result = spawnSync(tool, args, { encoding: 'latin1', maxBuffer: 1 << 26 })
-    expect(result.status, result.stderr).toBe(0)
-    return result.stdout
-  }
   /** Each word pdftotext finds, with its box (left, top, right, bottom). */
   const boxes = (file: string) =>
-    [...run('pdftotext', '-bbox', file, '-').matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</g)].map(([, ...found]) => ({ text: found[4], sides: found.slice(0, 4).map(Number) }))
-  /** Each page drawn in grey at 50 dpi: its pixels. */
-  const drawn = (file: string) => {
-    const dir = tempDir()
-    run('pdftoppm', '-r', '50', '-gray', file, path.join(dir, 'page'))
-    return readdirSync(dir).sort().map((name) => readFileSync(path.join(dir, name)))
-  }
+    [...tool('pdftotext', '-bbox', file, '-').matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</g)].map(([, ...found]) => ({ text: found[4], sides: found.slice(0, 4).map(Number) }))
 
   // Justified too: there pdfmake spreads the words, and the room between them goes into the line's `TJ`.
   const justified = tempDir('dossier-justified-')
@@ -339,7 +339,7 @@ describe.skipIf(!needs('poppler', 'qpdf'))("a line's like words drawn as one tex
       const spread = cli(['build', reportSource, '--out', path.join(out, 'justified'), '--format', 'pdf', '--templates', justified], { env })
       expect(spread.status, spread.stderr).toBe(0)
     }
-    const names = ['report.pdf', 'justified/report.pdf', ...readdirSync(path.join(builds.line, 'memos')).filter((name) => name.endsWith('.pdf')).map((name) => `memos/${name}`)]
+    const names = [...printedFiles(builds.line), 'justified/report.pdf']
     expect(names.length).toBeGreaterThan(2)
     // The justified edition's words stand elsewhere than the left-aligned one's.
     expect(boxes(path.join(builds.line, 'justified', 'report.pdf'))).not.toEqual(boxes(path.join(builds.line, 'report.pdf')))
@@ -350,11 +350,11 @@ describe.skipIf(!needs('poppler', 'qpdf'))("a line's like words drawn as one tex
       expect(boxesLine.map(({ text }) => text), name).toEqual(boxesWord.map(({ text }) => text))
       boxesLine.forEach(({ text, sides }, index) => sides.forEach((side, at) => expect(Math.abs(side - boxesWord[index].sides[at]), `${name}: ${text}`).toBeLessThan(1e-5)))
       expect(await links(line), name).toEqual(await links(word))
-      expect(run('pdfinfo', '-struct-text', line), name).toBe(run('pdfinfo', '-struct-text', word))
-      const textObjects = (file: string) => run('qpdf', '--qdf', '--object-streams=disable', file, '-').match(/^BT$/gm)?.length ?? 0
+      expect(tool('pdfinfo', '-struct-text', line), name).toBe(tool('pdfinfo', '-struct-text', word))
+      const textObjects = (file: string) => contentOperators(file).match(/^BT$/gm)?.length ?? 0
       expect(textObjects(line) * 3, name).toBeLessThan(textObjects(word))
       // The same pixels but where a glyph's place, the same to a millionth of a point, rounds to the next sub-pixel.
-      const [pagesLine, pagesWord] = [drawn(line), drawn(word)]
+      const [pagesLine, pagesWord] = [drawnPages(line), drawnPages(word)]
       expect(pagesLine.length, name).toBe(pagesWord.length)
       pagesLine.forEach((page, index) => {
         let differing = 0

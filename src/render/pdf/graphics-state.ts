@@ -55,12 +55,8 @@ function plainColor(color: unknown): string | undefined {
   return undefined
 }
 
-let installed = false
-
-/** Install the hooks; once per process, whoever asks first. */
+/** Install the hooks (`print.ts` does, as it loads). */
 export function installGraphicsState(): void {
-  if (installed) return
-  installed = true
   // Only to show that it draws the same: the tests compare the pages.
   if (process.env.DOSSIER_PDF_EVERY_STATE === '1') return
   const documents = pdfmakeClass<{ prototype: KitDocument }>('PDFDocument').prototype

@@ -1,4 +1,4 @@
-import { pdfmakeClass } from './pdfmake-classes.js'
+import { pdfmakeClass, type PdfmakeLine } from './pdfmake-classes.js'
 
 /**
  * pdfmake draws every word of a line as a text object of its own, through
@@ -39,14 +39,7 @@ interface Inline {
   characterSpacing?: number
 }
 
-interface Line {
-  inlines: Inline[]
-  id?: string
-  _outline?: unknown
-  _pageNodeRef?: unknown
-  getHeight(): number
-  getAscenderHeight(): number
-}
+type Line = PdfmakeLine<Inline>
 
 /** A glyph's place, as fontkit shapes it (in the face's units). */
 interface Position {
@@ -99,15 +92,11 @@ const number = (value: number): number => Math.round(value * 1e6) / 1e6
 /** A word pdfmake draws with nothing but its text, face, size, colour, opacity and links. */
 const plain = (inline: Inline): boolean => inline.linkToPage == null && inline._pageNodeRef == null && inline.fontFeatures == null && !inline.characterSpacing && !inline.text.includes('\n')
 
-let installed = false
-
 /**
- * Install the hook; once per process, before the tagging's (`tagged-render.ts`),
- * which draws each element's part of a line through it.
+ * Install the hook (`print.ts` does, as it loads), before the tagging's
+ * (`tagged-render.ts`), which draws each element's part of a line through it.
  */
 export function installLineDrawing(): void {
-  if (installed) return
-  installed = true
   // Only to show that it draws the same: the tests compare the pages.
   if (process.env.DOSSIER_PDF_EVERY_WORD === '1') return
   const renderer = pdfmakeClass<{ prototype: RendererPrototype }>('Renderer').prototype

@@ -10,7 +10,9 @@ import { installWriting, writtenBytes } from './writing.js'
 import { installGraphicsState } from './graphics-state.js'
 import { pdfmakeClass } from './pdfmake-classes.js'
 
-// First: the tagging draws each element's part of a line through it.
+// pdfmake's classes are changed once, here, as this module loads (a module
+// loads once per process). First the line drawing: the tagging draws each
+// element's part of a line through it.
 installLineDrawing()
 installTagging()
 installStyleLookup()

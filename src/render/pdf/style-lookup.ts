@@ -56,12 +56,8 @@ function fromStyle(styles: Stack['styleDictionary'], name: string, property: str
   return undefined
 }
 
-let installed = false
-
-/** Replace pdfmake's lookups; once per process. */
+/** Replace pdfmake's lookups (`print.ts` does, as it loads). */
 export function installStyleLookup(): void {
-  if (installed) return
-  installed = true
   const StyleContextStack = pdfmakeClass<StackClass>('StyleContextStack')
   const stack = StyleContextStack.prototype
   stack.push = function (item) {

@@ -1,5 +1,5 @@
 import type { StructElement, StructPath } from './structure.js'
-import { pdfmakeClass } from './pdfmake-classes.js'
+import { pdfmakeClass, type PdfmakeLine } from './pdfmake-classes.js'
 
 /**
  * Tagged PDF from pdfmake. pdfmake 0.3 passes `tagged` to PDFKit, which
@@ -56,15 +56,7 @@ interface Inline {
   tag?: StructPath
 }
 
-/** A line as pdfmake positions it. */
-interface Line {
-  inlines: Inline[]
-  id?: string
-  _outline?: unknown
-  _pageNodeRef?: unknown
-  getHeight(): number
-  getAscenderHeight(): number
-}
+type Line = PdfmakeLine<Inline>
 
 interface Drawn {
   tag?: StructPath
@@ -104,12 +96,8 @@ const measure = pdfmakeClass<{ prototype: DocMeasurePrototype }>('DocMeasure').p
 /** The structure being built for each document as its pages are drawn. */
 const trees = new WeakMap<RendererInstance, StructureTree>()
 
-let installed = false
-
-/** Install the hooks; once per process, whoever asks first. */
+/** Install the hooks (`print.ts` does, as it loads). */
 export function installTagging(): void {
-  if (installed) return
-  installed = true
   const original = { ...pick(renderer), buildOrderedMarker: measure.buildOrderedMarker, buildUnorderedMarker: measure.buildUnorderedMarker }
 
   renderer.renderPages = function (pages) {

@@ -66,12 +66,8 @@ interface KitWriter {
   ref(data?: unknown): KitReference
 }
 
-let installed = false
-
-/** Install the writing hooks; once per process, whoever asks first. */
+/** Install the writing hooks (`print.ts` does, as it loads). */
 export function installWriting(): void {
-  if (installed) return
-  installed = true
   // pdfmake's document, which extends PDFKit's: the one every edition is made with.
   const documents = pdfmakeClass<{ prototype: KitWriter }>('PDFDocument').prototype
   documents._write = function (data) {
