@@ -42,6 +42,33 @@ const patches = [
       'const guessesOn = (page) => [...(guessesByPage.get(page) ?? [])];'
   },
   {
+    // docx's page estimate lays out every paragraph into lines, and keeps
+    // them for the passes of one estimate only. Its lines are a function of
+    // what they are laid out from: the paragraph as docx reads it (plain
+    // data: its runs, their formats and text, tab stops, the mark's font),
+    // the widths it is broken at, the document's settings that break lines
+    // (default tab stop, break rules, hyphenation, compatibility, East
+    // Asian layout) and the faces that measure it. Given a store
+    // (`estimatePageNumbersWith({ keptLines })`, kept by those faces; set
+    // while the estimate runs, synchronously, so no other estimate sees it), each
+    // paragraph's lines are kept there as JSON by the JSON of the rest, and
+    // read back from it: an edit leaves most paragraphs as they were, and a
+    // paragraph repeated (a running head, a note's text) is laid out once.
+    // Lines that JSON would not give back as they are (a number that is not
+    // finite, or -0, a field left undefined) are not kept. A paragraph with
+    // a page number in it is laid out each time, as docx does.
+    file: moduleFile('docx/dist/layout.mjs'),
+    from: 'var estimatePageNumbersWith = ({ measureWidth, fonts = [], guess = false }) => {\n\tconst faces = fonts.flatMap(({ data, name }) => readFontFile(data).map((face) => name === void 0 ? face : _objectSpread2(_objectSpread2({}, face), {}, { name })));\n\tconst others = measureWidth ? measurerOf(measureWidth) : DEFAULT_MEASURER;\n\tconst measurer = faces.length === 0 ? others : createFontFileMeasurer(faces, others);\n\treturn Object.assign((document, context) => estimateWith(contentOf(document, context, guess), measurer, guess), { listNumbers: listNumbersOf });\n};',
+    to: 'var __dossierKeptLines; /* dossier: the store of the estimate running */\nvar estimatePageNumbersWith = ({ measureWidth, fonts = [], guess = false, keptLines }) => {\n\tconst faces = fonts.flatMap(({ data, name }) => readFontFile(data).map((face) => name === void 0 ? face : _objectSpread2(_objectSpread2({}, face), {}, { name })));\n\tconst others = measureWidth ? measurerOf(measureWidth) : DEFAULT_MEASURER;\n\tconst measurer = faces.length === 0 ? others : createFontFileMeasurer(faces, others);\n\treturn Object.assign((document, context) => {\n\t\tconst before = __dossierKeptLines;\n\t\t__dossierKeptLines = keptLines;\n\t\ttry {\n\t\t\treturn estimateWith(contentOf(document, context, guess), measurer, guess);\n\t\t} finally {\n\t\t\t__dossierKeptLines = before;\n\t\t}\n\t}, { listNumbers: listNumbersOf });\n};'
+  },
+  {
+    // …where each paragraph's lines are looked up first, and kept.
+    file: moduleFile('docx/dist/layout.mjs'),
+    from: '\t\t/** Its lines as they were laid out at these widths before, or are now */\n\t\tconst kept = () => {\n\t\t\tvar _byParagraph$get, _byWidths$get;\n\t\t\tconst byWidths = (_byParagraph$get = byParagraph.get(paragraph)) !== null && _byParagraph$get !== void 0 ? _byParagraph$get : /* @__PURE__ */ new Map();\n\t\t\tbyParagraph.set(paragraph, byWidths);\n\t\t\tconst laidOut = (_byWidths$get = byWidths.get(key)) !== null && _byWidths$get !== void 0 ? _byWidths$get : layOut();',
+    applies: (code) => code.includes('var __dossierKeptLines;') && /^var paginate = \(content, \{[^\n]*guess = false \} = \{\}\) => \{\n[^\n]*\n\tconst \{ [^\n]*defaultTabStop, [^\n]*breakRules, hyphenation, [^\n]*compatibilityMode, [^\n]*feLayout \} = content;$/m.test(code),
+    to: '\t\t/** Its lines from the store the estimate was given, by what they are laid out from (dossier) */\n\t\tconst keptLayOut = () => {\n\t\t\tif (__dossierKeptLines === void 0) return layOut();\n\t\t\tconst from = JSON.stringify([paragraph, key, defaultTabStop, breakRules, hyphenation, compatibilityMode, feLayout, guess]);\n\t\t\tconst found = __dossierKeptLines.get(from);\n\t\t\tif (found !== void 0) return JSON.parse(found);\n\t\t\tconst lines = layOut();\n\t\t\tlet same = true;\n\t\t\tconst json = JSON.stringify(lines, (name, value) => {\n\t\t\t\tif (value === void 0 || typeof value === "number" && (!Number.isFinite(value) || Object.is(value, -0))) same = false;\n\t\t\t\treturn value;\n\t\t\t});\n\t\t\tif (same) __dossierKeptLines.set(from, json);\n\t\t\treturn lines;\n\t\t};\n\t\t/** Its lines as they were laid out at these widths before, or are now */\n\t\tconst kept = () => {\n\t\t\tvar _byParagraph$get, _byWidths$get;\n\t\t\tconst byWidths = (_byParagraph$get = byParagraph.get(paragraph)) !== null && _byParagraph$get !== void 0 ? _byParagraph$get : /* @__PURE__ */ new Map();\n\t\t\tbyParagraph.set(paragraph, byWidths);\n\t\t\tconst laidOut = (_byWidths$get = byWidths.get(key)) !== null && _byWidths$get !== void 0 ? _byWidths$get : keptLayOut();'
+  },
+  {
     // docx is compiled with Babel's helper for object spread (`{ ...line }`),
     // which copies key by key through closures and property descriptors.
     // docx's page layout spreads its state for every word: that helper was

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { readdirSync, readFileSync, rmSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { strFromU8, unzipSync } from 'fflate'
@@ -209,6 +209,39 @@ describe('docx: the report', () => {
     // The first build kept its subsets; the next one reads them instead of making them.
     expect(readdirSync(kept).length).toBeGreaterThan(0)
     expect(Buffer.compare(buildInChild(), Buffer.from(docx.bytes))).toBe(0)
+  })
+
+  // The contents' page numbers come from docx's estimate, which lays out
+  // every paragraph; the built CLI keeps each paragraph's lines between
+  // builds (`node_modules/.cache/dossier/docx-lines/`, a patch of docx in
+  // scripts/bundle.mjs), and these tests build with docx as published.
+  it('has the page numbers docx works out, with the lines a build before it kept and without them, and after an edit', async () => {
+    const kept = path.join(import.meta.dirname, '..', 'node_modules', '.cache', 'dossier', 'docx-lines')
+    const buildInChild = (source: string) => {
+      const outDir = tempDir('dossier-docx-')
+      const script = `import(${JSON.stringify(new URL('../dist/build.js', import.meta.url).href)}).then((m) => m.build({ source: ${JSON.stringify(source)}, outDir: ${JSON.stringify(outDir)}, formats: ['docx'] }))`
+      const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' })
+      expect(child.status, child.stderr).toBe(0)
+      return readFileSync(path.join(outDir, `${path.basename(source, '.md')}.docx`))
+    }
+    // An edit that moves every later section a page on: the report's longest paragraph twice more, early.
+    const text = readFileSync(reportSource, 'utf8')
+    const longest = text.split('\n\n').filter((block) => /^[A-Z]/.test(block)).sort((a, b) => b.length - a.length)[0]
+    const edited = path.join(tempDir('dossier-docx-'), 'report.md')
+    writeFileSync(edited, text.replace(longest, `${longest}\n\n${longest}\n\n${longest}`))
+    const features = fixture('docx-features', 'report.md')
+    const asPublished = await Promise.all([edited, features].map(async (source) => (await buildDocx(source)).bytes))
+    const numbers = (bytes: Uint8Array) => paragraphs(strFromU8(unzipSync(bytes)['word/document.xml'])).filter((p) => /w:val="TOC\d"/.test(p.xml)).map((p) => p.text.split('\t')[1])
+    expect(numbers(asPublished[0])).not.toEqual(numbers(docx.bytes))
+
+    rmSync(kept, { recursive: true, force: true })
+    expect(Buffer.compare(buildInChild(reportSource), Buffer.from(docx.bytes))).toBe(0)
+    expect(readdirSync(kept).length).toBeGreaterThan(0)
+    // Read back: the report as it was, then edited, then a document of tables, lists and notes.
+    expect(Buffer.compare(buildInChild(reportSource), Buffer.from(docx.bytes))).toBe(0)
+    expect(Buffer.compare(buildInChild(edited), Buffer.from(asPublished[0]))).toBe(0)
+    expect(Buffer.compare(buildInChild(features), Buffer.from(asPublished[1]))).toBe(0)
+    expect(Buffer.compare(buildInChild(features), Buffer.from(asPublished[1]))).toBe(0)
   })
 })
 

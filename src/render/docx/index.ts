@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
 import type { Root } from 'mdast'
 import type { PageNumberEstimator } from 'docx'
 import { estimatePageNumbersWith } from 'docx/layout'
 import { EXIT, visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
-import { cjkFaces, readFont, resolveFonts } from '../../fonts.js'
+import { keptMap } from '../../disk-cache.js'
+import { cjkFaces, codeHash, faceHash, readFont, resolveFonts } from '../../fonts.js'
 import { shownImages } from '../../plugins/remark-images.js'
 import type { TemplateLayers } from '../../templates.js'
 import { cjkLanguageOf, cjkRegionalTag, cjkSegments, hanLanguage, type CjkLanguage } from '../../text.js'
@@ -37,7 +40,8 @@ export const renderer: Renderer = {
     // no embedded face has) rather than leave the later page numbers blank.
     // It measures text in the faces themselves: the document gets stand-ins
     // for them, which `packDocx` replaces, so that docx need not deflate them.
-    const estimate = estimatePageNumbersWith({ guess: true, fonts: faceFiles(fonts) })
+    const faces = faceFiles(fonts)
+    const estimate = estimatePageNumbers({ guess: true, fonts: faces, keptLines: keptLinesOf(faces) })
     // Without its `listNumbers`: those are the numbers of numbered headings
     // for their contents entries, and no heading here is numbered (only list
     // paragraphs are), so docx would read the whole document to find none.
@@ -112,6 +116,37 @@ async function embeddedFonts(template: DocxTemplate, templates: TemplateLayers, 
 function faceFiles(fonts: EmbeddedFont[]): Array<{ data: Buffer; name: string }> {
   return fonts.flatMap((font) => [font.data, font.bold, font.italic, font.boldItalic].flatMap((data) => (data ? [{ data, name: font.name }] : [])))
 }
+
+/** Where docx's page estimate keeps each paragraph's lines (by the JSON of what they are laid out from), and finds them. */
+interface KeptLines {
+  get(from: string): string | undefined
+  set(from: string, lines: string): void
+}
+
+/**
+ * docx's estimate, given a store for the lines of paragraphs it laid out
+ * before (a patch in `scripts/bundle.mjs`; docx as published ignores it).
+ */
+const estimatePageNumbers = estimatePageNumbersWith as (options: Parameters<typeof estimatePageNumbersWith>[0] & { keptLines?: KeptLines }) => PageNumberEstimator
+
+/**
+ * The lines the page estimate laid out, kept between builds (`keptMap`) by
+ * the faces that measured them and the code that laid them out: an edit
+ * leaves most paragraphs as they were. Kept by a hash of what they were
+ * laid out from, which is a paragraph's whole content.
+ */
+function keptLinesOf(faces: Array<{ data: Buffer; name: string }>): KeptLines {
+  const hash = createHash('sha256').update(codeHash(fileURLToPath(import.meta.url)))
+  for (const { data, name } of faces) hash.update('\0').update(name).update('\0').update(faceHash(data))
+  const key = hash.digest('hex')
+  let kept = keptLines.get(key)
+  if (!kept) keptLines.set(key, (kept = keptMap<string>('docx-lines', key, 50_000, 16)))
+  const lines = kept
+  const by = (from: string) => createHash('sha256').update(from).digest('base64')
+  return { get: (from) => lines.get(by(from)), set: (from, laidOut) => lines.set(by(from), laidOut) }
+}
+
+const keptLines = new Map<string, Map<string, string>>()
 
 /** A family whose faces `packDocx` embeds (see `embedLater`). */
 function embeddedWhenPacked(font: EmbeddedFont): EmbeddedFont {
