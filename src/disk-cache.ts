@@ -32,11 +32,11 @@ export function readCache(kind: string, key: string): Buffer | undefined {
 
 /**
  * Keep `data` under `kind/key` for the next build, whole or not at all, and
- * of `kind` only the `keep` used last (`pruneCache`): a cache that grew
- * with every source or character set ever built would fill the disk. A
- * cache that cannot be written is no error.
+ * of `kind` only the `keep` used last, in at most `bytes` (`pruneCache`): a
+ * cache that grew with every source or character set ever built would fill
+ * the disk. A cache that cannot be written is no error.
  */
-export function writeCache(kind: string, key: string, data: Uint8Array, keep: number): void {
+export function writeCache(kind: string, key: string, data: Uint8Array, keep: number, bytes = Infinity): void {
   const dir = path.join(cacheRoot, kind)
   const target = path.join(dir, key)
   try {
@@ -47,17 +47,27 @@ export function writeCache(kind: string, key: string, data: Uint8Array, keep: nu
     // Read-only installs build as fast as before the cache existed.
     return
   }
-  pruneCache(kind, keep)
+  pruneCache(kind, keep, bytes)
 }
 
-/** Keep at most `keep` entries of `kind`, those written or read most recently: a cache by path would grow with every source ever built. */
-function pruneCache(kind: string, keep: number): void {
+/** Keep at most `keep` entries of `kind`, those written or read most recently, in at most `bytes`: a cache by path would grow with every source ever built. */
+function pruneCache(kind: string, keep: number, bytes: number): void {
   const dir = path.join(cacheRoot, kind)
   try {
     const names = readdirSync(dir)
-    if (names.length <= keep) return
-    const written = names.map((name) => ({ name, time: statSync(path.join(dir, name)).mtimeMs })).sort((a, b) => b.time - a.time || a.name.localeCompare(b.name))
-    for (const { name } of written.slice(keep)) rmSync(path.join(dir, name), { force: true })
+    if (names.length <= keep && bytes === Infinity) return
+    const written = names
+      .map((name) => {
+        const stat = statSync(path.join(dir, name))
+        return { name, time: stat.mtimeMs, size: stat.size }
+      })
+      .sort((a, b) => b.time - a.time || a.name.localeCompare(b.name))
+    let total = 0
+    written.forEach(({ name, size }, index) => {
+      total += size
+      // The one just written (or read) stays, whatever its size.
+      if (index >= keep || (index > 0 && total > bytes)) rmSync(path.join(dir, name), { force: true })
+    })
   } catch {
     // Another build pruning at the same time, or a read-only install: nothing to do.
   }

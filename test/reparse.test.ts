@@ -1,10 +1,11 @@
-import { readFileSync, readdirSync, rmSync, utimesSync } from 'node:fs'
+import { readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { parseMarkdown } from '../src/pipeline.js'
 import { readCache, writeCache } from '../src/disk-cache.js'
 import { ParseCache, reparse } from '../src/reparse.js'
+import { cli, tempDir } from './helpers.js'
 
 const report = readFileSync(path.join(import.meta.dirname, '..', 'source', 'report.md'), 'utf8')
 
@@ -181,6 +182,49 @@ describe('dossier\'s cache between runs', () => {
     withEntries('prune', (kind) => {
       writeCache(kind, 'entry-5', Buffer.from('entry 5'), 3)
       expect([0, 1, 2, 3, 4, 5].map((index) => readCache(kind, `entry-${index}`)?.toString())).toEqual([undefined, undefined, undefined, 'entry 3', 'entry 4', 'entry 5'])
+    })
+  })
+
+  // A source of any length: reading its tree back is a fraction of parsing it.
+  it('keeps the parse of a long source, reads it back for the next build, and parses an edit of it as a whole parse would', () => {
+    const [frontMatter, body] = report.split(/(?<=^---\n[\s\S]*?\n---\n)/)
+    const copies = Array.from({ length: 12 }, (_, copy) => (copy === 0 ? body : body.replace(/\{#([\w-]+)/g, `{#$1-${copy}`).replace(/\]\(#([\w-]+)\)/g, `](#$1-${copy})`).replace(/\[\^([^\]]+)\]/g, `[^$1-${copy}]`)))
+    const text = frontMatter + copies.join('\n')
+    expect(text.length).toBeGreaterThan(256 * 1024)
+    const [dir, other] = [tempDir('dossier-long-'), tempDir('dossier-long-')]
+    const source = path.join(dir, 'report.md')
+    const built = (file: string) => {
+      const out = path.join(path.dirname(file), 'out')
+      const result = cli(['build', file, '--format', 'json', '--out', out, '--quiet'])
+      expect(result.status, result.stderr).toBe(0)
+      return readFileSync(path.join(out, 'report.json'), 'utf8')
+    }
+    const parses = fileURLToPath(new URL('../node_modules/.cache/dossier/parse/', import.meta.url))
+    const entries = () => new Map(readdirSync(parses).map((name) => [name, statSync(path.join(parses, name))]))
+    writeFileSync(source, text)
+    const before = entries()
+    const first = built(source)
+    const kept = [...entries()].filter(([name, stat]) => stat.size > text.length && before.get(name)?.ino !== stat.ino)
+    expect(kept).toHaveLength(1)
+    const [name, { ino }] = kept[0]
+    // Read back, not written again: the same file, marked as used.
+    expect(built(source)).toBe(first)
+    expect(statSync(path.join(parses, name)).ino).toBe(ino)
+    // An edit in the middle, against the same text parsed afresh elsewhere.
+    const middle = text.indexOf(' ', text.length / 2)
+    const edited = `${text.slice(0, middle)} edited${text.slice(middle)}`
+    writeFileSync(source, edited)
+    writeFileSync(path.join(other, 'report.md'), edited)
+    expect(built(source)).toBe(built(path.join(other, 'report.md')))
+  })
+
+  // A long report's tree is megabytes: a folder of them is kept within a size, the one written last always.
+  it('keeps of each kind only what fits in its size, the entries used last', () => {
+    withEntries('size', (kind, dir) => {
+      writeCache(kind, 'entry-5', Buffer.from('entry 5'), 10, 3 * (32 + 'entry 5'.length))
+      expect(readdirSync(dir).sort()).toEqual(['entry-3', 'entry-4', 'entry-5'])
+      writeCache(kind, 'entry-6', Buffer.from('entry 6, longer than the room'), 10, 32)
+      expect(readdirSync(dir)).toEqual(['entry-6'])
     })
   })
 
