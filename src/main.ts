@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { build, failed, packageRoot, type BuildOptions } from './build.js'
+import { builtFormats } from './compile-cache.js'
 import { displayPath, hasErrors } from './message.js'
 import { defaultLimits, limitFlags, parseAmount, type Limits } from './limits.js'
 import { reportProblems } from './report-problems.js'
@@ -66,6 +67,7 @@ async function runBuild(options: BuildOptions, flags: RunFlags = {}): Promise<Bu
     ? // Loaded only for a site: its template and page code need not slow every other command.
       await (await import('./site.js')).buildSite({ ...options, source })
     : await build(options).then((result) => ({ files: [result.file], written: result.written }))
+  builtFormats(options.check ? 0 : (options.formats ?? availableFormats()).length)
   const problems = reportProblems(files, { quiet: flags.quiet })
   if (problems) console.error(problems)
   const run = { ok: !files.some((file) => failed(file, options.strict)), problems: reportProblems(files), written, file: files[0] }

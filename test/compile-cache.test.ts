@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { cli, reportSource, root, tempDir } from './helpers.js'
@@ -26,6 +26,33 @@ describe("V8's compiled code kept between runs", () => {
     // V8 itself checks only the length of the text its code was compiled from.
     writeFileSync(module, "exports.words = () => 'other words'\n")
     expect(withCache(cacheDir, load)).toBe('other words\n')
+  })
+
+  // A `check` calls few of the functions a build of every edition does: its code was what every later build read.
+  it('keeps the code of the run that built the most formats', () => {
+    const dir = tempDir('compile-cache-')
+    const cacheDir = path.join(dir, 'cache')
+    const module = path.join(dir, 'words.cjs')
+    writeFileSync(module, "exports.words = () => 'words'\n")
+    const hook = path.join(root, 'dist', 'compile-cache.js')
+    const run = (formats: number) => withCache(cacheDir, `require(${JSON.stringify(module)}).words(); require(${JSON.stringify(hook)}).builtFormats(${formats})`)
+    const entry = () => {
+      const [name] = readdirSync(cacheDir)
+      return { ino: statSync(path.join(cacheDir, name)).ino, formats: readFileSync(path.join(cacheDir, name)).readUInt32LE(0) }
+    }
+    run(0)
+    const first = entry()
+    expect(first.formats).toBe(0)
+    run(0)
+    expect(entry()).toEqual(first)
+    // A run that built more replaces it; one that built as many or fewer leaves it.
+    run(3)
+    const wider = entry()
+    expect(wider.ino).not.toBe(first.ino)
+    expect(wider.formats).toBe(3)
+    run(3)
+    run(1)
+    expect(entry()).toEqual(wider)
   })
 
   it('leaves a module that imports dynamically able to import, run after run', () => {
