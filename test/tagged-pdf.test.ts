@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Root } from 'mdast'
 import { toString } from 'mdast-util-to-string'
@@ -250,6 +250,21 @@ describe.skipIf(!needs('poppler', 'qpdf'))('the tagged PDFs', () => {
       ])
       const scopes = structElements(pdf(tagged, 'fixture/report.pdf')).filter((element) => element['/S'] === '/TH')
       expect(scopes.map((element) => JSON.stringify(element['/A']))).toEqual(Array(3).fill(JSON.stringify({ '/O': '/Table', '/Scope': '/Column' })))
+    })
+
+    // pdfmake draws a table's header row again atop each page the table runs onto: the repeats are artifacts.
+    it('has a long table’s header row in the structure once, however many pages repeat it', () => {
+      const dir = tempDir('dossier-tagged-')
+      const rows = Array.from({ length: 150 }, (_, row) => `| Row ${row + 1} | Value ${row + 1} in words |`)
+      writeFileSync(path.join(dir, 'long.md'), ['# A long table', '', '| Name | Value |', '| --- | --- |', ...rows, ''].join('\n'))
+      expect(spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'build', path.join(dir, 'long.md'), '--out', dir, '--format', 'pdf'], { encoding: 'utf8' }).status).toBe(0)
+      const long = path.join(dir, 'long.pdf')
+      const drawn = spawnSync('pdftotext', [long, '-'], { encoding: 'utf8' }).stdout.split('\n').filter((line) => line === 'Name')
+      expect(drawn.length).toBeGreaterThan(2)
+      const table = all(structure(long)).find((element) => element.role === 'Table')!
+      expect(table.children.filter((row) => row.children.some((cell) => cell.role === 'TH')).map((row) => row.children.map(text))).toEqual([['name', 'value']])
+      expect(table.children).toHaveLength(151)
+      expect(unmarkedPainting(long)).toEqual([])
     })
 
     it('gives the figure its alt text, the Korean passages their language, the note its id', () => {

@@ -133,7 +133,7 @@ export function installTagging(): void {
     const ascender = line.getAscenderHeight()
     const getHeight = () => height
     const getAscenderHeight = () => ascender
-    const paths = line.inlines.map((inline) => tree.claim(inline))
+    const paths = tree.claim(line.inlines)
     let start = 0
     while (start < paths.length) {
       let end = start + 1
@@ -220,7 +220,7 @@ interface Node {
 class StructureTree {
   private readonly nodes = new Map<string, Node>()
   private readonly root: Node
-  private readonly drawn = new WeakSet<Inline>()
+  private readonly drawn = new WeakSet<Inline[]>()
   /** The marked content open on the current page: an element's key, or '' for an artifact. */
   private open: { page: KitPage; key: string; node?: Node } | undefined
 
@@ -228,11 +228,16 @@ class StructureTree {
     this.root = { element: { key: [], role: 'Document' }, ref: document.ref({ Type: 'StructElem', S: 'Document' }), kids: [], holdsContent: false }
   }
 
-  /** The path a run belongs to; none when it is drawn a second time (a repeated table header), which makes it an artifact. */
-  claim(inline: Inline): StructPath | undefined {
-    if (!inline.tag || this.drawn.has(inline)) return undefined
-    this.drawn.add(inline)
-    return inline.tag
+  /**
+   * The path each run of a line belongs to; none when the line is drawn a
+   * second time (a repeated table header), which makes it an artifact. A
+   * line drawn again is pdfmake's copy of it (`Line#clone`), with the same
+   * runs: known by them, one mark a line rather than one a run.
+   */
+  claim(inlines: Inline[]): Array<StructPath | undefined> {
+    const again = this.drawn.has(inlines)
+    this.drawn.add(inlines)
+    return inlines.map((inline) => (again ? undefined : inline.tag))
   }
 
   /** Begin marked content for `path`'s element, or an artifact; more content of the one already open continues it. */
