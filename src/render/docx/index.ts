@@ -139,9 +139,8 @@ function keptLinesOf(faces: Array<{ data: Buffer; name: string }>): KeptLines {
   const hash = createHash('sha256').update(codeHash(fileURLToPath(import.meta.url)))
   for (const { data, name } of faces) hash.update('\0').update(name).update('\0').update(faceHash(data))
   const key = hash.digest('hex')
-  let kept = keptLines.get(key)
-  if (!kept) keptLines.set(key, (kept = keptMap<string>('docx-lines', key, 50_000, 16)))
-  const lines = kept
+  if (!keptLines.has(key)) keptLines.set(key, keptMap<string>('docx-lines', key, 50_000, 16))
+  const lines = keptLines.get(key)!
   const by = (from: string) => createHash('sha256').update(from).digest('base64')
   return { get: (from) => lines.get(by(from)), set: (from, laidOut) => lines.set(by(from), laidOut) }
 }
