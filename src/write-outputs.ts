@@ -1,8 +1,8 @@
-import { copyFileSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { accessSync, constants, copyFileSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { OutputFile } from './types.js'
 
-/** Temporary folders inside the output folder are named so: `.dossier-PID-XXXXXX`. */
+/** Temporary folders and files inside the output folder are named so: `.dossier-PID-XXXXXX`. */
 const prefix = '.dossier-'
 
 /** Why the outputs could not be written: the path and the system's reason. */
@@ -19,7 +19,8 @@ export class OutputError extends Error {
  * A build's outputs on their way into the output folder. Opened before
  * anything is rendered, so an output folder that cannot be written stops the
  * build at once; outputs are staged in a temporary folder inside it (one
- * file system, so each rename is atomic) and moved into place together.
+ * file system, so each rename is atomic) and moved into place together, or,
+ * one alone, written beside them and renamed (`moveOneIntoPlace`).
  * The file system is called synchronously: a rebuild under `--watch`
  * writes a page in a couple of dozen small steps, and each round trip
  * through Node's thread pool cost more than the step itself (half of a
@@ -33,20 +34,53 @@ export interface Staging {
 }
 
 export async function openStaging(outDir: string): Promise<Staging> {
-  let folder: string
   try {
     makeFolder(outDir)
     removeStale(outDir)
-    folder = mkdtempSync(path.join(outDir, `${prefix}${process.pid}-`))
+    accessSync(outDir, constants.W_OK)
   } catch (error) {
     throw outputError(error, outDir)
   }
-  const discard = async () => rmSync(folder, { recursive: true, force: true })
+  // Made for the first commit of more than one output.
+  let folder: string | undefined
+  const staged = () => {
+    try {
+      return (folder ??= mkdtempSync(path.join(outDir, `${prefix}${process.pid}-`)))
+    } catch (error) {
+      throw outputError(error, outDir)
+    }
+  }
   return {
-    discard,
-    commit: (outputs) => moveIntoPlace(outDir, folder, outputs)
+    discard: async () => {
+      if (folder) rmSync(folder, { recursive: true, force: true })
+    },
+    commit: async (outputs) => (outputs.length === 1 ? [moveOneIntoPlace(outDir, outputs[0])] : moveIntoPlace(outDir, staged(), outputs))
   }
 }
+
+/**
+ * One output needs no folder of its own, nor any undo: it is written beside
+ * the others (`.dossier-PID-N`, removed by the next build if this one is
+ * killed) and renamed over its target, which is the whole change, made or
+ * not. A rebuild under `--watch` writes one page: a temporary folder made
+ * and removed around it was a tenth of the rebuild.
+ */
+function moveOneIntoPlace(outDir: string, output: OutputFile): string {
+  const target = path.join(outDir, output.path)
+  const fresh = path.join(outDir, `${prefix}${process.pid}-${++written}`)
+  try {
+    makeFolder(path.dirname(target))
+    refuseNonFile(target)
+    writeFileSync(fresh, output.data)
+    renameSync(fresh, target)
+  } catch (error) {
+    rmSync(fresh, { force: true })
+    throw outputError(error, target)
+  }
+  return target
+}
+
+let written = 0
 
 /**
  * Write every output into the staging folder, then replace each target by

@@ -126,12 +126,14 @@ describe('outputs, whole or not at all', () => {
     }
   })
 
-  it('a staging folder left by a killed build is removed by the next one', () => {
+  it('a staging folder or file left by a killed build is removed by the next one', () => {
     const dir = tempDir()
     writeFileSync(path.join(dir, 'input.md'), front('Stale') + 'Text.\n')
     const stale = path.join(dir, 'out', '.dossier-2147483646-abcdef')
     mkdirSync(path.join(stale, 'new'), { recursive: true })
     writeFileSync(path.join(stale, 'new', 'input.html'), 'half writ')
+    // A build writing one edition writes it beside the others, not in a folder.
+    writeFileSync(path.join(dir, 'out', '.dossier-2147483646-1'), 'half writ')
     expect(cli(['build', 'input.md', '--format', 'html'], { cwd: dir }).status).toBe(0)
     expect(readdirSync(path.join(dir, 'out'))).toEqual(['input.html'])
   })
