@@ -20,7 +20,7 @@ export class OutputError extends Error {
  * anything is rendered, so an output folder that cannot be written stops the
  * build at once; outputs are staged in a temporary folder inside it (one
  * file system, so each rename is atomic) and moved into place together, or,
- * one alone, written beside them and renamed (`moveOneIntoPlace`).
+ * one alone, written beside them and renamed (`moveIntoPlace`).
  * The file system is called synchronously: a rebuild under `--watch`
  * writes a page in a couple of dozen small steps, and each round trip
  * through Node's thread pool cost more than the step itself (half of a
@@ -41,7 +41,7 @@ export async function openStaging(outDir: string): Promise<Staging> {
   } catch (error) {
     throw outputError(error, outDir)
   }
-  // Made for the first commit of more than one output.
+  // Made for the first commit of more than one output: one alone needs no folder (see `moveIntoPlace`).
   let folder: string | undefined
   const staged = () => {
     try {
@@ -54,67 +54,52 @@ export async function openStaging(outDir: string): Promise<Staging> {
     discard: async () => {
       if (folder) rmSync(folder, { recursive: true, force: true })
     },
-    commit: async (outputs) => (outputs.length === 1 ? [moveOneIntoPlace(outDir, outputs[0])] : moveIntoPlace(outDir, staged(), outputs))
+    commit: (outputs) => moveIntoPlace(outDir, outputs.length > 1 ? staged() : undefined, outputs)
   }
 }
-
-/**
- * One output needs no folder of its own, nor any undo: it is written beside
- * the others (`.dossier-PID-N`, removed by the next build if this one is
- * killed) and renamed over its target, which is the whole change, made or
- * not. A rebuild under `--watch` writes one page: a temporary folder made
- * and removed around it was a tenth of the rebuild.
- */
-function moveOneIntoPlace(outDir: string, output: OutputFile): string {
-  const target = path.join(outDir, output.path)
-  const fresh = path.join(outDir, `${prefix}${process.pid}-${++written}`)
-  try {
-    makeFolder(path.dirname(target))
-    refuseNonFile(target)
-    writeFileSync(fresh, output.data)
-    renameSync(fresh, target)
-  } catch (error) {
-    rmSync(fresh, { force: true })
-    throw outputError(error, target)
-  }
-  return target
-}
-
-let written = 0
 
 /**
  * Write every output into the staging folder, then replace each target by
- * a rename, keeping (when there is more than one) a hard link to the file
- * it replaces: a failure undoes the renames already made, and a kill at
- * any moment leaves each target either old or new, never missing or half
- * written.
+ * a rename, keeping a hard link to the file it replaces: a failure undoes
+ * the renames already made, and a kill at any moment leaves each target
+ * either old or new, never missing or half written. One output alone needs
+ * no folder and no undo: it is written beside the others (`.dossier-PID-N`,
+ * removed by the next build if this one is killed) and renamed over its
+ * target, which is the whole change, made or not. A rebuild under `--watch`
+ * writes one page: a folder made and removed around it was a tenth of the
+ * rebuild.
  */
-async function moveIntoPlace(outDir: string, folder: string, outputs: OutputFile[]): Promise<string[]> {
+async function moveIntoPlace(outDir: string, folder: string | undefined, outputs: OutputFile[]): Promise<string[]> {
   const moves = outputs.map((output) => ({
     target: path.join(outDir, output.path),
-    fresh: path.join(folder, 'new', output.path),
-    previous: path.join(folder, 'old', output.path),
+    fresh: folder ? path.join(folder, 'new', output.path) : path.join(outDir, `${prefix}${process.pid}-${++written}`),
+    previous: folder && path.join(folder, 'old', output.path),
     data: output.data
   }))
+  // A staging folder goes with `discard`; a file written beside the outputs goes here.
+  const dropFresh = () => {
+    if (!folder) for (const move of moves) rmSync(move.fresh, { force: true })
+  }
   for (const move of moves) {
     try {
       makeFolder(path.dirname(move.fresh))
       writeFileSync(move.fresh, move.data)
       makeFolder(path.dirname(move.target))
+      refuseNonFile(move.target)
     } catch (error) {
+      dropFresh()
       throw outputError(error, move.target)
     }
-    refuseNonFile(move.target)
   }
   const done: Array<{ target: string; previous?: string }> = []
   try {
     for (const move of moves) {
-      // One file needs no undo: its rename is the whole change, made or not.
-      const kept = moves.length > 1 && keepPrevious(move.target, move.previous)
+      const kept = move.previous !== undefined && keepPrevious(move.target, move.previous)
       renameSync(move.fresh, move.target)
       done.push({ target: move.target, previous: kept ? move.previous : undefined })
     }
   } catch (error) {
+    dropFresh()
     for (const { target, previous } of done.reverse()) {
       try {
         if (previous) renameSync(previous, target)
@@ -127,6 +112,9 @@ async function moveIntoPlace(outDir: string, folder: string, outputs: OutputFile
   }
   return moves.map((move) => move.target)
 }
+
+/** Files written beside the outputs so far: each gets a name of its own. */
+let written = 0
 
 /** A target that is a folder, a link or a device is the user's, not an old edition: never replaced. */
 function refuseNonFile(target: string): void {

@@ -113,6 +113,11 @@ describe('outputs, whole or not at all', () => {
     expect(result.stderr).toContain('out/input.json` (it is a folder), expected a folder dossier may write in; nothing was replaced  output-unwritable')
     expect(readFileSync(path.join(out, 'input.html'), 'utf8')).toBe('previous edition')
     expect(readdirSync(out).sort()).toEqual(['input.html', 'input.json'])
+    // One output alone is written beside the others, not in a staging folder: nothing of it is left either.
+    const alone = cli(['build', 'input.md', '--out', 'out', '--format', 'json'], { cwd: dir })
+    expect(alone.status).toBe(1)
+    expect(alone.stderr).toContain('out/input.json` (it is a folder)')
+    expect(readdirSync(out).sort()).toEqual(['input.html', 'input.json'])
   })
 
   it('an output folder that cannot be made fails at once with exit 1', () => {
