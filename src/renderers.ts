@@ -10,11 +10,15 @@ const renderDir = new URL('./render/', import.meta.url)
  * module (and its heavy dependencies, pdfmake, docx) loads only when used.
  */
 export function availableFormats(): string[] {
-  return readdirSync(renderDir, { withFileTypes: true })
+  // Read once per process: the command line, the build and the compile cache each ask.
+  formats ??= readdirSync(renderDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && entryModule(entry.name) !== undefined)
     .map((entry) => entry.name)
     .sort()
+  return [...formats]
 }
+
+let formats: string[] | undefined
 
 export async function loadRenderer(format: string): Promise<Renderer> {
   const module = entryModule(format)

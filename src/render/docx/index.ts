@@ -139,13 +139,14 @@ function keptLinesOf(faces: Array<{ data: Buffer; name: string }>): KeptLines {
   const hash = createHash('sha256').update(codeHash(fileURLToPath(import.meta.url)))
   for (const { data, name } of faces) hash.update('\0').update(name).update('\0').update(faceHash(data))
   const key = hash.digest('hex')
-  if (!keptLines.has(key)) keptLines.set(key, keptMap<string>('docx-lines', key, 50_000, 16))
-  const lines = keptLines.get(key)!
+  if (!linesByFaces.has(key)) linesByFaces.set(key, keptMap<string>('docx-lines', key, 50_000, 16))
+  const lines = linesByFaces.get(key)!
   const by = (from: string) => createHash('sha256').update(from).digest('base64')
   return { get: (from) => lines.get(by(from)), set: (from, laidOut) => lines.set(by(from), laidOut) }
 }
 
-const keptLines = new Map<string, Map<string, string>>()
+/** By the faces and the code, once per process: `keptMap` writes each map when the process ends. */
+const linesByFaces = new Map<string, Map<string, string>>()
 
 /** A family whose faces `packDocx` embeds (see `embedLater`). */
 function embeddedWhenPacked(font: EmbeddedFont): EmbeddedFont {
