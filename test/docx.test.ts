@@ -32,6 +32,15 @@ async function buildDocx(source: string, outDir = tempDir('dossier-docx-')): Pro
   return { path: target, bytes, parts, file: result.file }
 }
 
+/** The Word edition of `source` as built by the compiled build in a fresh process (its caches on disk, its own counters). */
+function docxInChild(source: string, env: NodeJS.ProcessEnv = {}): Buffer {
+  const outDir = tempDir('dossier-docx-')
+  const script = `import(${JSON.stringify(new URL('../dist/build.js', import.meta.url).href)}).then((m) => m.build({ source: ${JSON.stringify(source)}, outDir: ${JSON.stringify(outDir)}, formats: ['docx'] }))`
+  const child = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, ...env }, encoding: 'utf8' })
+  expect(child.status, child.stderr).toBe(0)
+  return readFileSync(path.join(outDir, `${path.basename(source, '.md')}.docx`))
+}
+
 function decode(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&')
 }
@@ -184,11 +193,7 @@ describe('docx: the report', () => {
     const again = await buildDocx(reportSource)
     expect(Buffer.compare(Buffer.from(again.bytes), Buffer.from(docx.bytes))).toBe(0)
     // A fresh process in another time zone: docx's counters start afresh there.
-    const outDir = tempDir('dossier-docx-')
-    const script = `import(${JSON.stringify(new URL('../dist/build.js', import.meta.url).href)}).then((m) => m.build({ source: ${JSON.stringify(reportSource)}, outDir: ${JSON.stringify(outDir)}, formats: ['docx'] }))`
-    const child = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, TZ: 'Pacific/Auckland' }, encoding: 'utf8' })
-    expect(child.status, child.stderr).toBe(0)
-    expect(Buffer.compare(readFileSync(path.join(outDir, 'report.docx')), Buffer.from(docx.bytes))).toBe(0)
+    expect(Buffer.compare(docxInChild(reportSource, { TZ: 'Pacific/Auckland' }), Buffer.from(docx.bytes))).toBe(0)
     // No random ids left: relationship ids are docx's counters or ours.
     for (const [name, xml] of Object.entries(docx.parts)) {
       if (name.endsWith('.rels')) for (const [, id] of xml.matchAll(/\bId="([^"]+)"/g)) expect(id).toMatch(/^rId(Docx)?\d+$/)
@@ -197,18 +202,11 @@ describe('docx: the report', () => {
 
   it('is byte-identical with the font subsets a build before it kept on disk, and without them', () => {
     const kept = path.join(import.meta.dirname, '..', 'node_modules', '.cache', 'dossier', 'docx-subset')
-    const buildInChild = () => {
-      const outDir = tempDir('dossier-docx-')
-      const script = `import(${JSON.stringify(new URL('../dist/build.js', import.meta.url).href)}).then((m) => m.build({ source: ${JSON.stringify(reportSource)}, outDir: ${JSON.stringify(outDir)}, formats: ['docx'] }))`
-      const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' })
-      expect(child.status, child.stderr).toBe(0)
-      return readFileSync(path.join(outDir, 'report.docx'))
-    }
     rmSync(kept, { recursive: true, force: true })
-    expect(Buffer.compare(buildInChild(), Buffer.from(docx.bytes))).toBe(0)
+    expect(Buffer.compare(docxInChild(reportSource), Buffer.from(docx.bytes))).toBe(0)
     // The first build kept its subsets; the next one reads them instead of making them.
     expect(readdirSync(kept).length).toBeGreaterThan(0)
-    expect(Buffer.compare(buildInChild(), Buffer.from(docx.bytes))).toBe(0)
+    expect(Buffer.compare(docxInChild(reportSource), Buffer.from(docx.bytes))).toBe(0)
   })
 
   // The contents' page numbers come from docx's estimate, which lays out
@@ -217,13 +215,6 @@ describe('docx: the report', () => {
   // scripts/bundle.mjs), and these tests build with docx as published.
   it('has the page numbers docx works out, with the lines a build before it kept and without them, and after an edit', async () => {
     const kept = path.join(import.meta.dirname, '..', 'node_modules', '.cache', 'dossier', 'docx-lines')
-    const buildInChild = (source: string) => {
-      const outDir = tempDir('dossier-docx-')
-      const script = `import(${JSON.stringify(new URL('../dist/build.js', import.meta.url).href)}).then((m) => m.build({ source: ${JSON.stringify(source)}, outDir: ${JSON.stringify(outDir)}, formats: ['docx'] }))`
-      const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' })
-      expect(child.status, child.stderr).toBe(0)
-      return readFileSync(path.join(outDir, `${path.basename(source, '.md')}.docx`))
-    }
     // An edit that moves every later section a page on: the report's longest paragraph twice more, early.
     const text = readFileSync(reportSource, 'utf8')
     const longest = text.split('\n\n').filter((block) => /^[A-Z]/.test(block)).sort((a, b) => b.length - a.length)[0]
@@ -235,13 +226,13 @@ describe('docx: the report', () => {
     expect(numbers(asPublished[0])).not.toEqual(numbers(docx.bytes))
 
     rmSync(kept, { recursive: true, force: true })
-    expect(Buffer.compare(buildInChild(reportSource), Buffer.from(docx.bytes))).toBe(0)
+    expect(Buffer.compare(docxInChild(reportSource), Buffer.from(docx.bytes))).toBe(0)
     expect(readdirSync(kept).length).toBeGreaterThan(0)
     // Read back: the report as it was, then edited, then a document of tables, lists and notes.
-    expect(Buffer.compare(buildInChild(reportSource), Buffer.from(docx.bytes))).toBe(0)
-    expect(Buffer.compare(buildInChild(edited), Buffer.from(asPublished[0]))).toBe(0)
-    expect(Buffer.compare(buildInChild(features), Buffer.from(asPublished[1]))).toBe(0)
-    expect(Buffer.compare(buildInChild(features), Buffer.from(asPublished[1]))).toBe(0)
+    expect(Buffer.compare(docxInChild(reportSource), Buffer.from(docx.bytes))).toBe(0)
+    expect(Buffer.compare(docxInChild(edited), Buffer.from(asPublished[0]))).toBe(0)
+    expect(Buffer.compare(docxInChild(features), Buffer.from(asPublished[1]))).toBe(0)
+    expect(Buffer.compare(docxInChild(features), Buffer.from(asPublished[1]))).toBe(0)
   })
 })
 

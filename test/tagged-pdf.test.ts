@@ -7,7 +7,7 @@ import { visit } from 'unist-util-visit'
 import { VFile } from 'vfile'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { parseReport } from '../src/pipeline.js'
-import { fixture, needs, normalize, reportSource, root, tempDir } from './helpers.js'
+import { cli, fixture, needs, normalize, reportSource, root, tempDir } from './helpers.js'
 
 /** A structure element as `pdfinfo -struct-text` prints it: its role, its own text runs, its children. */
 interface Element {
@@ -257,7 +257,7 @@ describe.skipIf(!needs('poppler', 'qpdf'))('the tagged PDFs', () => {
       const dir = tempDir('dossier-tagged-')
       const rows = Array.from({ length: 150 }, (_, row) => `| Row ${row + 1} | Value ${row + 1} in words |`)
       writeFileSync(path.join(dir, 'long.md'), ['# A long table', '', '| Name | Value |', '| --- | --- |', ...rows, ''].join('\n'))
-      expect(spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'build', path.join(dir, 'long.md'), '--out', dir, '--format', 'pdf'], { encoding: 'utf8' }).status).toBe(0)
+      expect(cli(['build', path.join(dir, 'long.md'), '--out', dir, '--format', 'pdf']).status).toBe(0)
       const long = path.join(dir, 'long.pdf')
       const drawn = spawnSync('pdftotext', [long, '-'], { encoding: 'utf8' }).stdout.split('\n').filter((line) => line === 'Name')
       expect(drawn.length).toBeGreaterThan(2)
