@@ -190,6 +190,9 @@ function runWarm(job) {
 async function warmChild() {
   const rebuilds = 10
   const [source, what, outDir] = argv.slice(argv.indexOf('--warm') + 1)
+  // Under the V8 flags the command line sets, as `build --watch` runs.
+  const { useV8Flags } = await import('../dist/v8-flags.js')
+  useV8Flags()
   const { build } = await import('../dist/build.js')
   const { hasErrors } = await import('../dist/message.js')
   let file = source
