@@ -301,7 +301,7 @@ const patching = {
 
 await rm(path.join(root, 'dist'), { recursive: true, force: true })
 const bundled = await build({
-  entryPoints: ['cli.ts', 'compile-cache.ts', 'v8-flags.ts', 'build.ts', 'renderers.ts', 'message.ts', 'preview.ts', 'pipeline.ts'].map((name) => path.join(src, name)).concat(renderers),
+  entryPoints: ['cli.ts', 'compile-cache.ts', 'v8-flags.ts', 'lazy-modules.ts', 'build.ts', 'renderers.ts', 'message.ts', 'preview.ts', 'pipeline.ts'].map((name) => path.join(src, name)).concat(renderers),
   outdir: path.join(root, 'dist'),
   outbase: src,
   bundle: true,
