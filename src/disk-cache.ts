@@ -80,10 +80,13 @@ function pruneCache(kind: string, keep: number, bytes: number): void {
  * the process exits, once, however many builds it ran (`--watch`); of
  * `kind`, the `keep` used last stay on disk. For work worth keeping that a
  * build repeats, text by text, as an editor rebuilds: an edit leaves most
- * texts as they were.
+ * texts as they were. With `usedOnly`, it is written back with only the
+ * entries this process read or added, and written back when it held others:
+ * for a map of one source's texts, which an edit leaves behind, and every
+ * build would otherwise read again.
  */
-export function keptMap<V>(kind: string, key: string, limit: number, keep: number): Map<string, V> {
-  const map = new KeptMap<V>(limit)
+export function keptMap<V>(kind: string, key: string, limit: number, keep: number, { usedOnly = false } = {}): Map<string, V> {
+  const map = new KeptMap<V>(limit, usedOnly)
   const data = readCache(kind, key)
   try {
     if (data) for (const [text, value] of (JSON.parse(data.toString('utf8')) as Array<[string, V]>).slice(0, limit)) Map.prototype.set.call(map, text, value)
@@ -96,15 +99,26 @@ export function keptMap<V>(kind: string, key: string, limit: number, keep: numbe
   return map
 }
 
-/** A map of at most `limit` entries that knows whether it was added to since it was read. */
+/** A map of at most `limit` entries that knows whether it was added to since it was read, and, if asked, which of its keys were used. */
 class KeptMap<V> extends Map<string, V> {
   changed = false
-  constructor(readonly limit: number) {
+  readonly used?: Set<string>
+  constructor(
+    readonly limit: number,
+    usedOnly: boolean
+  ) {
     super()
+    if (usedOnly) this.used = new Set()
+  }
+  override get(key: string): V | undefined {
+    const value = super.get(key)
+    if (value !== undefined) this.used?.add(key)
+    return value
   }
   override set(key: string, value: V): this {
     if (this.size >= this.limit && !this.has(key)) this.clear()
     this.changed = true
+    this.used?.add(key)
     return super.set(key, value)
   }
 }
@@ -112,5 +126,8 @@ class KeptMap<V> extends Map<string, V> {
 const keptMaps: Array<{ map: KeptMap<unknown>; kind: string; key: string; keep: number }> = []
 
 function writeKeptMaps(): void {
-  for (const { map, kind, key, keep } of keptMaps) if (map.changed) writeCache(kind, key, Buffer.from(JSON.stringify([...map])), keep)
+  for (const { map, kind, key, keep } of keptMaps) {
+    const entries = map.used ? [...map].filter(([text]) => map.used!.has(text)) : [...map]
+    if (map.changed || entries.length < map.size) writeCache(kind, key, Buffer.from(JSON.stringify(entries)), keep)
+  }
 }

@@ -218,21 +218,47 @@ describe('docx: the report', () => {
     // An edit that moves every later section a page on: the report's longest paragraph twice more, early.
     const text = readFileSync(reportSource, 'utf8')
     const longest = text.split('\n\n').filter((block) => /^[A-Z]/.test(block)).sort((a, b) => b.length - a.length)[0]
-    const edited = path.join(tempDir('dossier-docx-'), 'report.md')
-    writeFileSync(edited, text.replace(longest, `${longest}\n\n${longest}\n\n${longest}`))
+    // The lines are kept by source: the report, then the same file edited.
+    const source = path.join(tempDir('dossier-docx-'), 'report.md')
+    const edited = text.replace(longest, `${longest}\n\n${longest}\n\n${longest}`)
+    writeFileSync(source, edited)
     const features = fixture('docx-features', 'report.md')
-    const asPublished = await Promise.all([edited, features].map(async (source) => (await buildDocx(source)).bytes))
+    const asPublished = await Promise.all([source, features].map(async (source) => (await buildDocx(source)).bytes))
     const numbers = (bytes: Uint8Array) => paragraphs(strFromU8(unzipSync(bytes)['word/document.xml'])).filter((p) => /w:val="TOC\d"/.test(p.xml)).map((p) => p.text.split('\t')[1])
     expect(numbers(asPublished[0])).not.toEqual(numbers(docx.bytes))
+    writeFileSync(source, text)
 
     rmSync(kept, { recursive: true, force: true })
-    expect(Buffer.compare(docxInChild(reportSource), Buffer.from(docx.bytes))).toBe(0)
+    expect(Buffer.compare(docxInChild(source), Buffer.from(docx.bytes))).toBe(0)
     expect(readdirSync(kept).length).toBeGreaterThan(0)
     // Read back: the report as it was, then edited, then a document of tables, lists and notes.
-    expect(Buffer.compare(docxInChild(reportSource), Buffer.from(docx.bytes))).toBe(0)
-    expect(Buffer.compare(docxInChild(edited), Buffer.from(asPublished[0]))).toBe(0)
+    expect(Buffer.compare(docxInChild(source), Buffer.from(docx.bytes))).toBe(0)
+    writeFileSync(source, edited)
+    expect(Buffer.compare(docxInChild(source), Buffer.from(asPublished[0]))).toBe(0)
     expect(Buffer.compare(docxInChild(features), Buffer.from(asPublished[1]))).toBe(0)
     expect(Buffer.compare(docxInChild(features), Buffer.from(asPublished[1]))).toBe(0)
+  })
+
+  // A source's store is read by each of its builds: what an edit replaced is not kept in it.
+  it("keeps the lines of the paragraphs a source's last build laid out, not those an edit replaced", () => {
+    const kept = path.join(import.meta.dirname, '..', 'node_modules', '.cache', 'dossier', 'docx-lines')
+    const text = readFileSync(reportSource, 'utf8')
+    const longest = text.split('\n\n').filter((block) => /^[A-Z]/.test(block)).sort((a, b) => b.length - a.length)[0]
+    const source = path.join(tempDir('dossier-docx-'), 'report.md')
+    // The stores holding a word, each as its paragraphs' lines.
+    const storesWith = (word: string) =>
+      readdirSync(kept)
+        .map((name) => JSON.parse(readFileSync(path.join(kept, name)).subarray(32).toString('utf8')) as Array<[string, string]>)
+        .filter((entries) => entries.some(([, lines]) => lines.includes(word)))
+    writeFileSync(source, text.replace(longest, `${longest} Zyxwvut`))
+    docxInChild(source)
+    const [before] = storesWith('Zyxwvut')
+    writeFileSync(source, text.replace(longest, `${longest} Qponmlk`))
+    docxInChild(source)
+    expect(storesWith('Zyxwvut')).toEqual([])
+    const [after] = storesWith('Qponmlk')
+    expect(after.length).toBe(before.length)
+    expect(after.filter(([, lines]) => !lines.includes('Qponmlk'))).toEqual(before.filter(([, lines]) => !lines.includes('Zyxwvut')))
   })
 })
 

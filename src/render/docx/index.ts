@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Root } from 'mdast'
 import type { PageNumberEstimator } from 'docx'
@@ -41,7 +42,7 @@ export const renderer: Renderer = {
     // It measures text in the faces themselves: the document gets stand-ins
     // for them, which `packDocx` replaces, so that docx need not deflate them.
     const faces = faceFiles(fonts)
-    const estimate = estimatePageNumbers({ guess: true, fonts: faces, keptLines: keptLinesOf(faces) })
+    const estimate = estimatePageNumbers({ guess: true, fonts: faces, keptLines: keptLinesOf(faces, file.path) })
     // Without its `listNumbers`: those are the numbers of numbered headings
     // for their contents entries, and no heading here is numbered (only list
     // paragraphs are), so docx would read the whole document to find none.
@@ -131,22 +132,25 @@ const estimatePageNumbers = estimatePageNumbersWith as (options: Parameters<type
 
 /**
  * The lines the page estimate laid out, kept between builds (`keptMap`) by
- * the faces that measured them and the code that laid them out: an edit
- * leaves most paragraphs as they were. Kept by a hash of what they were
- * laid out from, which is a paragraph's whole content.
+ * the source, the faces that measured them and the code that laid them
+ * out: an edit leaves most paragraphs as they were. Kept by a hash of what
+ * they were laid out from, which is a paragraph's whole content; written
+ * back with only the paragraphs the source's last build used (those an edit
+ * replaced, and other reports' in the same faces, are not read by every
+ * build: report.md's store had grown to 4 MB of 3,500 paragraphs).
  */
-function keptLinesOf(faces: Array<{ data: Buffer; name: string }>): KeptLines {
-  const hash = createHash('sha256').update(codeHash(fileURLToPath(import.meta.url)))
+function keptLinesOf(faces: Array<{ data: Buffer; name: string }>, source: string | undefined): KeptLines {
+  const hash = createHash('sha256').update(codeHash(fileURLToPath(import.meta.url))).update('\0').update(source === undefined ? '' : path.resolve(source))
   for (const { data, name } of faces) hash.update('\0').update(name).update('\0').update(faceHash(data))
   const key = hash.digest('hex')
-  if (!linesByFaces.has(key)) linesByFaces.set(key, keptMap<string>('docx-lines', key, 50_000, 16))
-  const lines = linesByFaces.get(key)!
+  if (!linesBySource.has(key)) linesBySource.set(key, keptMap<string>('docx-lines', key, 50_000, 16, { usedOnly: true }))
+  const lines = linesBySource.get(key)!
   const by = (from: string) => createHash('sha256').update(from).digest('base64')
   return { get: (from) => lines.get(by(from)), set: (from, laidOut) => lines.set(by(from), laidOut) }
 }
 
-/** By the faces and the code, once per process: `keptMap` writes each map when the process ends. */
-const linesByFaces = new Map<string, Map<string, string>>()
+/** By the source, the faces and the code, once per process: `keptMap` writes each map when the process ends. */
+const linesBySource = new Map<string, Map<string, string>>()
 
 /** A family whose faces `packDocx` embeds (see `embedLater`). */
 function embeddedWhenPacked(font: EmbeddedFont): EmbeddedFont {
