@@ -205,6 +205,56 @@ function _objectSpreadCopy(a, b, c) { /* dossier: the helper from an empty objec
 \t\t\t\theights: withToken(line.heights, token),`
   },
   {
+    // docx's reader splits each run's text into spans by the font slot of
+    // each character (Latin, East Asian, …), rebuilding the array of spans
+    // and a span object for every character. This grows the last span in
+    // place, one array a run: the spans are the function's own until it
+    // returns, and each comes out with the same slot and text.
+    file: moduleFile('docx/dist/layout.mjs'),
+    from: `\treturn [...text].reduce((all, character) => {
+\t\tvar _last$slot;
+\t\tconst last = all[all.length - 1];
+\t\tconst own = slotOf(character, (_last$slot = last === null || last === void 0 ? void 0 : last.slot) !== null && _last$slot !== void 0 ? _last$slot : "latin", format);
+\t\tconst slot = own === "hinted" ? "eastAsian" : own;
+\t\treturn (last === null || last === void 0 ? void 0 : last.slot) === slot ? [...all.slice(0, -1), {
+\t\t\tslot,
+\t\t\ttext: last.text + character
+\t\t}] : [...all, {
+\t\t\tslot,
+\t\t\ttext: character
+\t\t}];
+\t}, []).flatMap(`,
+    to: `\tconst spans = []; /* dossier: one array, the last span grown in place */
+\tfor (const character of text) {
+\t\tconst last = spans[spans.length - 1];
+\t\tconst own = slotOf(character, last === void 0 ? "latin" : last.slot, format);
+\t\tconst slot = own === "hinted" ? "eastAsian" : own;
+\t\tif (last !== void 0 && last.slot === slot) last.text += character;
+\t\telse spans.push({
+\t\t\tslot,
+\t\t\ttext: character
+\t\t});
+\t}
+\treturn spans.flatMap(`
+  },
+  {
+    // docx drops a format's undefined fields, for every run it reads, by
+    // way of an array of entries: the same fields, in the same order, are
+    // copied here key by key. No object docx reads has a field named
+    // `__proto__`, which an assignment would treat otherwise.
+    file: moduleFile('docx/dist/layout.mjs'),
+    from: 'var withoutUndefined = (object) => Object.fromEntries(Object.entries(object).filter(([, value]) => value !== void 0));',
+    applies: (code) => !code.includes('__proto__'),
+    to: `var withoutUndefined = (object) => { /* dossier: no array of entries */
+\tconst defined = {};
+\tfor (const key of Object.keys(object)) {
+\t\tconst value = object[key];
+\t\tif (value !== void 0) defined[key] = value;
+\t}
+\treturn defined;
+};`
+  },
+  {
     // Last of docx's (the patches above read its text as Babel wrote it):
     // Babel writes each regular expression with a Unicode property
     // (`/\p{L}/u`) as `new RegExp("\\p{L}", "u")`, made anew each time

@@ -33,7 +33,9 @@ export function useCompileCache(dir: string, keep: number): void {
   internal.prototype._compile = function (this: NodeJS.Module, content: string, filename: string) {
     if (/\bimport\s*\(/.test(content)) return compile.call(this, content, filename)
     // V8 checks its version, its flags and the text's length, not the text: the key is the text itself.
-    const file = path.join(dir, createHash('sha256').update(`${process.version}\0${header}\0`).update(filename).update('\0').update(content).digest('hex'))
+    const key = codeKey(filename, content)
+    keys.set(filename, key)
+    const file = path.join(dir, key)
     let entry: Buffer | undefined
     try {
       entry = readFileSync(file)
@@ -64,6 +66,21 @@ export function useCompileCache(dir: string, keep: number): void {
       // A read-only install runs as it did before the cache.
     }
   })
+}
+
+/** A module's code is kept under a hash of Node's version, its path and its text. */
+export function codeKey(filename: string, content: string): string {
+  return createHash('sha256').update(`${process.version}\0${header}\0`).update(filename).update('\0').update(content).digest('hex')
+}
+
+/** By file, the key of each module compiled through the cache in this process. */
+const keys = new Map<string, string>()
+
+/** `file`'s `codeKey`, worked out once: as its module loaded, if it loaded through the cache. */
+export function knownCodeKey(file: string): string {
+  let key = keys.get(file)
+  if (key === undefined) keys.set(file, (key = codeKey(file, readFileSync(file, 'utf8'))))
+  return key
 }
 
 /** An entry's header: how many formats the run that left it built. */

@@ -5,6 +5,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Font } from 'fontkit'
 import type { VFile } from 'vfile'
+import { knownCodeKey } from './compile-cache.js'
 import { keptMap } from './disk-cache.js'
 import { problem } from './message.js'
 import { keyPoint, loadTemplateData } from './template-data.js'
@@ -203,14 +204,12 @@ export function keptFaceKey(fontFile: string, module: string): string {
   return hash.digest('hex')
 }
 
-/** A code file's SHA-256, once per process. */
-export function codeHash(file: string): string {
-  let hash = codeHashes.get(file)
-  if (!hash) codeHashes.set(file, (hash = createHash('sha256').update(readFileSync(file)).digest('hex')))
-  return hash
-}
-
-const codeHashes = new Map<string, string>()
+/**
+ * A hash of a code file, once per process: the one the compile cache keeps
+ * its module's code under, worked out as the module loaded (docx's layout
+ * alone is 1.6 MB), else now, the same.
+ */
+export const codeHash = knownCodeKey
 
 /** Each face's SHA-256, by the face: what is kept on disk of a face is found by its bytes, not its path. */
 const faceHashes = new WeakMap<Uint8Array, string>()

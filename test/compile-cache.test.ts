@@ -28,6 +28,23 @@ describe("V8's compiled code kept between runs", () => {
     expect(withCache(cacheDir, load)).toBe('other words\n')
   })
 
+  // Disk caches key what they keep by the code that made it (`codeHash`): the same key whether or not the module was loaded.
+  it('names a module by the key its code is kept under, the same before it is loaded and without the cache', () => {
+    const dir = tempDir('compile-cache-')
+    const cacheDir = path.join(dir, 'cache')
+    const module = path.join(dir, 'words.cjs')
+    writeFileSync(module, "exports.words = () => 'words'\n")
+    const hook = JSON.stringify(path.join(root, 'dist', 'compile-cache.js'))
+    const key = `require(${hook}).knownCodeKey(${JSON.stringify(module)})`
+    const loaded = withCache(cacheDir, `require(${JSON.stringify(module)}); console.log(${key})`).trim()
+    expect(readdirSync(cacheDir)).toEqual([loaded])
+    expect(withCache(path.join(dir, 'other'), `console.log(${key})`).trim()).toBe(loaded)
+    const run = spawnSync(process.execPath, ['-e', `console.log(${key})`], { encoding: 'utf8' })
+    expect(run.stdout.trim()).toBe(loaded)
+    writeFileSync(module, "exports.words = () => 'other'\n")
+    expect(spawnSync(process.execPath, ['-e', `console.log(${key})`], { encoding: 'utf8' }).stdout.trim()).not.toBe(loaded)
+  })
+
   // A `check` calls few of the functions a build of every edition does: its code was what every later build read.
   it('keeps the code of the run that built the most formats', () => {
     const dir = tempDir('compile-cache-')
