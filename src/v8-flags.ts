@@ -20,11 +20,13 @@ export const v8Flags = [
   // a set amount of bytecode; a build of report.md runs for under two
   // seconds, and the optimising of functions that are soon done with took
   // a third of its CPU time (1.1 of 3.0 s), on the core the build's
-  // collector and the machine's other work need too. Four times V8's
-  // budget (67,584) leaves that to what runs long: every edition of
-  // report.md 1.89 → 1.63 s, a watch rebuild 35 → 22 ms, the 100× source
-  // about as before (medians of alternating runs).
-  '--interrupt-budget=270336'
+  // collector and the machine's other work need too. Sixteen times V8's
+  // budget (67,584) leaves that to what runs long. Against V8's own budget
+  // (medians of alternating runs): every edition of report.md 1.89 →
+  // 1.61 s, its CPU time 2.67 → 1.90 s; a watch rebuild 35 → 20 ms; the
+  // 100× source about a tenth slower (20.2 → 22.0 s). Four times the
+  // budget was between: 1.63 s, 25 ms, a hundred memos 7.8 s against 6.1 s.
+  '--interrupt-budget=1081344'
 ]
 
 /** Set dossier's V8 flags (`v8Flags`) in this process. */
