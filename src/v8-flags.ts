@@ -23,9 +23,9 @@ export const v8Flags = [
   // collector and the machine's other work need too. Sixteen times V8's
   // budget (67,584) leaves that to what runs long. Against V8's own budget
   // (medians of alternating runs): every edition of report.md 1.89 →
-  // 1.61 s, its CPU time 2.67 → 1.90 s; a watch rebuild 35 → 20 ms; the
-  // 100× source about a tenth slower (20.2 → 22.0 s). Four times the
-  // budget was between: 1.63 s, 25 ms, a hundred memos 7.8 s against 6.1 s.
+  // 1.6–1.7 s, its CPU time 2.7 → 1.9–2.0 s; a watch rebuild 35 → 20 ms;
+  // the 100× source a tenth slower at most. Four times the budget was
+  // between: a watch rebuild 25 ms, a hundred memos 7.8 s against 6.1 s.
   '--interrupt-budget=1081344'
 ]
 
