@@ -265,6 +265,15 @@ function _objectSpreadCopy(a, b, c) { /* dossier: the helper from an empty objec
     file: moduleFile('docx/dist/layout.mjs'),
     rewrite: hoistRegExps
   },
+  {
+    // commander loads child_process as it starts (5 ms), for subcommands
+    // run as programs of their own, which dossier has none of: it is loaded
+    // when one is spawned, the only use commander makes of it.
+    file: moduleFile('commander/lib/command.js'),
+    from: "const childProcess = require('node:child_process');",
+    applies: (code) => (code.match(/childProcess\./g) ?? []).length === (code.match(/childProcess\.spawn\(/g) ?? []).length,
+    to: "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) }; /* dossier: loaded when used */"
+  },
   ...['micromark-util-edit-map/index.js', 'micromark-extension-gfm-table/lib/edit-map.js'].map((name) => ({
     // micromark applies its edits to a document's events from the last to
     // the first, keeping what follows each, and then copies all the events
