@@ -32,6 +32,14 @@ async function buildDocx(source: string, outDir = tempDir('dossier-docx-')): Pro
   return { path: target, bytes, parts, file: result.file }
 }
 
+/** Where the built CLI keeps the lines of the paragraphs docx's page estimate laid out (`src/render/docx/index.ts`). */
+const keptLines = path.join(import.meta.dirname, '..', 'node_modules', '.cache', 'dossier', 'docx-lines')
+
+/** The longest paragraph of a Markdown text (a block that starts with a capital letter). */
+function longestParagraph(text: string): string {
+  return text.split('\n\n').filter((block) => /^[A-Z]/.test(block)).sort((a, b) => b.length - a.length)[0]
+}
+
 /** The Word edition of `source` as built by the compiled build in a fresh process (its caches on disk, its own counters). */
 function docxInChild(source: string, env: NodeJS.ProcessEnv = {}): Buffer {
   const outDir = tempDir('dossier-docx-')
@@ -214,10 +222,9 @@ describe('docx: the report', () => {
   // builds (`node_modules/.cache/dossier/docx-lines/`, a patch of docx in
   // scripts/bundle.mjs), and these tests build with docx as published.
   it('has the page numbers docx works out, with the lines a build before it kept and without them, and after an edit', async () => {
-    const kept = path.join(import.meta.dirname, '..', 'node_modules', '.cache', 'dossier', 'docx-lines')
     // An edit that moves every later section a page on: the report's longest paragraph twice more, early.
     const text = readFileSync(reportSource, 'utf8')
-    const longest = text.split('\n\n').filter((block) => /^[A-Z]/.test(block)).sort((a, b) => b.length - a.length)[0]
+    const longest = longestParagraph(text)
     // The lines are kept by source: the report, then the same file edited.
     const source = path.join(tempDir('dossier-docx-'), 'report.md')
     const edited = text.replace(longest, `${longest}\n\n${longest}\n\n${longest}`)
@@ -228,9 +235,9 @@ describe('docx: the report', () => {
     expect(numbers(asPublished[0])).not.toEqual(numbers(docx.bytes))
     writeFileSync(source, text)
 
-    rmSync(kept, { recursive: true, force: true })
+    rmSync(keptLines, { recursive: true, force: true })
     expect(Buffer.compare(docxInChild(source), Buffer.from(docx.bytes))).toBe(0)
-    expect(readdirSync(kept).length).toBeGreaterThan(0)
+    expect(readdirSync(keptLines).length).toBeGreaterThan(0)
     // Read back: the report as it was, then edited, then a document of tables, lists and notes.
     expect(Buffer.compare(docxInChild(source), Buffer.from(docx.bytes))).toBe(0)
     writeFileSync(source, edited)
@@ -241,14 +248,13 @@ describe('docx: the report', () => {
 
   // A source's store is read by each of its builds: what an edit replaced is not kept in it.
   it("keeps the lines of the paragraphs a source's last build laid out, not those an edit replaced", () => {
-    const kept = path.join(import.meta.dirname, '..', 'node_modules', '.cache', 'dossier', 'docx-lines')
     const text = readFileSync(reportSource, 'utf8')
-    const longest = text.split('\n\n').filter((block) => /^[A-Z]/.test(block)).sort((a, b) => b.length - a.length)[0]
+    const longest = longestParagraph(text)
     const source = path.join(tempDir('dossier-docx-'), 'report.md')
     // The stores holding a word, each as its paragraphs' lines.
     const storesWith = (word: string) =>
-      readdirSync(kept)
-        .map((name) => JSON.parse(readFileSync(path.join(kept, name)).subarray(32).toString('utf8')) as Array<[string, string]>)
+      readdirSync(keptLines)
+        .map((name) => JSON.parse(readFileSync(path.join(keptLines, name)).subarray(32).toString('utf8')) as Array<[string, string]>)
         .filter((entries) => entries.some(([, lines]) => lines.includes(word)))
     writeFileSync(source, text.replace(longest, `${longest} Zyxwvut`))
     docxInChild(source)
