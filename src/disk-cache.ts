@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { knownCodeKey } from './compile-cache.js'
 
 /** Where derived data (deflated fonts, font subsets) is kept between builds, as other tools keep theirs. */
 const cacheRoot = fileURLToPath(new URL('../node_modules/.cache/dossier/', import.meta.url))
@@ -130,4 +131,35 @@ function writeKeptMaps(): void {
     const entries = map.used ? [...map].filter(([text]) => map.used!.has(text)) : [...map]
     if (map.changed || entries.length < map.size) writeCache(kind, key, Buffer.from(JSON.stringify(entries)), keep)
   }
+}
+
+let version: string | undefined
+
+/**
+ * All of dossier's code as it is installed, once per process: every file
+ * of the folder it runs from (`dist/` as built, or `src/` as the tests run
+ * it), each by the compile cache's key of its text, and the packages
+ * installed beside it, by npm's record of their versions. For what is kept
+ * whole, not made by one module alone (a memo's files): any change to the
+ * code, or any package updated, makes it anew.
+ */
+export function codeVersion(): string {
+  if (version) return version
+  const code = fileURLToPath(new URL('./', import.meta.url))
+  const hash = createHash('sha256')
+  const files = readdirSync(code, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort()
+  for (const file of files) hash.update(`${path.relative(code, file)}\0${knownCodeKey(file)}\0`)
+  // npm's record of what it installed: beside the package (its own `node_modules`), or the folder it is installed in.
+  for (const lock of [path.join(code, '..', 'node_modules', '.package-lock.json'), path.join(code, '..', '..', '.package-lock.json')]) {
+    try {
+      hash.update(readFileSync(lock))
+      break
+    } catch {
+      // Not there: the next place.
+    }
+  }
+  return (version = hash.digest('hex'))
 }

@@ -9,6 +9,7 @@ import { VFile } from 'vfile'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { build } from '../src/build.js'
 import { parseReport, reportData } from '../src/pipeline.js'
+import { keepMemo, keptMemo } from '../src/render/memo/kept.js'
 import { reportProblems } from '../src/report-problems.js'
 import type { ReportData, ReportItem } from '../src/types.js'
 import { embeddedFaces, needs } from './helpers.js'
@@ -203,8 +204,10 @@ describe('shipped memos', () => {
     expect(pages).toEqual(Object.fromEntries(names.map((name) => [name, 1])))
   })
 
-  test('builds are byte-identical', async () => {
+  test('builds are byte-identical, memos kept from an earlier build or made afresh', async () => {
     const again = await tempDir('memo-build-again-')
+    // Made afresh: the memos the first build wrote may be those an earlier one kept.
+    await rm(path.join(root, 'node_modules', '.cache', 'dossier', 'memo'), { recursive: true, force: true })
     await build({ source: path.join(root, 'source', 'report.md'), outDir: again, formats: ['memo'] })
     for (const name of await readdir(path.join(outDir, 'memos'))) {
       if (!/\.(pdf|docx|html)$/.test(name)) continue
@@ -451,5 +454,74 @@ describe('a report edited as editors edit it', () => {
     const { checked, html } = await checkAndBuild(path.join(dir, 'input.md'))
     expect(checked).toEqual([expect.stringMatching(/brief\.yaml:\d+:10 {2}warning {2}Deprecated `framing`, expected `bottom_line\.text`/)])
     expect(bottomLine(html)).toBe(`The regulators asked for this memo. ${summary[2]}`)
+  })
+})
+
+describe('memos kept between builds', () => {
+  // Where a build keeps each memo's files, by everything they are made from.
+  const kept = path.join(root, 'node_modules', '.cache', 'dossier', 'memo')
+  const entries = async () => new Set(await readdir(kept).catch(() => [] as string[]))
+  const memoFiles = async (outDir: string) => {
+    const names = (await readdir(path.join(outDir, 'memos'))).filter((name) => /\.(pdf|docx|html)$/.test(name)).sort()
+    return Object.fromEntries(await Promise.all(names.map(async (name) => [name, await readFile(path.join(outDir, 'memos', name))])))
+  }
+  const buildMemos = async (source: string, templatesDir?: string) => {
+    const outDir = await tempDir('memo-kept-out-')
+    const result = await build({ source, outDir, formats: ['memo'], templatesDir })
+    expect(reportProblems([result.file], { quiet: true })).toBe('')
+    return memoFiles(outDir)
+  }
+  /** The report and its definitions in a folder of their own, with `edit` applied to the report. */
+  const report = async (edit: (text: string) => string = (text) => text) => {
+    const dir = await tempDir('memo-kept-')
+    await cp(path.join(root, 'source'), dir, { recursive: true })
+    const source = path.join(dir, 'report.md')
+    await writeFile(source, edit(await readFile(source, 'utf8')))
+    return source
+  }
+  const outsideEveryMemo = (text: string) => text.replace('This report aims to fill this void,', 'This report aims to fill this void at last,')
+
+  test('an edit no memo quotes or selects (it moves every item below it) leaves every memo as it was: read back, not made again; made afresh, the same bytes', async () => {
+    await rm(kept, { recursive: true, force: true })
+    const first = await buildMemos(await report())
+    // Each kept memo's HTML marked, so that a build that reads it back shows it.
+    const names = await entries()
+    expect(names.size).toBeGreaterThanOrEqual(3)
+    for (const name of names) {
+      const files = keptMemo(name)!
+      keepMemo(name, files.map((file) => (file.path.endsWith('.html') ? { ...file, data: `${file.data}<!-- kept -->` } : file)))
+    }
+    const edited = await report(outsideEveryMemo)
+    const reused = await buildMemos(edited)
+    expect(Object.keys(reused)).toEqual(Object.keys(first))
+    for (const name of Object.keys(first)) {
+      if (name.endsWith('.html')) expect(reused[name].toString('utf8')).toBe(`${first[name].toString('utf8')}<!-- kept -->`)
+      else expect(Buffer.compare(reused[name], first[name]), name).toBe(0)
+    }
+    await rm(kept, { recursive: true, force: true })
+    const afresh = await buildMemos(edited)
+    for (const name of Object.keys(first)) expect(Buffer.compare(afresh[name], first[name]), name).toBe(0)
+  })
+
+  test('an edit to a selected recommendation, a quoted sentence, or the memo stylesheet makes the memos that show it anew', async () => {
+    const first = await buildMemos(await report())
+    // `information-sharing` is in the alliance's and the defenders' memos, not the U.S. one.
+    const lead = 'arrangements beyond intelligence and government agencies.]{#information-sharing'
+    const recommendation = await buildMemos(await report((text) => text.replace(lead, lead.replace('agencies.', 'agencies, now.'))))
+    const text = (files: Record<string, Buffer>, name: string) => files[name].toString('utf8')
+    expect(text(recommendation, 'report.alliance.html')).toContain('government agencies, now.')
+    expect(text(recommendation, 'report.defenders.html')).toContain('government agencies, now.')
+    expect(Buffer.compare(recommendation['report.us.pdf'], first['report.us.pdf'])).toBe(0)
+    // The sentence the U.S. and defenders' memos quote.
+    const quoted = await buildMemos(await report((text) => text.replace('These attacks have shown that the country is capable of conducting damaging', 'These attacks have shown that the country is capable of conducting very damaging')))
+    expect(text(quoted, 'report.us.html')).toContain('capable of conducting very damaging')
+    expect(text(quoted, 'report.defenders.html')).toContain('capable of conducting very damaging')
+    expect(Buffer.compare(quoted['report.alliance.pdf'], first['report.alliance.pdf'])).toBe(0)
+    // A templates folder with the memo's stylesheet changed: the HTML memos carry it.
+    const templates = await tempDir('memo-kept-templates-')
+    await mkdir(path.join(templates, 'memo'), { recursive: true })
+    await writeFile(path.join(templates, 'memo', 'memo.css'), `${await readFile(path.join(root, 'templates', 'memo', 'memo.css'), 'utf8')}\n.kept-check { color: teal; }\n`)
+    const styled = await buildMemos(await report(), templates)
+    for (const id of Object.keys(shipped)) expect(text(styled, `report.${id}.html`)).toContain('.kept-check')
   })
 })

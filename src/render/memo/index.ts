@@ -10,7 +10,8 @@ import { packDocx } from '../docx/pack.js'
 import { memoHeader } from './content.js'
 import { pdfFaces } from './fallback-faces.js'
 import { loadMemoDefinitions } from './definitions.js'
-import { fitMemo, type FitResult, type Overflow, type PartHeight } from './fit.js'
+import { fitMemo, type FitInput, type Overflow, type PartHeight } from './fit.js'
+import { keepMemo, keptMemo, keyedItem, memoKey } from './kept.js'
 import { loadMemoLayout } from './layout.js'
 import { templateProblem } from './problems.js'
 import { selectContent } from './select.js'
@@ -29,31 +30,49 @@ export const renderer: Renderer = {
   description: 'one-page policy memos, one per memo definition beside the report, as PDF, DOCX and HTML',
   async render(tree: Root, file: VFile, context: RenderContext) {
     const outputs: OutputFile[] = []
-    const css = readTemplate(templateFile(context.templates, 'memo/memo.css'))
-    for await (const { definition, fit, layout, fonts } of fittedMemos(tree, file, context)) {
-      if (!fit.fits) continue
+    for await (const memo of memoSources(tree, file, context)) {
+      const kept = keptMemo(memo.key)
+      if (kept) {
+        outputs.push(...kept)
+        continue
+      }
+      const { definition, layout, fonts } = memo
+      const fit = await fitMemo(memo.input)
+      if (!fit.fits) {
+        reportOverflow(file, definition, fit.overflow, memo.input.selection.recommendations, layout.type.body * layout.type.leading)
+        continue
+      }
       const base = `memos/${context.name}.${definition.id}`
-      // The memo sets regular and bold: its body's regular and bold, its headings' bold.
-      const fontFaces = webFontFaces(context.templates, Object.keys(fonts), ['normal', 'bold'])
       // Where the site lists it: by whom it is for, dated as its DATE line.
       const listed = { title: fit.content.header.to, date: fit.content.header.date }
-      outputs.push(
+      const files = [
         { path: `${base}.pdf`, data: await fit.print(), ...listed },
         { path: `${base}.docx`, data: await packDocx(toDocx(fit.content, layout, fonts, eastAsianFace(context.templates, fit.content)), context.date, { language: fit.content.language }), ...listed },
-        { path: `${base}.html`, data: await inlineAssets(toHtml(fit.content, layout, fonts, fontFaces, css)), ...listed }
-      )
+        { path: `${base}.html`, data: await inlineAssets(toHtml(fit.content, layout, fonts, memo.fontFaces, memo.css)), ...listed }
+      ]
+      keepMemo(memo.key, files)
+      outputs.push(...files)
     }
     return outputs
   },
   // Everything the build does but write: the layout, every definition, what
-  // it selects and quotes, and whether it fits one page.
+  // it selects and quotes, and whether it fits one page (a memo kept from an
+  // earlier build, made from the same, did).
   async check(tree: Root, file: VFile, context: RenderContext) {
-    for await (const memo of fittedMemos(tree, file, context)) void memo
+    for await (const memo of memoSources(tree, file, context)) {
+      if (keptMemo(memo.key)) continue
+      const fit = await fitMemo(memo.input)
+      if (!fit.fits) reportOverflow(file, memo.definition, fit.overflow, memo.input.selection.recommendations, memo.layout.type.body * memo.layout.type.leading)
+    }
   }
 }
 
-/** Each memo of the report fitted to its page; one that cannot fit is reported, and yielded with its overflow. */
-async function* fittedMemos(tree: Root, file: VFile, context: RenderContext) {
+/**
+ * Each memo of the report that selects without problems (each problem is
+ * reported): what its fit is given, the layout, faces and stylesheet its
+ * files are made with, and the key of all of that (`memoKey`).
+ */
+async function* memoSources(tree: Root, file: VFile, context: RenderContext) {
   const definitions = await loadMemoDefinitions(file, file.path, context.audience)
   if (definitions.length === 0) return
   const layout = await loadMemoLayout(file, context.templates, context.design)
@@ -61,14 +80,29 @@ async function* fittedMemos(tree: Root, file: VFile, context: RenderContext) {
   const report = reportData(file)
   const fonts = resolveFonts(context.templates, [...new Set([layout.faces.body, layout.faces.heading])])
   const faces = pdfFaces(context.templates, fonts, report.meta.language)
+  const css = readTemplate(templateFile(context.templates, 'memo/memo.css'))
+  // The memo sets regular and bold: its body's regular and bold, its headings' bold.
+  const fontFaces = webFontFaces(context.templates, Object.keys(fonts), ['normal', 'bold'])
   for (const definition of definitions) {
     const selection = selectContent(file, tree, report, definition)
     if (selection.problems > 0) continue
     const header = memoHeader(definition, report.meta.date ?? '', report.meta.language, context.memoOverrides)
     // The memos sit in `memos/` beside the web edition.
-    const fit: FitResult = await fitMemo({ definition, selection, meta: report.meta, header, layout, faces, date: context.date, reportHtml: `../${context.name}.html` })
-    if (!fit.fits) reportOverflow(file, definition, fit.overflow, selection.recommendations, layout.type.body * layout.type.leading)
-    yield { definition, fit, layout, fonts }
+    const input: FitInput = { definition, selection, meta: report.meta, header, layout, faces, date: context.date, reportHtml: `../${context.name}.html` }
+    const { places: _, path: __, ...said } = definition
+    const made = {
+      definition: said,
+      selection: { ...selection, findings: selection.findings.map(keyedItem), recommendations: selection.recommendations.map(keyedItem) },
+      meta: report.meta,
+      header,
+      layout: { ...layout, path: undefined },
+      date: context.date,
+      name: context.name,
+      css,
+      fontFaces,
+      cjk: cjkFaces(context.templates)
+    }
+    yield { definition, layout, fonts, css, fontFaces, input, key: memoKey(made, faces.fonts) }
   }
 }
 
