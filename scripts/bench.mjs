@@ -12,6 +12,8 @@
 // wkhtmltopdf when it is installed).
 // Every round runs each job once, in turn, so a machine loaded by other work
 // slows dossier and Pandoc alike: the ratios are what to read.
+// Cold builds of report.md: as it is (the caches hold what an earlier round
+// made of it), and after a one-line edit (as an editor rebuilds).
 // --quick (for CI): one round, no 100× source. --no-cache empties dossier's
 // cache (node_modules/.cache/dossier/) before each cold run, as on a fresh install.
 import { spawnSync } from 'node:child_process'
@@ -37,6 +39,7 @@ async function main() {
   const sources = { '1×': path.join(root, 'source', 'report.md') }
   for (const copies of quick ? [10] : [10, 100]) sources[`${copies}×`] = writeCopies(work, copies)
   const memos = writeMemoDefinitions(work, 100)
+  const edited = editedCopy(work)
   const has = (tool, args = ['--version']) => spawnSync(tool, args, { stdio: 'ignore' }).status === 0
   const pandoc = has('pandoc')
   const wkhtmltopdf = pandoc && has('wkhtmltopdf')
@@ -54,6 +57,8 @@ async function main() {
     if (name !== '10×') for (const format of full ? formats : large) dossier(name, `build ${format}`, ['build', file, '--out', out(`${name}-${format}`), '--format', format])
     dossier(name, `build ${large.join(',')}`, ['build', file, '--out', out(`${name}-large`), '--format', large.join(',')])
     if (full) dossier(name, 'build (everything)', ['build', file, '--out', out(name)])
+    // As an editor rebuilds: one line of the report changed each round (a copy, with its memo definitions beside it).
+    if (full) dossier(name, 'build (everything) after a one-line edit', ['build', edited.source, '--out', out(`${name}-edited`)], { before: edited.edit })
     for (const format of full ? [...formats, undefined] : []) {
       jobs.push({ id: `${name} warm ${format ?? 'everything'}`, source: name, tool: 'dossier', warm: true, command: process.execPath, args: [fileURLToPath(import.meta.url), '--warm', file, format ?? 'all', out(`warm-${format ?? 'all'}`)] })
     }
@@ -64,7 +69,8 @@ async function main() {
       if (wkhtmltopdf && full) jobs.push({ id: `${name} pandoc pdf`, source: name, tool: 'pandoc', command: 'pandoc', args: [file, '--standalone', '--pdf-engine=wkhtmltopdf', '-o', out(`${name}-pandoc.pdf`)] })
     }
   }
-  jobs.push({ id: '100 memos build memo', source: '100 memos', tool: 'dossier', command: process.execPath, args: [cli, 'build', memos.source, '--format', 'memo', '--out', out('memos-100'), ...memos.args] })
+  // A hundred new definitions: memos made, not read back from an earlier round (dossier keeps each memo by what it is made from).
+  jobs.push({ id: '100 memos build memo', source: '100 memos', tool: 'dossier', command: process.execPath, args: [cli, 'build', memos.source, '--format', 'memo', '--out', out('memos-100'), ...memos.args], madeAfresh: ['memo'] })
   mkdirSync(path.join(work, 'out'), { recursive: true })
 
   const load = [loadavg()[0]]
@@ -72,6 +78,8 @@ async function main() {
   for (let run = 0; run < runs; run++) {
     for (const job of jobs) {
       if (noCache && job.tool === 'dossier') rmSync(path.join(root, 'node_modules', '.cache', 'dossier'), { recursive: true, force: true })
+      job.before?.(run)
+      for (const kind of job.madeAfresh ?? []) rmSync(path.join(root, 'node_modules', '.cache', 'dossier', kind), { recursive: true, force: true })
       results.get(job.id).push(job.warm ? runWarm(job) : runCold(job, work))
       process.stderr.write('.')
     }
@@ -240,6 +248,15 @@ function writeCopies(work, copies) {
   const file = path.join(work, `report-${copies}x.md`)
   writeFileSync(file, parts.join(''))
   return file
+}
+
+/** A copy of the report's folder, and a way to change one line of its report each round, as the watch rebuild's edit does. */
+function editedCopy(work) {
+  const dir = path.join(work, 'edited')
+  cpSync(path.join(root, 'source'), dir, { recursive: true })
+  const source = path.join(dir, 'report.md')
+  const original = readFileSync(source, 'utf8')
+  return { source, edit: (run) => writeFileSync(source, original.replace(/^(North Korea.*)$/m, `$1 Edit ${run}.`)) }
 }
 
 /**

@@ -9,7 +9,8 @@
 // node_modules. A few bundled packages get a change that makes them faster
 // and leaves what they do as it was (`patches` below).
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { readdirSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { readFileSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build, transform } from 'esbuild'
@@ -411,3 +412,14 @@ for (const output of bundled.outputFiles) {
   await writeFile(output.path, shebang + ascii, { mode: shebang ? 0o755 : 0o644 })
 }
 await writeFile(path.join(root, 'dist', 'package.json'), '{ "type": "commonjs" }\n')
+
+// All of dist/ as one key, for what dossier keeps whole between builds (a
+// memo's files, `codeVersion` in src/disk-cache.ts): read at run time as one
+// small file, not every file of dist/ read and hashed again.
+const dist = path.join(root, 'dist')
+const version = createHash('sha256')
+for (const file of readdirSync(dist, { recursive: true }).map(String).sort()) {
+  const full = path.join(dist, file)
+  if (statSync(full).isFile()) version.update(`${file.split(path.sep).join('/')}\0`).update(readFileSync(full)).update('\0')
+}
+await writeFile(path.join(dist, 'code-version'), `${version.digest('hex')}\n`)

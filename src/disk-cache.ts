@@ -136,22 +136,26 @@ function writeKeptMaps(): void {
 let version: string | undefined
 
 /**
- * All of dossier's code as it is installed, once per process: every file
- * of the folder it runs from (`dist/` as built, or `src/` as the tests run
- * it), each by the compile cache's key of its text, and the packages
- * installed beside it, by npm's record of their versions. For what is kept
- * whole, not made by one module alone (a memo's files): any change to the
- * code, or any package updated, makes it anew.
+ * All of dossier's code as it is installed, once per process: `dist/` as
+ * bundled (`scripts/bundle.mjs` writes its hash beside it, in
+ * `code-version`), or every file of `src/` as the tests run it, and the
+ * packages installed beside it, by npm's record of their versions. For
+ * what is kept whole, not made by one module alone (a memo's files): any
+ * change to the code, or any package updated, makes it anew.
  */
 export function codeVersion(): string {
   if (version) return version
   const code = fileURLToPath(new URL('./', import.meta.url))
   const hash = createHash('sha256')
-  const files = readdirSync(code, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.join(entry.parentPath, entry.name))
-    .sort()
-  for (const file of files) hash.update(`${path.relative(code, file)}\0${knownCodeKey(file)}\0`)
+  try {
+    hash.update(readFileSync(path.join(code, 'code-version')))
+  } catch {
+    const files = readdirSync(code, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => path.join(entry.parentPath, entry.name))
+      .sort()
+    for (const file of files) hash.update(`${path.relative(code, file)}\0${knownCodeKey(file)}\0`)
+  }
   // npm's record of what it installed: beside the package (its own `node_modules`), or the folder it is installed in.
   for (const lock of [path.join(code, '..', 'node_modules', '.package-lock.json'), path.join(code, '..', '..', '.package-lock.json')]) {
     try {

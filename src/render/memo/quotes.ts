@@ -19,6 +19,16 @@ export interface ReportSentence {
  * item's lead is its label, not a sentence of its body, so it is left out.
  */
 export function reportSentences(tree: Root, file: VFile, section?: string): ReportSentence[] | undefined {
+  // Each definition quotes from the same tree: its sentences are found once.
+  let found = foundSentences.get(tree)
+  if (!found) foundSentences.set(tree, (found = new Map()))
+  if (!found.has(section)) found.set(section, sentencesOf(tree, file, section))
+  return found.get(section)
+}
+
+const foundSentences = new WeakMap<Root, Map<string | undefined, ReportSentence[] | undefined>>()
+
+function sentencesOf(tree: Root, file: VFile, section?: string): ReportSentence[] | undefined {
   const scope = section === undefined ? tree.children : sectionContent(tree, section)
   if (scope === undefined) return undefined
   const source = String(file.value)
@@ -77,16 +87,25 @@ export type QuoteMatch =
  */
 export function findQuote(opening: string, candidates: ReportSentence[]): QuoteMatch {
   const wanted = fold(opening).replace(/(?:…|\.\.\.)$/, '').trim()
-  const matches = candidates.filter((sentence) => fold(sentence.text).startsWith(wanted))
+  const matches = candidates.filter((sentence) => folded(sentence).startsWith(wanted))
   if (matches.length > 0 && matches.every((match) => match.text === matches[0].text)) return { found: matches[0] }
   if (matches.length > 1) return { ambiguous: matches }
   let closest: { sentence: ReportSentence; distance: number } | undefined
   for (const sentence of candidates) {
-    const distance = editDistance(wanted, fold(sentence.text).slice(0, wanted.length))
+    const distance = editDistance(wanted, folded(sentence).slice(0, wanted.length))
     if (!closest || distance < closest.distance) closest = { sentence, distance }
   }
   return { missing: true, closest: closest?.sentence }
 }
+
+/** A sentence folded, once: every quote of every definition is compared with each. */
+function folded(sentence: ReportSentence): string {
+  let text = foldedTexts.get(sentence)
+  if (text === undefined) foldedTexts.set(sentence, (text = fold(sentence.text)))
+  return text
+}
+
+const foldedTexts = new WeakMap<ReportSentence, string>()
 
 function fold(text: string): string {
   return text.replace(/[‘’ʼ]/g, "'").replace(/[“”]/g, '"').replace(/\s+/g, ' ').trim().toLowerCase()
