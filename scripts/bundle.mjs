@@ -127,6 +127,45 @@ function _objectSpreadCopy(a, b, c) { /* dossier: the helper from an empty objec
 \t};`
   },
   {
+    // docx's layout reads each embedded face's pair kerning as the face is
+    // opened, every build: each class table of a pair subtable was spread
+    // into a map with an entry for every glyph of every range (tens of
+    // thousands a face, a tenth of a Word build of report.md). OpenType
+    // lists a table's ranges in order of their first glyph, without
+    // overlaps: where they are so, a glyph's class is found among them by
+    // halving, when a pair is asked for (a table of format 1 is an array
+    // by glyph already); a table that is not is read whole, as before.
+    // Either way a glyph has the class the map gave it.
+    file: moduleFile('docx/dist/layout.mjs'),
+    from: `var readClasses = (view, offset) => {
+\tconst classes = /* @__PURE__ */ new Map();
+\tif (view.getUint16(offset) === 1) {`,
+    to: `var readClasses = (view, offset) => { /* dossier: a glyph's class read when asked */
+\tif (view.getUint16(offset) === 1) {
+\t\tconst first = view.getUint16(offset + 2), count = view.getUint16(offset + 4);
+\t\treturn { get: (glyph) => glyph >= first && glyph < first + count ? view.getUint16(offset + 6 + (glyph - first) * 2) : void 0 };
+\t}
+\tconst count = view.getUint16(offset + 2);
+\tlet ordered = true;
+\tfor (let index = 0, last = -1; ordered && index < count; index++) {
+\t\tconst range = offset + 4 + index * 6;
+\t\tordered = view.getUint16(range) > last && view.getUint16(range) <= view.getUint16(range + 2);
+\t\tlast = view.getUint16(range + 2);
+\t}
+\tif (ordered) return { get: (glyph) => {
+\t\tfor (let low = 0, high = count - 1; low <= high;) {
+\t\t\tconst middle = low + high >> 1;
+\t\t\tconst range = offset + 4 + middle * 6;
+\t\t\tif (glyph < view.getUint16(range)) high = middle - 1;
+\t\t\telse if (glyph > view.getUint16(range + 2)) low = middle + 1;
+\t\t\telse return view.getUint16(range + 4);
+\t\t}
+\t} };
+\tconst classes = /* @__PURE__ */ new Map();
+\tif (view.getUint16(offset) === 1) {`,
+    applies: (code) => (code.match(/readClasses\(/g) ?? []).length === 2 && code.includes('const firstClasses = readClasses(view, offset + view.getUint16(offset + 8));\n\tconst secondClasses = readClasses(view, offset + view.getUint16(offset + 10));') && /firstClasses\.get\(left\)[^\n]*secondClasses\.get\(right\)/.test(code) && !/(?:first|second)Classes\.(?!get\()/.test(code)
+  },
+  {
     // docx's layout looks for line breaks in each paragraph it measures:
     // it first asks whether any character is past U+02FF (spreading the
     // text into an array of characters), then, when one is (a curly quote

@@ -1,23 +1,18 @@
 import type { Root } from 'mdast'
 import type { VFile } from 'vfile'
 import { cjkFaces, resolveFonts, webFontFaces } from '../../fonts.js'
-import { inlineAssets } from '../html/inline-assets.js'
 import { reportData } from '../../pipeline.js'
-import { readTemplate, templateFile, type TemplateLayers } from '../../templates.js'
-import { cjkLanguageOf, cjkRegionalTag, cjkSegments, hanLanguage } from '../../text.js'
+import { readTemplate, templateFile } from '../../templates.js'
 import type { OutputFile, RenderContext, Renderer, ReportItem } from '../../types.js'
-import { packDocx } from '../docx/pack.js'
 import { memoHeader } from './content.js'
 import { pdfFaces } from './fallback-faces.js'
 import { loadMemoDefinitions } from './definitions.js'
-import { fitMemo, type FitInput, type Overflow, type PartHeight } from './fit.js'
+import type { FitInput, Overflow, PartHeight } from './fit.js'
 import { keepMemo, keptMemo, keyedItem, memoKey } from './kept.js'
 import { loadMemoLayout } from './layout.js'
+import type { MemoSource } from './make.js'
 import { templateProblem } from './problems.js'
 import { selectContent } from './select.js'
-import { toDocx, type EastAsianFace } from './to-docx.js'
-import { toHtml } from './to-html.js'
-import type { MemoContent, MemoDefinition } from './types.js'
 
 /**
  * One-page memos, one per definition in `memos/` beside the report: each
@@ -36,20 +31,13 @@ export const renderer: Renderer = {
         outputs.push(...kept)
         continue
       }
-      const { definition, layout, fonts } = memo
-      const fit = await fitMemo(memo.input)
-      if (!fit.fits) {
-        reportOverflow(file, definition, fit.overflow, memo.input.selection.recommendations, layout.type.body * layout.type.leading)
+      // Made only when not kept: pdfmake, docx and the web faces' subsetter load with it.
+      const made = await (await import('./make.js')).makeMemo(memo, context)
+      if ('overflow' in made) {
+        reportOverflow(file, memo, made.overflow)
         continue
       }
-      const base = `memos/${context.name}.${definition.id}`
-      // Where the site lists it: by whom it is for, dated as its DATE line.
-      const listed = { title: fit.content.header.to, date: fit.content.header.date }
-      const files = [
-        { path: `${base}.pdf`, data: await fit.print(), ...listed },
-        { path: `${base}.docx`, data: await packDocx(toDocx(fit.content, layout, fonts, eastAsianFace(context.templates, fit.content)), context.date, { language: fit.content.language }), ...listed },
-        { path: `${base}.html`, data: await inlineAssets(toHtml(fit.content, layout, fonts, memo.fontFaces, memo.css)), ...listed }
-      ]
+      const { files } = made
       keepMemo(memo.key, files)
       outputs.push(...files)
     }
@@ -61,8 +49,8 @@ export const renderer: Renderer = {
   async check(tree: Root, file: VFile, context: RenderContext) {
     for await (const memo of memoSources(tree, file, context)) {
       if (keptMemo(memo.key)) continue
-      const fit = await fitMemo(memo.input)
-      if (!fit.fits) reportOverflow(file, memo.definition, fit.overflow, memo.input.selection.recommendations, memo.layout.type.body * memo.layout.type.leading)
+      const fit = await (await import('./fit.js')).fitMemo(memo.input)
+      if (!fit.fits) reportOverflow(file, memo, fit.overflow)
     }
   }
 }
@@ -72,7 +60,7 @@ export const renderer: Renderer = {
  * reported): what its fit is given, the layout, faces and stylesheet its
  * files are made with, and the key of all of that (`memoKey`).
  */
-async function* memoSources(tree: Root, file: VFile, context: RenderContext) {
+async function* memoSources(tree: Root, file: VFile, context: RenderContext): AsyncGenerator<MemoSource> {
   const definitions = await loadMemoDefinitions(file, file.path, context.audience)
   if (definitions.length === 0) return
   const layout = await loadMemoLayout(file, context.templates, context.design)
@@ -90,7 +78,7 @@ async function* memoSources(tree: Root, file: VFile, context: RenderContext) {
     // The memos sit in `memos/` beside the web edition.
     const input: FitInput = { definition, selection, meta: report.meta, header, layout, faces, date: context.date, reportHtml: `../${context.name}.html` }
     const { places: _, path: __, ...said } = definition
-    const made = {
+    const madeFrom = {
       definition: said,
       selection: { ...selection, findings: selection.findings.map(keyedItem), recommendations: selection.recommendations.map(keyedItem) },
       meta: report.meta,
@@ -102,12 +90,14 @@ async function* memoSources(tree: Root, file: VFile, context: RenderContext) {
       fontFaces,
       cjk: cjkFaces(context.templates)
     }
-    yield { definition, layout, fonts, css, fontFaces, input, key: memoKey(made, faces.fonts) }
+    yield { definition, layout, fonts, css, fontFaces, input, key: memoKey(madeFrom, faces.fonts) }
   }
 }
 
 /** A fatal message at the definition's `select`: how far over, what takes the room, and what to cut. */
-function reportOverflow(file: VFile, definition: MemoDefinition, overflow: Overflow, recommendations: ReportItem[], line: number): void {
+function reportOverflow(file: VFile, { definition, input, layout }: MemoSource, overflow: Overflow): void {
+  const recommendations = input.selection.recommendations
+  const line = layout.type.body * layout.type.leading
   const selected = recommendations.length
   const findings = overflow.arrangement.findings
   const parts = overflow.parts.map((part) => `${partName(part, recommendations)} ${inches(part.points)}`).join(', ')
@@ -128,18 +118,4 @@ function partName(part: PartHeight, recommendations: ReportItem[]): string {
 
 function inches(points: number): string {
   return `${(points / 72).toFixed(2)}in`
-}
-
-/**
- * The face a memo's Word file sets its CJK text in, when it has any: that of
- * the memo's language, else of the language its Han is read in. Embedded
- * (as a subset) like the memo's own faces, so Word need not guess one.
- */
-function eastAsianFace(templates: TemplateLayers, memo: MemoContent): EastAsianFace | undefined {
-  const text = JSON.stringify(memo)
-  const han = hanLanguage(memo.language, text)
-  if (!cjkSegments(text, han).some(([, language]) => language)) return undefined
-  const language = cjkLanguageOf(memo.language) ?? han
-  const family = cjkFaces(templates)[language]
-  return family ? { family, faces: resolveFonts(templates, [family])[family], language: cjkRegionalTag[language] } : undefined
 }
