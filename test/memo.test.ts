@@ -471,12 +471,18 @@ describe('memos kept between builds', () => {
     expect(reportProblems([result.file], { quiet: true })).toBe('')
     return memoFiles(outDir)
   }
-  /** The report and its definitions in a folder of their own, with `edit` applied to the report. */
+  /**
+   * The report and its definitions in a folder of their own, with `edit`
+   * applied to the report, named so that its memos (`memos/kept-check.*`,
+   * kept under keys of that name) are this suite's alone: other suites
+   * build report.md's memos at the same time.
+   */
   const report = async (edit: (text: string) => string = (text) => text) => {
     const dir = await tempDir('memo-kept-')
     await cp(path.join(root, 'source'), dir, { recursive: true })
-    const source = path.join(dir, 'report.md')
-    await writeFile(source, edit(await readFile(source, 'utf8')))
+    const source = path.join(dir, 'kept-check.md')
+    await writeFile(source, edit(await readFile(path.join(dir, 'report.md'), 'utf8')))
+    await rm(path.join(dir, 'report.md'))
     return source
   }
   const outsideEveryMemo = (text: string) => text.replace('This report aims to fill this void,', 'This report aims to fill this void at last,')
@@ -484,13 +490,10 @@ describe('memos kept between builds', () => {
   test('an edit no memo quotes or selects (it moves every item below it) leaves every memo as it was: read back, not made again; made afresh, the same bytes', async () => {
     await rm(kept, { recursive: true, force: true })
     const first = await buildMemos(await report())
-    // Each kept memo's HTML marked, so that a build that reads it back shows it.
-    const names = await entries()
-    expect(names.size).toBeGreaterThanOrEqual(3)
-    for (const name of names) {
-      const files = keptMemo(name)!
-      keepMemo(name, files.map((file) => (file.path.endsWith('.html') ? { ...file, data: `${file.data}<!-- kept -->` } : file)))
-    }
+    // Each of its kept memos' HTML marked, so that a build that reads it back shows it.
+    const ours = [...(await entries())].filter((name) => keptMemo(name)?.some((file) => file.path.startsWith('memos/kept-check.')))
+    expect(ours).toHaveLength(3)
+    for (const name of ours) keepMemo(name, keptMemo(name)!.map((file) => (file.path.endsWith('.html') ? { ...file, data: `${file.data}<!-- kept -->` } : file)))
     const edited = await report(outsideEveryMemo)
     const reused = await buildMemos(edited)
     expect(Object.keys(reused)).toEqual(Object.keys(first))
@@ -509,19 +512,19 @@ describe('memos kept between builds', () => {
     const lead = 'arrangements beyond intelligence and government agencies.]{#information-sharing'
     const recommendation = await buildMemos(await report((text) => text.replace(lead, lead.replace('agencies.', 'agencies, now.'))))
     const text = (files: Record<string, Buffer>, name: string) => files[name].toString('utf8')
-    expect(text(recommendation, 'report.alliance.html')).toContain('government agencies, now.')
-    expect(text(recommendation, 'report.defenders.html')).toContain('government agencies, now.')
-    expect(Buffer.compare(recommendation['report.us.pdf'], first['report.us.pdf'])).toBe(0)
+    expect(text(recommendation, 'kept-check.alliance.html')).toContain('government agencies, now.')
+    expect(text(recommendation, 'kept-check.defenders.html')).toContain('government agencies, now.')
+    expect(Buffer.compare(recommendation['kept-check.us.pdf'], first['kept-check.us.pdf'])).toBe(0)
     // The sentence the U.S. and defenders' memos quote.
     const quoted = await buildMemos(await report((text) => text.replace('These attacks have shown that the country is capable of conducting damaging', 'These attacks have shown that the country is capable of conducting very damaging')))
-    expect(text(quoted, 'report.us.html')).toContain('capable of conducting very damaging')
-    expect(text(quoted, 'report.defenders.html')).toContain('capable of conducting very damaging')
-    expect(Buffer.compare(quoted['report.alliance.pdf'], first['report.alliance.pdf'])).toBe(0)
+    expect(text(quoted, 'kept-check.us.html')).toContain('capable of conducting very damaging')
+    expect(text(quoted, 'kept-check.defenders.html')).toContain('capable of conducting very damaging')
+    expect(Buffer.compare(quoted['kept-check.alliance.pdf'], first['kept-check.alliance.pdf'])).toBe(0)
     // A templates folder with the memo's stylesheet changed: the HTML memos carry it.
     const templates = await tempDir('memo-kept-templates-')
     await mkdir(path.join(templates, 'memo'), { recursive: true })
-    await writeFile(path.join(templates, 'memo', 'memo.css'), `${await readFile(path.join(root, 'templates', 'memo', 'memo.css'), 'utf8')}\n.kept-check { color: teal; }\n`)
+    await writeFile(path.join(templates, 'memo', 'memo.css'), `${await readFile(path.join(root, 'templates', 'memo', 'memo.css'), 'utf8')}\n.stylesheet-check { color: teal; }\n`)
     const styled = await buildMemos(await report(), templates)
-    for (const id of Object.keys(shipped)) expect(text(styled, `report.${id}.html`)).toContain('.kept-check')
+    for (const id of Object.keys(shipped)) expect(text(styled, `kept-check.${id}.html`)).toContain('.stylesheet-check')
   })
 })
