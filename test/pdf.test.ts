@@ -158,12 +158,14 @@ describe('the print edition', async () => {
     const cache = path.join(root, 'node_modules', '.cache', 'dossier')
     const other = path.join(tempDir(), 'other.md')
     writeFileSync(other, '# Other\n\nKimʼs 5 µm cable‐run: ĳ ǐ ï ﬁ ﬂ ﬀ ﬃ ﬄ ſt ﬅ ﬆ. The Office of the Pacific, North Korea’s effects.\n')
-    for (const kind of ['shapes', 'widths']) rmSync(path.join(cache, kind), { recursive: true, force: true })
+    // Memos kept whole (`memo/`) would be read back, not laid out: each build makes them.
+    for (const kind of ['shapes', 'widths', 'memo']) rmSync(path.join(cache, kind), { recursive: true, force: true })
     const fresh = buildInChild([other, reportSource], ['pdf', 'memo'])
     expect(fresh.memos.length).toBeGreaterThan(0)
     expect(fresh.report.equals(report.bytes)).toBe(true)
     // The first build kept what it shaped and measured; the next one reads it instead.
     for (const kind of ['shapes', 'widths']) expect(readdirSync(path.join(cache, kind)).length).toBeGreaterThan(0)
+    rmSync(path.join(cache, 'memo'), { recursive: true, force: true })
     const kept = buildInChild([reportSource], ['pdf', 'memo'])
     expect(kept.report.equals(report.bytes)).toBe(true)
     expect(kept.memos.map((memo, index) => memo.equals(fresh.memos[index]))).toEqual(fresh.memos.map(() => true))
