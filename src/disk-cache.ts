@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { knownCodeKey } from './compile-cache.js'
@@ -134,12 +135,14 @@ function writeKeptMaps(): void {
 }
 
 let version: string | undefined
+const require = createRequire(import.meta.url)
 
 /**
  * All of dossier's code as it is installed, once per process: `dist/` as
  * bundled (`scripts/bundle.mjs` writes its hash beside it, in
  * `code-version`), or every file of `src/` as the tests run it, and the
- * packages installed beside it, by npm's record of their versions. For
+ * packages installed beside it, by npm's record of their versions (or,
+ * without one, by the code of those it loads from node_modules). For
  * what is kept whole, not made by one module alone (a memo's files): any
  * change to the code, or any package updated, makes it anew.
  */
@@ -156,14 +159,20 @@ export function codeVersion(): string {
       .sort()
     for (const file of files) hash.update(`${path.relative(code, file)}\0${knownCodeKey(file)}\0`)
   }
-  // npm's record of what it installed: beside the package (its own `node_modules`), or the folder it is installed in.
-  for (const lock of [path.join(code, '..', 'node_modules', '.package-lock.json'), path.join(code, '..', '..', '.package-lock.json')]) {
-    try {
-      hash.update(readFileSync(lock))
-      break
-    } catch {
-      // Not there: the next place.
-    }
-  }
+  // npm's record of what it installed: beside the package (its own `node_modules`), or the folder it is installed in;
+  // where there is neither, the code of the packages dossier loads from node_modules, not bundled.
+  const locks = [path.join(code, '..', 'node_modules', '.package-lock.json'), path.join(code, '..', '..', '.package-lock.json')]
+  const lock = locks.find((file) => existsSync(file))
+  if (lock) hash.update(readFileSync(lock))
+  else for (const name of ['pdfmake', 'pdfkit', 'fontkit', 'subset-font']) hash.update(packageCode(name))
   return (version = hash.digest('hex'))
+}
+
+/** The code key of a package's main file, as dossier would load it; empty when it cannot be found (then dossier cannot load it either). */
+function packageCode(name: string): string {
+  try {
+    return knownCodeKey(require.resolve(name))
+  } catch {
+    return ''
+  }
 }
