@@ -76,7 +76,12 @@ export function codeKey(filename: string, content: string): string {
 /** By file, the key of each module compiled through the cache in this process. */
 const keys = new Map<string, string>()
 
-/** `file`'s `codeKey`, worked out once: as its module loaded, if it loaded through the cache. */
+/**
+ * `file`'s `codeKey`, worked out once: as its module loaded, if it loaded
+ * through the cache, else now, the same. What the disk caches keep is found
+ * by the code that made it too (a new version makes it anew), by this key:
+ * docx's layout alone is 1.6 MB, not read and hashed again.
+ */
 export function knownCodeKey(file: string): string {
   let key = keys.get(file)
   if (key === undefined) keys.set(file, (key = codeKey(file, readFileSync(file, 'utf8'))))

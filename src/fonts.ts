@@ -200,16 +200,9 @@ const keptOnDisk = 64
  */
 export function keptFaceKey(fontFile: string, module: string): string {
   const hash = createHash('sha256').update(faceHash(readFont(fontFile)))
-  for (const file of [require.resolve('fontkit'), fileURLToPath(module)]) hash.update(codeHash(file))
+  for (const file of [require.resolve('fontkit'), fileURLToPath(module)]) hash.update(knownCodeKey(file))
   return hash.digest('hex')
 }
-
-/**
- * A hash of a code file, once per process: the one the compile cache keeps
- * its module's code under, worked out as the module loaded (docx's layout
- * alone is 1.6 MB), else now, the same.
- */
-export const codeHash = knownCodeKey
 
 /** Each face's SHA-256, by the face: what is kept on disk of a face is found by its bytes, not its path. */
 const faceHashes = new WeakMap<Uint8Array, string>()

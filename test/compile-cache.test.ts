@@ -28,7 +28,7 @@ describe("V8's compiled code kept between runs", () => {
     expect(withCache(cacheDir, load)).toBe('other words\n')
   })
 
-  // Disk caches key what they keep by the code that made it (`codeHash`): the same key whether or not the module was loaded.
+  // Disk caches key what they keep by the code that made it (`knownCodeKey`): the same key whether or not the module was loaded.
   it('names a module by the key its code is kept under, the same before it is loaded and without the cache', () => {
     const dir = tempDir('compile-cache-')
     const cacheDir = path.join(dir, 'cache')

@@ -7,7 +7,8 @@ import { estimatePageNumbersWith } from 'docx/layout'
 import { EXIT, visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
 import { keptMap } from '../../disk-cache.js'
-import { cjkFaces, codeHash, faceHash, readFont, resolveFonts } from '../../fonts.js'
+import { knownCodeKey } from '../../compile-cache.js'
+import { cjkFaces, faceHash, readFont, resolveFonts } from '../../fonts.js'
 import { shownImages } from '../../plugins/remark-images.js'
 import type { TemplateLayers } from '../../templates.js'
 import { cjkLanguageOf, cjkRegionalTag, cjkSegments, hanLanguage, type CjkLanguage } from '../../text.js'
@@ -140,7 +141,7 @@ const estimatePageNumbers = estimatePageNumbersWith as (options: Parameters<type
  * build: report.md's store had grown to 4 MB of 3,500 paragraphs).
  */
 function keptLinesOf(faces: Array<{ data: Buffer; name: string }>, source: string | undefined): KeptLines {
-  const hash = createHash('sha256').update(codeHash(fileURLToPath(import.meta.url))).update('\0').update(source === undefined ? '' : path.resolve(source))
+  const hash = createHash('sha256').update(knownCodeKey(fileURLToPath(import.meta.url))).update('\0').update(source === undefined ? '' : path.resolve(source))
   for (const { data, name } of faces) hash.update('\0').update(name).update('\0').update(faceHash(data))
   const key = hash.digest('hex')
   if (!linesBySource.has(key)) linesBySource.set(key, keptMap<string>('docx-lines', key, 50_000, 16, { usedOnly: true }))

@@ -3,7 +3,8 @@ import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { pairKerning, pairKerningModule, type KernPair } from './pair-kerning.js'
 import { readCache, writeCache } from '../../disk-cache.js'
-import { codeHash, faceHash } from '../../fonts.js'
+import { knownCodeKey } from '../../compile-cache.js'
+import { faceHash } from '../../fonts.js'
 import { remember } from '../../remember.js'
 
 const require = createRequire(import.meta.url)
@@ -47,7 +48,7 @@ const keptOnDisk = 64
  * a change to any makes new subsets, never a stale one from the cache.
  */
 function subsetterHash(): string {
-  return [...new Set([fileURLToPath(import.meta.url), fileURLToPath(pairKerningModule), require.resolve('fontkit')])].map(codeHash).join('')
+  return [...new Set([fileURLToPath(import.meta.url), fileURLToPath(pairKerningModule), require.resolve('fontkit')])].map(knownCodeKey).join('')
 }
 
 /** Subsets by face and characters; faces are read once per process (`fonts.ts`), so kept by the face itself. */
