@@ -8,7 +8,7 @@ import { memoHeader } from './content.js'
 import { pdfFaces } from './fallback-faces.js'
 import { loadMemoDefinitions } from './definitions.js'
 import type { FitInput, Overflow, PartHeight } from './fit.js'
-import { keepMemo, keptMemo, keyedItem, memoKey } from './kept.js'
+import { keepMemo, keptMemo, keyedItem, memoKeys } from './kept.js'
 import { loadMemoLayout } from './layout.js'
 import type { MemoSource } from './make.js'
 import { templateProblem } from './problems.js'
@@ -58,7 +58,7 @@ export const renderer: Renderer = {
 /**
  * Each memo of the report that selects without problems (each problem is
  * reported): what its fit is given, the layout, faces and stylesheet its
- * files are made with, and the key of all of that (`memoKey`).
+ * files are made with, and the key of all of that (`memoKeys`).
  */
 async function* memoSources(tree: Root, file: VFile, context: RenderContext): AsyncGenerator<MemoSource> {
   const definitions = await loadMemoDefinitions(file, file.path, context.audience)
@@ -71,6 +71,8 @@ async function* memoSources(tree: Root, file: VFile, context: RenderContext): As
   const css = readTemplate(templateFile(context.templates, 'memo/memo.css'))
   // The memo sets regular and bold: its body's regular and bold, its headings' bold.
   const fontFaces = webFontFaces(context.templates, Object.keys(fonts), ['normal', 'bold'])
+  const keyOf = memoKeys(faces.fonts)
+  const cjk = cjkFaces(context.templates)
   for (const definition of definitions) {
     const selection = selectContent(file, tree, report, definition)
     if (selection.problems > 0) continue
@@ -88,14 +90,15 @@ async function* memoSources(tree: Root, file: VFile, context: RenderContext): As
       name: context.name,
       css,
       fontFaces,
-      cjk: cjkFaces(context.templates)
+      cjk
     }
-    yield { definition, layout, fonts, css, fontFaces, input, key: memoKey(madeFrom, faces.fonts) }
+    yield { input, fonts, css, fontFaces, key: keyOf(madeFrom) }
   }
 }
 
 /** A fatal message at the definition's `select`: how far over, what takes the room, and what to cut. */
-function reportOverflow(file: VFile, { definition, input, layout }: MemoSource, overflow: Overflow): void {
+function reportOverflow(file: VFile, { input }: MemoSource, overflow: Overflow): void {
+  const { definition, layout } = input
   const recommendations = input.selection.recommendations
   const line = layout.type.body * layout.type.leading
   const selected = recommendations.length

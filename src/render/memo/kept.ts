@@ -17,9 +17,11 @@ import type { OutputFile, ReportItem } from '../../types.js'
  * header, the layout, the build's date, the report's name (the memos link
  * to its web edition), every face file (path, size, time written), the
  * stylesheet and web faces, `DOSSIER_*` settings, and dossier's code and
- * installed packages (`codeVersion`).
+ * installed packages (`codeVersion`). What every memo of a build shares
+ * (faces, settings, code) is worked out once: the key of each memo is then
+ * a function of its own inputs.
  */
-export function memoKey(inputs: Record<string, unknown>, faces: Record<string, FontFaces>): string {
+export function memoKeys(faces: Record<string, FontFaces>): (inputs: Record<string, unknown>) => string {
   const files = Object.values(faces).flatMap((family) => Object.values(family).filter((file): file is string => typeof file === 'string'))
   const stamps = [...new Set(files)].sort().map((file) => {
     try {
@@ -33,9 +35,8 @@ export function memoKey(inputs: Record<string, unknown>, faces: Record<string, F
     .filter((name) => name.startsWith('DOSSIER_'))
     .sort()
     .map((name) => `${name}=${process.env[name]}`)
-  return createHash('sha256')
-    .update(JSON.stringify({ code: codeVersion(), settings, stamps, inputs }))
-    .digest('hex')
+  const code = codeVersion()
+  return (inputs) => createHash('sha256').update(JSON.stringify({ code, settings, stamps, inputs })).digest('hex')
 }
 
 /** An item as a key names it: what it says, not where it stands in the source (an edit above it moves it). */

@@ -7,17 +7,15 @@ import { packDocx } from '../docx/pack.js'
 import { fitMemo, type FitInput, type Overflow } from './fit.js'
 import { toDocx, type EastAsianFace } from './to-docx.js'
 import { toHtml } from './to-html.js'
-import type { MemoContent, MemoDefinition, MemoLayout } from './types.js'
+import type { MemoContent } from './types.js'
 
-/** A memo to make: what its fit is given, the layout, faces and stylesheet its files are made with, and the key they are kept by. */
+/** A memo to make: what its fit is given (its definition and layout among it), the faces and stylesheet its files are made with, and the key they are kept by. */
 export interface MemoSource {
-  definition: MemoDefinition
-  layout: MemoLayout
+  input: FitInput
   fonts: Record<string, FontFaces>
   css: string
   /** The web faces' rules of its HTML. */
   fontFaces: string
-  input: FitInput
   key: string
 }
 
@@ -26,8 +24,9 @@ export interface MemoSource {
  * same content (`memos/NAME.ID.pdf|docx|html`); or how far it overflows.
  */
 export async function makeMemo(memo: MemoSource, context: RenderContext): Promise<{ files: OutputFile[] } | { overflow: Overflow }> {
-  const { definition, layout, fonts } = memo
-  const fit = await fitMemo(memo.input)
+  const { input, fonts } = memo
+  const { definition, layout } = input
+  const fit = await fitMemo(input)
   if (!fit.fits) return { overflow: fit.overflow }
   const base = `memos/${context.name}.${definition.id}`
   // Where the site lists it: by whom it is for, dated as its DATE line.

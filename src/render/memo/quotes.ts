@@ -3,6 +3,7 @@ import { visit } from 'unist-util-visit'
 import type { VFile } from 'vfile'
 import { location } from 'vfile-location'
 import { editDistance } from '../../did-you-mean.js'
+import { remember } from '../../remember.js'
 import { isItemKind } from '../../plugins/remark-items.js'
 import type { Position } from '../../types.js'
 import { sentences } from './sentences.js'
@@ -100,12 +101,10 @@ export function findQuote(opening: string, candidates: ReportSentence[]): QuoteM
 
 /** A sentence folded, once: every quote of every definition is compared with each. */
 function folded(sentence: ReportSentence): string {
-  let text = foldedTexts.get(sentence)
-  if (text === undefined) foldedTexts.set(sentence, (text = fold(sentence.text)))
-  return text
+  return remember(foldedTexts, sentence.text, 5000, () => fold(sentence.text))
 }
 
-const foldedTexts = new WeakMap<ReportSentence, string>()
+const foldedTexts = new Map<string, string>()
 
 function fold(text: string): string {
   return text.replace(/[‘’ʼ]/g, "'").replace(/[“”]/g, '"').replace(/\s+/g, ' ').trim().toLowerCase()
